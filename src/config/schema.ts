@@ -1,0 +1,114 @@
+// The resolved configuration: types and defaults only.
+
+/** The API a provider speaks. */
+export type ProviderFormat = "openai" | "anthropic";
+
+/** How a provider expects its API key. */
+export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key";
+
+/** Options for one upstream model (the `[model_options."name"]` tables). */
+export interface ModelOptions {
+  /** Upper bound for max_tokens sent upstream (Claude Code asks for 32k–64k). */
+  maxTokens?: number;
+  /** Forces this reasoning effort regardless of what the client asked for. */
+  reasoningEffort?: "minimal" | "low" | "medium" | "high" | "xhigh";
+  /** Whether the model accepts images; false turns image blocks into a clear 400. */
+  images?: boolean;
+  /** Whether the model is an OpenAI-style reasoning model (max_completion_tokens, no temperature). */
+  reasoning?: boolean;
+}
+
+/** One provider, fully resolved (preset merged with the file). */
+export interface ProviderConfig {
+  /** The provider's name in the config (the table name, or the preset name for `[provider]`). */
+  name: string;
+  /** The preset it is based on. */
+  preset: string;
+  baseUrl: string;
+  format: ProviderFormat;
+  /** The resolved secret; never logged or printed. */
+  apiKey?: string;
+  /** The environment variable the key came from (for messages). */
+  apiKeyEnv?: string;
+  /** `"client"`: forward the client's own key upstream instead of a server key. */
+  apiKeyFrom?: "config" | "client";
+  apiKeyHeader: ApiKeyHeader;
+  /** Extra headers sent upstream. */
+  headers: Record<string, string>;
+  /** Query parameters added to every upstream URL (Azure's api-version). */
+  query: Record<string, string>;
+  /** Thinking blocks in history go back upstream as `reasoning_content` (DeepSeek, Kimi). */
+  reasoningHistory: boolean;
+  /** Whether the provider accepts PDF documents as file parts. */
+  supportsDocuments: boolean;
+  /** The highest reasoning effort the provider knows (`xhigh` for OpenAI's newest models). */
+  maxEffort: "high" | "xhigh";
+  /** Whether `reasoning_effort` is sent for non-reasoning-named models too. */
+  sendReasoningEffort: boolean;
+  /** Request timeout for first byte, in milliseconds (overrides the global one). */
+  timeoutMs?: number;
+}
+
+/** One `[models]` rule: a Claude model name or glob → an upstream model, optionally on a provider. */
+export interface ModelRule {
+  pattern: string;
+  /** True for exact names, false for globs (`*`, `?`). */
+  exact: boolean;
+  model: string;
+  provider?: string;
+}
+
+/** The whole resolved configuration. */
+export interface Config {
+  host: string;
+  port: number;
+  providers: Record<string, ProviderConfig>;
+  /** The provider used when a rule names none. */
+  defaultProvider: string;
+  /** Rules in match order: exact names first, then globs in file order, `*` last. */
+  models: ModelRule[];
+  modelOptions: Record<string, ModelOptions>;
+  /** Top-level fields removed from every upstream request (`[params] drop`). */
+  drop: string[];
+  log: LogConfig;
+  /** Clients must send this as x-api-key or Bearer when set. */
+  authToken?: string;
+  maxBodyBytes: number;
+  upstream: UpstreamConfig;
+  /** Where the config came from (a path, or "defaults"). */
+  source: string;
+}
+
+/** The request log's settings. */
+export interface LogConfig {
+  file?: string;
+  maxEntries: number;
+  bodies: boolean;
+}
+
+/** Upstream retry and timeout settings. */
+export interface UpstreamConfig {
+  retries: number;
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  pingIntervalMs: number;
+}
+
+/** The default port (the Rust claude-proxy's). */
+export const DEFAULT_PORT = 4222;
+/** The default bind address: loopback only. */
+export const DEFAULT_HOST = "127.0.0.1";
+/** The default request body limit: 32 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The default number of request-log entries kept. */
+export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
+
+/** Upstream defaults: 3 attempts, streaming-friendly timeouts. */
+export const DEFAULT_UPSTREAM: UpstreamConfig = {
+  retries: 3,
+  connectTimeoutMs: 10_000,
+  firstByteTimeoutMs: 300_000,
+  idleTimeoutMs: 300_000,
+  pingIntervalMs: 10_000,
+};

@@ -1,0 +1,252 @@
+// Checks a parsed config file against the schema and collects every problem at once. Pure.
+import { ConfigError } from "../errors.ts";
+import { lineOf } from "./parse.ts";
+
+/** A provider table as written in the file. */
+export interface FileProvider {
+  name?: string;
+  base_url?: string;
+  api_key_env?: string;
+  api_key?: string;
+  api_key_from?: "config" | "client";
+  format?: "openai" | "anthropic";
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  timeout_ms?: number;
+  reasoning_history?: boolean;
+  supports_documents?: boolean;
+  send_reasoning_effort?: boolean;
+  max_effort?: "high" | "xhigh";
+}
+
+/** Per-model options as written in the file. */
+export interface FileModelOptions {
+  max_tokens?: number;
+  reasoning_effort?: "minimal" | "low" | "medium" | "high" | "xhigh";
+  images?: boolean;
+  reasoning?: boolean;
+}
+
+/** The config file after validation: every key optional, types checked. */
+export interface FileConfig {
+  port?: number;
+  host?: string;
+  auth_token?: string;
+  default_provider?: string;
+  provider?: FileProvider;
+  providers?: Record<string, FileProvider>;
+  models?: Record<string, string>;
+  model_options?: Record<string, FileModelOptions>;
+  params?: { drop?: string[] };
+  log?: { file?: string; max_entries?: number; bodies?: boolean };
+  upstream?: {
+    retries?: number;
+    connect_timeout_ms?: number;
+    first_byte_timeout_ms?: number;
+    idle_timeout_ms?: number;
+    ping_interval_ms?: number;
+  };
+  limits?: { max_body_bytes?: number };
+}
+
+type Kind =
+  | "string"
+  | "port"
+  | "count"
+  | "boolean"
+  | "string[]"
+  | "string-map"
+  | { oneOf: readonly string[] }
+  | { table: Spec }
+  | { tables: Spec }
+  | { map: Kind };
+type Spec = Record<string, Kind>;
+
+const PROVIDER_SPEC: Spec = {
+  name: "string",
+  base_url: "string",
+  api_key_env: "string",
+  api_key: "string",
+  api_key_from: { oneOf: ["config", "client"] },
+  format: { oneOf: ["openai", "anthropic"] },
+  headers: "string-map",
+  query: "string-map",
+  timeout_ms: "count",
+  reasoning_history: "boolean",
+  supports_documents: "boolean",
+  send_reasoning_effort: "boolean",
+  max_effort: { oneOf: ["high", "xhigh"] },
+};
+
+const EFFORTS = ["minimal", "low", "medium", "high", "xhigh"] as const;
+
+const FILE_SPEC: Spec = {
+  port: "port",
+  host: "string",
+  auth_token: "string",
+  default_provider: "string",
+  provider: { table: PROVIDER_SPEC },
+  providers: { tables: PROVIDER_SPEC },
+  models: { map: "string" },
+  model_options: {
+    tables: {
+      max_tokens: "count",
+      reasoning_effort: { oneOf: EFFORTS },
+      images: "boolean",
+      reasoning: "boolean",
+    },
+  },
+  params: { table: { drop: "string[]" } },
+  log: { table: { file: "string", max_entries: "count", bodies: "boolean" } },
+  upstream: {
+    table: {
+      retries: "count",
+      connect_timeout_ms: "count",
+      first_byte_timeout_ms: "count",
+      idle_timeout_ms: "count",
+      ping_interval_ms: "count",
+    },
+  },
+  limits: { table: { max_body_bytes: "count" } },
+};
+
+/** Validates a parsed config; throws one ConfigError listing every problem. */
+export function validateConfig(
+  raw: Record<string, unknown>,
+  options: { source: string; text?: string },
+): FileConfig {
+  const problems: string[] = [];
+  checkTable(raw, FILE_SPEC, [], problems, options);
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    throw new ConfigError(
+      `Invalid config "${options.source}" (${count}):\n${
+        problems.map((p) => `  - ${p}`).join("\n")
+      }`,
+      problems,
+    );
+  }
+  return raw as FileConfig;
+}
+
+function checkTable(
+  value: Record<string, unknown>,
+  spec: Spec,
+  path: string[],
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  for (const [key, item] of Object.entries(value)) {
+    const kind = spec[key];
+    const where = locate(options, path, key);
+    if (kind === undefined) {
+      const hint = suggest(key, Object.keys(spec));
+      problems.push(`${where}unknown key "${[...path, key].join(".")}"${hint}`);
+      continue;
+    }
+    checkValue(item, kind, [...path, key], problems, options);
+  }
+}
+
+function checkValue(
+  item: unknown,
+  kind: Kind,
+  path: string[],
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const name = path.join(".");
+  const where = locate(options, path.slice(0, -1), path[path.length - 1] ?? "");
+  const fail = (expected: string) =>
+    problems.push(`${where}"${name}" must be ${expected}, got ${describe(item)}`);
+  if (typeof kind === "string") {
+    switch (kind) {
+      case "string":
+        if (typeof item !== "string") fail("a string");
+        return;
+      case "boolean":
+        if (typeof item !== "boolean") fail("true or false");
+        return;
+      case "port":
+        if (!Number.isInteger(item) || (item as number) < 0 || (item as number) > 65535) {
+          fail("a port number from 0 to 65535");
+        }
+        return;
+      case "count":
+        if (!Number.isInteger(item) || (item as number) < 0) fail("a whole number of 0 or more");
+        return;
+      case "string[]":
+        if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
+          fail("a list of strings");
+        }
+        return;
+      case "string-map":
+        if (!isTable(item) || Object.values(item).some((x) => typeof x !== "string")) {
+          fail("a table of strings");
+        }
+        return;
+    }
+  }
+  if ("oneOf" in kind) {
+    if (typeof item !== "string" || !kind.oneOf.includes(item)) {
+      fail(`one of ${kind.oneOf.map((v) => `"${v}"`).join(", ")}`);
+    }
+    return;
+  }
+  if (!isTable(item)) return void fail("a table");
+  if ("table" in kind) return checkTable(item, kind.table, path, problems, options);
+  if ("tables" in kind) {
+    for (const [key, sub] of Object.entries(item)) {
+      if (!isTable(sub)) {
+        problems.push(`${where}"${name}.${key}" must be a table, got ${describe(sub)}`);
+      } else checkTable(sub, kind.tables, [...path, key], problems, options);
+    }
+    return;
+  }
+  for (const [key, sub] of Object.entries(item)) {
+    checkValue(sub, kind.map, [...path, key], problems, options);
+  }
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Date);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  if (typeof value === "string") return `"${value}"`;
+  if (typeof value === "object") return "a table";
+  return `${typeof value} ${String(value)}`;
+}
+
+function locate(options: { source: string; text?: string }, table: string[], key: string): string {
+  const line = options.text === undefined ? undefined : lineOf(options.text, table, key);
+  return line === undefined ? `${options.source}: ` : `${options.source}:${line}: `;
+}
+
+/** Returns ` (did you mean "x"?)` for the closest known key, or "". */
+export function suggest(key: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  return best !== undefined && bestDistance <= limit ? ` (did you mean "${best}"?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

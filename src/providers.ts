@@ -1,0 +1,208 @@
+// Provider presets: base URL, API format, key variable and behaviour flags for each known provider. Data only.
+import type { ApiKeyHeader, ProviderFormat } from "./config/schema.ts";
+
+/** What a preset knows about a provider. */
+export interface ProviderPreset {
+  baseUrl: string;
+  format: ProviderFormat;
+  /** The environment variable that holds the key; empty for keyless local servers. */
+  apiKeyEnv: string;
+  apiKeyHeader: ApiKeyHeader;
+  /** Whether a base URL must come from the config (Azure, custom). */
+  needsBaseUrl?: boolean;
+  /** Whether the provider runs locally and needs no key. */
+  keyless?: boolean;
+  /** Thinking in history goes back as `reasoning_content`. */
+  reasoningHistory?: boolean;
+  /** Accepts PDF file parts. */
+  supportsDocuments?: boolean;
+  /** Highest reasoning effort. */
+  maxEffort?: "high" | "xhigh";
+  /** Sends `reasoning_effort` whenever the client asks for thinking. */
+  sendReasoningEffort?: boolean;
+  /** Fixed query parameters (Azure's api-version). */
+  query?: Record<string, string>;
+  /** Default `[models]` for zero-config start: opus, sonnet, haiku. */
+  defaultModels?: { big: string; middle: string; small: string };
+  /** A one-line description for the README and `check`. */
+  description: string;
+}
+
+/** Every built-in preset, by lower-case name. */
+export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
+  openai: {
+    baseUrl: "https://api.openai.com/v1",
+    format: "openai",
+    apiKeyEnv: "OPENAI_API_KEY",
+    apiKeyHeader: "authorization",
+    supportsDocuments: true,
+    maxEffort: "xhigh",
+    defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
+    description: "OpenAI Chat Completions",
+  },
+  azure: {
+    baseUrl: "",
+    format: "openai",
+    apiKeyEnv: "AZURE_OPENAI_API_KEY",
+    apiKeyHeader: "api-key",
+    needsBaseUrl: true,
+    supportsDocuments: true,
+    query: { "api-version": "2024-10-21" },
+    description:
+      "Azure OpenAI: base_url = https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
+  },
+  openrouter: {
+    baseUrl: "https://openrouter.ai/api/v1",
+    format: "openai",
+    apiKeyEnv: "OPENROUTER_API_KEY",
+    apiKeyHeader: "authorization",
+    supportsDocuments: true,
+    sendReasoningEffort: true,
+    reasoningHistory: true,
+    defaultModels: {
+      big: "anthropic/claude-sonnet-4.5",
+      middle: "anthropic/claude-sonnet-4.5",
+      small: "anthropic/claude-haiku-4.5",
+    },
+    description: "OpenRouter (OpenAI-compatible)",
+  },
+  fireworks: {
+    baseUrl: "https://api.fireworks.ai/inference/v1",
+    format: "openai",
+    apiKeyEnv: "FIREWORKS_API_KEY",
+    apiKeyHeader: "authorization",
+    defaultModels: {
+      big: "accounts/fireworks/models/kimi-k2p5",
+      middle: "accounts/fireworks/models/kimi-k2p5",
+      small: "accounts/fireworks/models/kimi-k2-instruct-0905",
+    },
+    description: "Fireworks AI",
+  },
+  grok: {
+    baseUrl: "https://api.x.ai/v1",
+    format: "openai",
+    apiKeyEnv: "XAI_API_KEY",
+    apiKeyHeader: "authorization",
+    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    description: "xAI Grok",
+  },
+  xai: {
+    baseUrl: "https://api.x.ai/v1",
+    format: "openai",
+    apiKeyEnv: "XAI_API_KEY",
+    apiKeyHeader: "authorization",
+    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    description: "xAI Grok (alias of grok)",
+  },
+  together: {
+    baseUrl: "https://api.together.xyz/v1",
+    format: "openai",
+    apiKeyEnv: "TOGETHER_API_KEY",
+    apiKeyHeader: "authorization",
+    description: "Together AI",
+  },
+  groq: {
+    baseUrl: "https://api.groq.com/openai/v1",
+    format: "openai",
+    apiKeyEnv: "GROQ_API_KEY",
+    apiKeyHeader: "authorization",
+    defaultModels: {
+      big: "openai/gpt-oss-120b",
+      middle: "openai/gpt-oss-120b",
+      small: "openai/gpt-oss-20b",
+    },
+    description: "Groq",
+  },
+  deepseek: {
+    baseUrl: "https://api.deepseek.com/v1",
+    format: "openai",
+    apiKeyEnv: "DEEPSEEK_API_KEY",
+    apiKeyHeader: "authorization",
+    reasoningHistory: true,
+    defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
+    description: "DeepSeek",
+  },
+  gemini: {
+    baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
+    format: "openai",
+    apiKeyEnv: "GEMINI_API_KEY",
+    apiKeyHeader: "authorization",
+    sendReasoningEffort: true,
+    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    description: "Google Gemini (OpenAI-compatible endpoint)",
+  },
+  mistral: {
+    baseUrl: "https://api.mistral.ai/v1",
+    format: "openai",
+    apiKeyEnv: "MISTRAL_API_KEY",
+    apiKeyHeader: "authorization",
+    defaultModels: {
+      big: "mistral-large-latest",
+      middle: "devstral-medium-latest",
+      small: "mistral-small-latest",
+    },
+    description: "Mistral AI",
+  },
+  cerebras: {
+    baseUrl: "https://api.cerebras.ai/v1",
+    format: "openai",
+    apiKeyEnv: "CEREBRAS_API_KEY",
+    apiKeyHeader: "authorization",
+    description: "Cerebras",
+  },
+  moonshot: {
+    baseUrl: "https://api.moonshot.ai/v1",
+    format: "openai",
+    apiKeyEnv: "MOONSHOT_API_KEY",
+    apiKeyHeader: "authorization",
+    reasoningHistory: true,
+    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    description: "Moonshot AI (Kimi)",
+  },
+  zai: {
+    baseUrl: "https://api.z.ai/api/paas/v4",
+    format: "openai",
+    apiKeyEnv: "ZAI_API_KEY",
+    apiKeyHeader: "authorization",
+    reasoningHistory: true,
+    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    description: "Z.ai (GLM)",
+  },
+  ollama: {
+    baseUrl: "http://localhost:11434/v1",
+    format: "openai",
+    apiKeyEnv: "",
+    apiKeyHeader: "authorization",
+    keyless: true,
+    description: "Ollama on this machine",
+  },
+  lmstudio: {
+    baseUrl: "http://localhost:1234/v1",
+    format: "openai",
+    apiKeyEnv: "",
+    apiKeyHeader: "authorization",
+    keyless: true,
+    description: "LM Studio on this machine",
+  },
+  anthropic: {
+    baseUrl: "https://api.anthropic.com",
+    format: "anthropic",
+    apiKeyEnv: "ANTHROPIC_API_KEY",
+    apiKeyHeader: "x-api-key",
+    description: "Anthropic (passthrough)",
+  },
+  custom: {
+    baseUrl: "",
+    format: "openai",
+    apiKeyEnv: "",
+    apiKeyHeader: "authorization",
+    needsBaseUrl: true,
+    keyless: true,
+    description: "Any OpenAI-compatible server: set base_url (and api_key_env if it needs a key)",
+  },
+};
+
+/** Looks a preset up by name, case-insensitively. */
+export function findPreset(name: string): ProviderPreset | undefined {
+  return PROVIDER_PRESETS[name.toLowerCase()];
+}

@@ -1,0 +1,57 @@
+// Maps the model a client asks for to a provider and an upstream model. Pure.
+import type { Config, ModelOptions, ModelRule, ProviderConfig } from "./config/schema.ts";
+
+/** Where one request goes. */
+export interface Route {
+  provider: ProviderConfig;
+  /** The model name sent upstream. */
+  model: string;
+  /** The per-model options that apply. */
+  options: ModelOptions;
+  /** The rule that matched, if any (unmapped names pass through). */
+  rule?: ModelRule;
+}
+
+/** Removes Claude Code's `[1m]` long-context suffix. */
+export function normalizeModelName(model: string): string {
+  return model.replace(/\[[^\]]*\]$/, "").trim();
+}
+
+/** Removes a trailing date (`-20250514`) or `-latest`. */
+function withoutDate(model: string): string {
+  return model.replace(/-(\d{8}|latest)$/, "");
+}
+
+/** Whether `name` matches the glob `pattern` (`*` any run, `?` one character), case-insensitively. */
+export function globMatch(pattern: string, name: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(
+    /\?/g,
+    ".",
+  );
+  return new RegExp(`^${source}$`, "i").test(name);
+}
+
+/** Finds the rule for `model`: exact names first, then globs in file order, then `*`. */
+export function findRule(rules: readonly ModelRule[], model: string): ModelRule | undefined {
+  const normalized = normalizeModelName(model);
+  const candidates = [...new Set([model, normalized, withoutDate(normalized)])];
+  for (const name of candidates) {
+    const rule = rules.find((r) => r.exact && r.pattern === name);
+    if (rule) return rule;
+  }
+  return rules.find((r) => !r.exact && candidates.some((name) => globMatch(r.pattern, name)));
+}
+
+/** Resolves the route for the model a client asked for. */
+export function resolveRoute(config: Config, model: string): Route {
+  const rule = findRule(config.models, model);
+  const providerName = rule?.provider ?? config.defaultProvider;
+  const provider = config.providers[providerName] ?? config.providers[config.defaultProvider]!;
+  const upstreamModel = rule?.model ?? normalizeModelName(model);
+  return {
+    provider,
+    model: upstreamModel,
+    options: config.modelOptions[upstreamModel] ?? {},
+    ...(rule ? { rule } : {}),
+  };
+}

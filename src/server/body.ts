@@ -1,0 +1,173 @@
+// Reads and checks a client request body: size limit, JSON syntax, and the fields the proxy relies on.
+import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
+import type { MessagesRequest } from "../translate/anthropic_types.ts";
+
+/** Reads the body as text, refusing more than `maxBytes`. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel();
+    throw tooLarge(maxBytes);
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function tooLarge(maxBytes: number): RequestTooLargeError {
+  return new RequestTooLargeError(`Request body is larger than the ${formatBytes(maxBytes)} limit`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${bytes} bytes`;
+}
+
+/** Parses JSON text into an object, or throws a 400 naming the problem. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.trim() === "") throw new InvalidRequestError("Request body is empty: expected JSON");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidRequestError(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidRequestError("Request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+const BLOCK_TYPES = new Set([
+  "text",
+  "image",
+  "document",
+  "tool_use",
+  "tool_result",
+  "thinking",
+  "redacted_thinking",
+  "server_tool_use",
+  "web_search_tool_result",
+  "search_result",
+]);
+
+/** Checks the shape of a Messages request; `countTokens` makes max_tokens optional. */
+export function validateMessagesRequest(
+  body: Record<string, unknown>,
+  options: { countTokens?: boolean } = {},
+): MessagesRequest {
+  if (typeof body.model !== "string" || body.model === "") {
+    throw new InvalidRequestError(fieldMessage("model", body.model, "a non-empty string"));
+  }
+  if (!options.countTokens) {
+    if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens)) {
+      throw new InvalidRequestError(fieldMessage("max_tokens", body.max_tokens, "an integer"));
+    }
+    if (body.max_tokens < 1) {
+      throw new InvalidRequestError(`max_tokens: must be at least 1, got ${body.max_tokens}`);
+    }
+  }
+  const messages = body.messages;
+  if (!Array.isArray(messages)) {
+    throw new InvalidRequestError(fieldMessage("messages", messages, "an array"));
+  }
+  if (messages.length === 0) {
+    throw new InvalidRequestError("messages: at least one message is required");
+  }
+  messages.forEach(checkMessage);
+  if (body.system !== undefined && typeof body.system !== "string") {
+    if (!Array.isArray(body.system)) {
+      throw new InvalidRequestError(fieldMessage("system", body.system, "a string or an array"));
+    }
+    body.system.forEach((block, i) => {
+      if (!isObject(block) || block.type !== "text" || typeof block.text !== "string") {
+        throw new InvalidRequestError(`system.${i}: expected a text block`);
+      }
+    });
+  }
+  if (body.tools !== undefined) {
+    if (!Array.isArray(body.tools)) {
+      throw new InvalidRequestError(fieldMessage("tools", body.tools, "an array"));
+    }
+    body.tools.forEach((tool, i) => {
+      if (!isObject(tool) || typeof tool.name !== "string") {
+        throw new InvalidRequestError(`tools.${i}.name: Field required`);
+      }
+    });
+  }
+  if (body.stream !== undefined && typeof body.stream !== "boolean") {
+    throw new InvalidRequestError(fieldMessage("stream", body.stream, "a boolean"));
+  }
+  return body as unknown as MessagesRequest;
+}
+
+function checkMessage(message: unknown, i: number): void {
+  if (!isObject(message)) {
+    throw new InvalidRequestError(fieldMessage(`messages.${i}`, message, "an object"));
+  }
+  if (message.role !== "user" && message.role !== "assistant" && message.role !== "system") {
+    throw new InvalidRequestError(
+      fieldMessage(`messages.${i}.role`, message.role, '"user" or "assistant"'),
+    );
+  }
+  const content = message.content;
+  if (typeof content === "string") return;
+  if (!Array.isArray(content)) {
+    throw new InvalidRequestError(
+      fieldMessage(`messages.${i}.content`, content, "a string or an array of blocks"),
+    );
+  }
+  content.forEach((block, j) => {
+    const path = `messages.${i}.content.${j}`;
+    if (!isObject(block)) throw new InvalidRequestError(fieldMessage(path, block, "an object"));
+    if (typeof block.type !== "string" || !BLOCK_TYPES.has(block.type)) {
+      throw new InvalidRequestError(
+        `${path}.type: unknown content block type ${JSON.stringify(block.type ?? null)}`,
+      );
+    }
+    if (block.type === "text" && typeof block.text !== "string") {
+      throw new InvalidRequestError(fieldMessage(`${path}.text`, block.text, "a string"));
+    }
+    if (
+      block.type === "tool_use" && (typeof block.id !== "string" || typeof block.name !== "string")
+    ) {
+      throw new InvalidRequestError(`${path}: tool_use needs string "id" and "name"`);
+    }
+    if (block.type === "tool_result" && typeof block.tool_use_id !== "string") {
+      throw new InvalidRequestError(
+        fieldMessage(`${path}.tool_use_id`, block.tool_use_id, "a string"),
+      );
+    }
+    if ((block.type === "image" || block.type === "document") && !isObject(block.source)) {
+      throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
+    }
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function fieldMessage(path: string, value: unknown, expected: string): string {
+  if (value === undefined) return `${path}: Field required`;
+  const got = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  return `${path}: expected ${expected}, got ${got}`;
+}
