@@ -137,3 +137,23 @@ export function stdoutIsTerminal(): boolean {
   }
   return Deno.stdout.isTerminal();
 }
+
+/** The current working directory. */
+export function cwd(): string {
+  if (bun) {
+    // deno-lint-ignore no-explicit-any
+    return (globalThis as any).process.cwd();
+  }
+  return Deno.cwd();
+}
+
+/** Writes text to stderr. */
+export function writeStderr(text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  if (bun) {
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).process.stderr.write(bytes);
+    return;
+  }
+  Deno.stderr.writeSync(bytes);
+}

@@ -115,11 +115,10 @@ export type ThinkingConfig =
   | { type: "adaptive"; budget_tokens?: number }
   | { type: "disabled" };
 
-/** A `POST /v1/messages` request body. */
-export interface MessagesRequest {
+/** The fields shared by `/v1/messages` and `/v1/messages/count_tokens` request bodies. */
+export interface MessagesRequestFields {
   model: string;
   messages: Message[];
-  max_tokens: number;
   system?: string | TextBlock[];
   tools?: Tool[];
   tool_choice?: ToolChoice;
@@ -135,8 +134,15 @@ export interface MessagesRequest {
   [key: string]: unknown;
 }
 
+/** A `POST /v1/messages` request body. */
+export interface MessagesRequest extends MessagesRequestFields {
+  max_tokens: number;
+}
+
 /** A `POST /v1/messages/count_tokens` request body. */
-export type CountTokensRequest = Omit<MessagesRequest, "max_tokens"> & { max_tokens?: number };
+export interface CountTokensRequest extends MessagesRequestFields {
+  max_tokens?: number;
+}
 
 /** Why the model stopped. */
 export type StopReason =

@@ -1,0 +1,31 @@
+// What the server needs from outside: config, logger, metrics, fetch, clock and id source.
+import type { Config } from "../config/schema.ts";
+import type { RequestLogger } from "../log/record.ts";
+
+/** Metrics hooks the server calls; implemented by the metrics module. */
+export interface MetricsSink {
+  observe(record: import("../log/record.ts").RequestLogRecord): void;
+  streamStarted(): void;
+  streamEnded(): void;
+  retry(provider: string): void;
+  render(): string;
+}
+
+/** Everything the app depends on. */
+export interface AppDeps {
+  config: Config;
+  logger: RequestLogger;
+  metrics?: MetricsSink;
+  fetch?: typeof fetch;
+  now: () => number;
+  newId: (prefix: string) => string;
+}
+
+/** A random id with `prefix`, e.g. `msg_01…` (24 base62 characters). */
+export function randomId(prefix: string): string {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  let out = prefix;
+  for (const byte of bytes) out += alphabet[byte % 62];
+  return out;
+}

@@ -1,0 +1,249 @@
+// POST /v1/messages and /v1/messages/count_tokens: validate → route → translate → upstream → JSON or SSE.
+import type { Context } from "hono";
+import type { Config } from "../config/schema.ts";
+import { InvalidRequestError, ProxyError, toAnthropicError, UpstreamError } from "../errors.ts";
+import type { RequestLogRecord } from "../log/record.ts";
+import { resolveRoute, type Route } from "../routing.ts";
+import { countTokens } from "../tokens.ts";
+import type { MessagesRequest } from "../translate/anthropic_types.ts";
+import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
+import { messageToEvents } from "../translate/message_events.ts";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
+import { toOpenAIRequest } from "../translate/request.ts";
+import { toAnthropicResponse } from "../translate/response.ts";
+import { makeSignature } from "../translate/signature.ts";
+import { encodeSseEvent } from "../translate/sse.ts";
+import { StreamTranslator } from "../translate/stream.ts";
+import { anthropicEventStream } from "../translate/stream_pipeline.ts";
+import { readErrorBody, sendUpstream } from "../upstream/client.ts";
+import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { parseJsonObject, readBodyText, validateMessagesRequest } from "./body.ts";
+import type { AppDeps } from "./deps.ts";
+import { proxyPassthrough } from "./passthrough.ts";
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "connection": "keep-alive",
+};
+
+/** Handles `POST /v1/messages`. */
+export async function handleMessages(c: Context, deps: AppDeps): Promise<Response> {
+  const started = deps.now();
+  const record: RequestLogRecord = {
+    time: new Date(started).toISOString(),
+    id: deps.newId("req_"),
+    method: "POST",
+    path: "/v1/messages",
+    status: 0,
+    total_ms: 0,
+  };
+  const userAgent = c.req.header("user-agent");
+  if (userAgent) record.user_agent = userAgent;
+  const finish = (status: number, extra: Partial<RequestLogRecord> = {}) => {
+    Object.assign(record, extra);
+    record.status = status;
+    record.total_ms = Math.round(deps.now() - started);
+    deps.logger.write(record);
+    deps.metrics?.observe(record);
+  };
+  try {
+    const text = await readBodyText(c.req.raw, deps.config.maxBodyBytes);
+    const body = validateMessagesRequest(parseJsonObject(text));
+    const route = resolveRoute(deps.config, body.model);
+    Object.assign(record, {
+      model: body.model,
+      provider: route.provider.name,
+      upstream_model: route.model,
+      stream: body.stream === true,
+    });
+    if (route.provider.format === "anthropic") {
+      return await proxyPassthrough(c, deps, { body, route, record, finish, text });
+    }
+    return await forwardOpenAI(c, deps, { body, route, record, finish });
+  } catch (err) {
+    return errorResponse(err, finish);
+  }
+}
+
+/** Renders an error as the Anthropic envelope and logs it. */
+export function errorResponse(
+  err: unknown,
+  finish: (status: number, extra?: Partial<RequestLogRecord>) => void,
+): Response {
+  const { status, body } = toAnthropicError(err);
+  finish(status, { error_type: body.error.type, error_message: body.error.message });
+  return Response.json(body, { status });
+}
+
+interface ForwardContext {
+  body: MessagesRequest;
+  route: Route;
+  record: RequestLogRecord;
+  finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
+}
+
+async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Promise<Response> {
+  const { body, route, record, finish } = ctx;
+  const provider = route.provider;
+  checkImages(body, route);
+  const { request, changes } = toOpenAIRequest(body, {
+    model: route.model,
+    ...(route.options.reasoning !== undefined ? { reasoningModel: route.options.reasoning } : {}),
+    ...(provider.sendReasoningEffort ? { sendReasoningEffort: true } : {}),
+    maxEffort: provider.maxEffort,
+    reasoningHistory: provider.reasoningHistory,
+    supportsDocuments: provider.supportsDocuments,
+    providerName: provider.name,
+    drop: deps.config.drop,
+  });
+  applyModelOptions(request, route, changes);
+  if (changes.length > 0) record.changes = changes;
+  const stream = body.stream === true;
+  const upstreamBody = JSON.stringify(request);
+  const { response, attempts, body: responseBody } = await sendUpstream({
+    url: upstreamUrl(provider, "/chat/completions"),
+    headers: upstreamHeaders(provider, c.req.raw.headers),
+    body: upstreamBody,
+  }, {
+    signal: c.req.raw.signal,
+    timeouts: {
+      connectMs: deps.config.upstream.connectTimeoutMs,
+      firstByteMs: provider.timeoutMs ?? deps.config.upstream.firstByteTimeoutMs,
+      idleMs: deps.config.upstream.idleTimeoutMs,
+    },
+    retry: { attempts: Math.max(1, deps.config.upstream.retries) },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onRetry: () => deps.metrics?.retry(provider.name),
+  });
+  record.retries = attempts - 1;
+  record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
+  if (!response.ok) {
+    const text = await readErrorBody(response);
+    const mapped = fromUpstreamError(response.status, text);
+    finish(mapped.status, {
+      error_type: mapped.body.error.type,
+      error_message: mapped.body.error.message,
+    });
+    return Response.json(mapped.body, { status: mapped.status });
+  }
+  const signature = makeSignature(provider.name);
+  const ids = { messageId: deps.newId("msg_"), newToolId: () => deps.newId("toolu_") };
+  const contentType = response.headers.get("content-type") ?? "";
+  if (stream && contentType.includes("text/event-stream") && responseBody) {
+    const translator = new StreamTranslator({ model: body.model, signature, ...ids });
+    deps.metrics?.streamStarted();
+    const events = anthropicEventStream(responseBody, translator, {
+      pingIntervalMs: deps.config.upstream.pingIntervalMs,
+      onEnd: (summary) => {
+        deps.metrics?.streamEnded();
+        finish(200, {
+          stop_reason: summary.stopReason,
+          ...usageFields(summary.usage),
+          ...(summary.error
+            ? { error_type: summary.error.type, error_message: summary.error.message }
+            : {}),
+        });
+      },
+    });
+    return new Response(events, { status: 200, headers: SSE_HEADERS });
+  }
+  const json = await readUpstreamJson(response, responseBody);
+  const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
+  finish(200, { stop_reason: message.stop_reason, ...usageFields(message.usage) });
+  if (!stream) return Response.json(message);
+  const sse = messageToEvents(message).map(encodeSseEvent).join("");
+  return new Response(sse, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Reads a successful upstream JSON body; a 200 that carries an error or no choices is an error. */
+async function readUpstreamJson(
+  response: Response,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<ChatCompletionResponse> {
+  const text = body ? await new Response(body).text() : await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const looksHtml = /^\s*</.test(text);
+    throw new UpstreamError(
+      502,
+      "api_error",
+      `Upstream returned ${looksHtml ? "an HTML page" : "invalid JSON"} instead of a completion: ${
+        text.slice(0, 200)
+      }`,
+    );
+  }
+  const record = json as Partial<ChatCompletionResponse> & { error?: unknown };
+  if (record.error !== undefined || !Array.isArray(record.choices)) {
+    const envelope = anthropicEnvelope(text);
+    if (envelope) throw new UpstreamError(502, envelope.error.type, envelope.error.message);
+    const mapped = fromUpstreamError(502, text);
+    throw new UpstreamError(502, "api_error", mapped.body.error.message);
+  }
+  return record as ChatCompletionResponse;
+}
+
+function usageFields(usage: {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens?: number;
+}): Partial<RequestLogRecord> {
+  return {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    ...(usage.cache_read_input_tokens ? { cached_tokens: usage.cache_read_input_tokens } : {}),
+  };
+}
+
+/** Caps max_tokens and forces the reasoning effort from the per-model options. */
+function applyModelOptions(request: ChatCompletionRequest, route: Route, changes: string[]): void {
+  const cap = route.options.maxTokens;
+  if (cap !== undefined) {
+    for (const field of ["max_tokens", "max_completion_tokens"] as const) {
+      const value = request[field];
+      if (typeof value === "number" && value > cap) {
+        request[field] = cap;
+        changes.push(`max_tokens capped ${value} → ${cap}`);
+      }
+    }
+  }
+  const effort = route.options.reasoningEffort;
+  if (effort !== undefined && request.reasoning_effort !== effort) {
+    request.reasoning_effort = effort;
+    changes.push(`reasoning_effort set to ${effort} by model options`);
+  }
+}
+
+/** Refuses images for models configured without image support, naming where the image is. */
+function checkImages(body: MessagesRequest, route: Route): void {
+  if (route.options.images !== false) return;
+  body.messages.forEach((message, i) => {
+    if (typeof message.content === "string") return;
+    message.content.forEach((block, j) => {
+      const nested = block.type === "tool_result" && Array.isArray(block.content) &&
+        block.content.some((b) => b.type === "image");
+      if (block.type === "image" || nested) {
+        throw new InvalidRequestError(
+          `messages.${i}.content.${j}: model "${route.model}" does not accept images ` +
+            `(model_options images = false)`,
+        );
+      }
+    });
+  });
+}
+
+/** Handles `POST /v1/messages/count_tokens`. */
+export async function handleCountTokens(c: Context, deps: AppDeps): Promise<Response> {
+  try {
+    const text = await readBodyText(c.req.raw, deps.config.maxBodyBytes);
+    const body = validateMessagesRequest(parseJsonObject(text), { countTokens: true });
+    return Response.json({ input_tokens: await countTokens(body) });
+  } catch (err) {
+    const { status, body } = toAnthropicError(err);
+    return Response.json(body, { status });
+  }
+}
+
+export { ProxyError };
