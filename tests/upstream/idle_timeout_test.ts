@@ -1,0 +1,161 @@
+// Tests for the idle timeout on upstream bodies: fires on silence, never on a stream that keeps talking.
+import assert from "node:assert/strict";
+import { UpstreamError } from "../../src/errors.ts";
+import { withIdleTimeout } from "../../src/upstream/idle_timeout.ts";
+import { startMockUpstream, streamResponse } from "../helpers/mock_upstream.ts";
+
+const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
+const encoder = new TextEncoder();
+
+/** A local source that records cancellation; `parts` are sent at once, then it stays silent. */
+function silentAfter(parts: string[]) {
+  const state = { cancelled: false, reason: undefined as unknown };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const part of parts) controller.enqueue(encoder.encode(part));
+    },
+    cancel(reason) {
+      state.cancelled = true;
+      state.reason = reason;
+    },
+  });
+  return { stream, state };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) text += chunk;
+  return text;
+}
+
+Deno.test({
+  name:
+    "withIdleTimeout errors with a 504 timeout_error and cancels the source when it falls silent",
+  ...SANITIZE,
+  async fn() {
+    const { stream, state } = silentAfter(["data: 1\n\n"]);
+    const timeouts: UpstreamError[] = [];
+    const guarded = withIdleTimeout(stream, 50, { onTimeout: (error) => timeouts.push(error) });
+    const reader = guarded.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "data: 1\n\n");
+    const error = await reader.read().then(() => undefined, (error: unknown) => error);
+    assert.ok(error instanceof UpstreamError);
+    assert.equal(error.status, 504);
+    assert.equal(error.type, "timeout_error");
+    assert.equal(error.message, "Upstream stream was idle for 0.05 s (idle timeout)");
+    assert.equal(state.cancelled, true);
+    assert.equal(state.reason, error);
+    assert.deepEqual(timeouts, [error]);
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout is not a total deadline: a stream sending every 20 ms outlives idleMs",
+  ...SANITIZE,
+  async fn() {
+    const parts = Array.from({ length: 15 }, (_, i) => `data: ${i}\n\n`);
+    const mock = await startMockUpstream((req) =>
+      streamResponse(parts, { delayMs: 20, signal: req.signal })
+    );
+    try {
+      const started = performance.now();
+      const response = await fetch(mock.url);
+      const text = await readAll(withIdleTimeout(response.body!, 100));
+      assert.equal(text, parts.join(""));
+      assert.ok(performance.now() - started > 200, "the stream lasted longer than idleMs");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout closes the upstream connection when a real stream goes idle",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(["data: 1\n\n"], { end: "hang", signal: req.signal })
+    );
+    try {
+      const response = await fetch(mock.url);
+      await assert.rejects(
+        readAll(withIdleTimeout(response.body!, 50)),
+        (error) => error instanceof UpstreamError && error.status === 504,
+      );
+      await mock.requests[0]!.disconnected;
+      assert.equal(mock.requests[0]!.aborted, true);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout does not count time the consumer spends not reading",
+  ...SANITIZE,
+  async fn() {
+    const { stream } = silentAfter(["a", "b"]);
+    const reader = withIdleTimeout(stream, 30).getReader();
+    assert.equal((await reader.read()).done, false);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "b");
+    await reader.cancel();
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout passes the consumer's cancel on to the source and stops its timer",
+  ...SANITIZE,
+  async fn() {
+    const { stream, state } = silentAfter([]);
+    const guarded = withIdleTimeout(stream, 60_000);
+    const reader = guarded.getReader();
+    const pending = reader.read();
+    await reader.cancel("client gone");
+    assert.deepEqual(await pending, { done: true, value: undefined });
+    assert.equal(state.cancelled, true);
+    assert.equal(state.reason, "client gone");
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout reports source errors through mapError",
+  ...SANITIZE,
+  async fn() {
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new TypeError("error reading a body from connection"));
+      },
+    });
+    const guarded = withIdleTimeout(failing, 60_000, {
+      mapError: (error) => new UpstreamError(502, "api_error", "mapped", { cause: error }),
+    });
+    await assert.rejects(readAll(guarded), (error) => {
+      assert.ok(error instanceof UpstreamError);
+      assert.equal(error.message, "mapped");
+      assert.ok(error.cause instanceof TypeError);
+      return true;
+    });
+  },
+});
+
+Deno.test({
+  name: "withIdleTimeout passes the bytes through unchanged, and 0 or Infinity disable the timer",
+  ...SANITIZE,
+  async fn() {
+    for (const idleMs of [0, Infinity]) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode("héllo "));
+          timer = setTimeout(() => {
+            controller.enqueue(encoder.encode("wörld"));
+            controller.close();
+          }, 30);
+        },
+        cancel: () => clearTimeout(timer),
+      });
+      assert.equal(await readAll(withIdleTimeout(late, idleMs)), "héllo wörld", `${idleMs}`);
+    }
+  },
+});
