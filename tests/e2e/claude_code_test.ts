@@ -1,0 +1,113 @@
+// End to end with the real Claude Code CLI (pinned in deno.json): claude -p → proxy → mock OpenAI upstream.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { fromFileUrl } from "../helpers/paths.ts";
+import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import { fakeModel } from "../helpers/fake_model.ts";
+import { startMockUpstream } from "../helpers/mock_upstream.ts";
+import { startProxy, testConfig } from "../helpers/proxy.ts";
+
+const CLAUDE = fromFileUrl(new URL("../../node_modules/.bin/claude", import.meta.url));
+const MARKER = "proxy-e2e-7f3a91";
+
+/** Runs `claude -p` against `baseUrl` in a throwaway HOME; returns exit code and output. */
+export async function runClaude(baseUrl: string, args: string[]) {
+  const home = await Deno.makeTempDir({ prefix: "claude-proxy-home-" });
+  try {
+    const command = new Deno.Command(CLAUDE, {
+      args,
+      cwd: home,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        HOME: home,
+        ANTHROPIC_BASE_URL: baseUrl,
+        ANTHROPIC_API_KEY: "any",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        DISABLE_TELEMETRY: "1",
+        DISABLE_AUTOUPDATER: "1",
+        CI: "true",
+      },
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const output = await command.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
+function toolMessages(request: ChatCompletionRequest) {
+  return request.messages.filter((m) => m.role === "tool");
+}
+
+Deno.test({
+  name: "Claude Code runs a Bash tool call through the proxy and prints the model's answer",
+  ignore: !existsSync(CLAUDE),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const mock = await startMockUpstream(fakeModel((request) => {
+      const tool = toolMessages(request)[0];
+      if (tool && tool.role === "tool") {
+        return { text: `The command printed: ${String(tool.content).trim()}` };
+      }
+      if (request.tools?.some((t) => t.function.name === "Bash")) {
+        return {
+          toolCalls: [{
+            id: "call_bash_1",
+            name: "Bash",
+            arguments: { command: `echo ${MARKER}`, description: "Print the marker" },
+          }],
+        };
+      }
+      return { text: "ok" };
+    }));
+    const proxy = startProxy(testConfig(mock.url, { models: { "*": "fake-model" } }));
+    try {
+      const result = await runClaude(proxy.url, [
+        "-p",
+        "Run the marker command and tell me what it printed.",
+        "--allowedTools",
+        "Bash",
+      ]);
+      const main = mock.requests.map((r) => r.json<ChatCompletionRequest>()).filter((r) =>
+        r.tools?.some((t) => t.function.name === "Bash")
+      );
+      assert.equal(result.code, 0, `claude failed:\n${result.stderr}\n${result.stdout}`);
+      assert.match(result.stdout, new RegExp(`The command printed: ${MARKER}`));
+      assert.ok(main.length >= 2, `expected two turns with tools, got ${main.length}`);
+      const second = main[main.length - 1]!;
+      const tool = toolMessages(second)[0];
+      assert.ok(tool && tool.role === "tool", "the second turn carries the tool result");
+      assert.equal(tool.tool_call_id, "call_bash_1");
+      assert.match(String(tool.content), new RegExp(MARKER));
+      const assistant = second.messages.find((m) => m.role === "assistant" && m.tool_calls);
+      assert.ok(assistant && assistant.role === "assistant");
+      assert.equal(assistant.tool_calls?.[0]?.function.name, "Bash");
+      assert.equal(second.model, "fake-model");
+      for (const request of mock.requests) {
+        const body = request.json<Record<string, unknown>>();
+        assert.equal(
+          body.context_management,
+          undefined,
+          "Anthropic-only fields never reach the upstream",
+        );
+        assert.equal(body.output_config, undefined);
+        assert.equal(body.thinking, undefined);
+        const system = (body.messages as Array<{ role: string; content: unknown }>)[0];
+        assert.doesNotMatch(JSON.stringify(system), /x-anthropic-billing-header/);
+      }
+    } finally {
+      await proxy.close();
+      await mock.close();
+    }
+  },
+});
