@@ -15,6 +15,8 @@ export interface ServeCommandOptions {
   write: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
+  /** Grace period for in-flight requests on shutdown (default 30 s). */
+  shutdownGraceMs?: number;
 }
 
 /** Loads the config and serves until SIGINT or SIGTERM; resolves with the exit code. */
@@ -45,21 +47,43 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   const app = createApp(deps);
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
   options.write(startBanner(config, server.port));
-  await new Promise<void>((resolve) => {
+  if (!isLoopback(config.host) && !config.authToken) {
+    options.write(
+      `warning: listening on ${config.host} without auth_token: anyone who can reach this port ` +
+        "can use your provider keys; set auth_token (or CLAUDE_PROXY_AUTH_TOKEN)",
+    );
+  }
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  const code = await new Promise<number>((resolve) => {
     let stopping = false;
     const remove = runtime.onShutdownSignal(() => {
-      if (stopping) runtime.exit(130);
+      if (stopping) return resolve(130);
       stopping = true;
-      options.write("Shutting down: waiting for requests in flight");
-      server.shutdown().then(resolve, resolve);
+      options.write(
+        `Shutting down: letting requests in flight finish (up to ${graceMs / 1000} s; ` +
+          "a second signal exits at once)",
+      );
+      const timer = setTimeout(() => resolve(1), graceMs);
+      server.shutdown().then(() => {
+        clearTimeout(timer);
+        resolve(0);
+      }, () => resolve(1));
     });
     server.finished.then(() => {
       remove();
-      resolve();
+      resolve(0);
     });
   });
   await logger.close();
-  return 0;
+  return code;
+}
+
+/** How long in-flight requests may take to finish after SIGINT/SIGTERM. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
+
+/** Whether `host` binds only the loopback interface. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
 }
 
 /** The short block printed on start. */

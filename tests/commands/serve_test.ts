@@ -1,0 +1,75 @@
+// The serve command as a process: start banner, and a graceful drain on SIGTERM.
+import assert from "node:assert/strict";
+import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
+import { startProxyProcess } from "../helpers/process.ts";
+
+async function writeConfig(upstream: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
+  const path = `${dir}/config.toml`;
+  await Deno.writeTextFile(
+    path,
+    `[provider]\nname = "custom"\nbase_url = "${upstream}"\n\n[models]\n"*" = "slow-model"\n`,
+  );
+  return path;
+}
+
+function chunk(content: string, finish: string | null = null) {
+  return { choices: [{ index: 0, delta: { content }, finish_reason: finish }] };
+}
+
+Deno.test("serve prints the listen URL and the export line on start", async () => {
+  const mock = await startMockUpstream([]);
+  const config = await writeConfig(mock.url);
+  const proxy = await startProxyProcess(["-c", config, "-p", "0"]);
+  try {
+    assert.match(
+      proxy.stdout(),
+      /claude-proxy \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+/,
+    );
+    const health = await fetch(`${proxy.url}/health`);
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+  } finally {
+    proxy.child.kill("SIGTERM");
+    const { code, stdout } = await proxy.wait();
+    assert.equal(code, 0);
+    assert.match(stdout, new RegExp(`export ANTHROPIC_BASE_URL=${proxy.url}`));
+    await mock.close();
+  }
+});
+
+Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", async () => {
+  let started!: () => void;
+  const streamStarted = new Promise<void>((resolve) => (started = resolve));
+  const mock = await startMockUpstream((req) => {
+    started();
+    return sseResponse(
+      [chunk("one "), chunk("two "), chunk("three"), chunk("", "stop")],
+      { delayMs: 150, signal: req.signal },
+    );
+  });
+  const config = await writeConfig(mock.url);
+  const proxy = await startProxyProcess(["-c", config, "-p", "0"]);
+  try {
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "claude-x",
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: "user", content: "count" }],
+      }),
+    });
+    await streamStarted;
+    proxy.child.kill("SIGTERM");
+    const text = await response.text();
+    assert.match(text, /"text":"three"/);
+    assert.match(text, /event: message_stop/);
+    const { code, stdout } = await proxy.wait();
+    assert.equal(code, 0);
+    assert.match(stdout, /Shutting down/);
+  } finally {
+    await mock.close();
+  }
+});
