@@ -1,0 +1,386 @@
+// The request log file: one JSON line per finished request, bounded like a ring buffer.
+//
+// Design (one writer process per file):
+// - `write()` only serialises the record (secrets redacted, no raw newline can survive
+//   JSON.stringify) and pushes the bytes onto an in-memory queue; it never awaits and never throws.
+//   If the queue already holds `maxPending` lines or 32 MiB, the record is dropped and counted
+//   (`stats().dropped`) instead of letting memory grow while the disk is stuck.
+// - One drain loop empties the queue, so file operations never overlap. It appends whole lines
+//   (a batch of at most 1 MiB) with a single write() on a handle opened O_APPEND: lines from this
+//   process cannot interleave or tear, and a second process appending to the same file still adds
+//   whole lines.
+// - The file holds at most `ceil(maxEntries * 1.25)` lines (and at most `maxBytes` bytes when set).
+//   When the next batch would pass that, the drain compacts instead of appending: it copies the
+//   newest `maxEntries` lines (old lines plus the batch; with `maxBytes`, no more than 80% of it)
+//   into `<path>.tmp`, fsyncs it, closes the log handle, renames the copy over `<path>` and reopens.
+//   rename() is atomic, so at any moment `<path>` is either the old or the new complete file. The
+//   25% slack makes compaction cost O(1) amortised per line. If compaction fails the batch is
+//   dropped (and reported) rather than growing the file past its bound; the next batch retries.
+// - Crash safety: a kill -9 can only interrupt one write() in progress; Linux may leave part of a
+//   multi-page write, so only the last line can be torn (it then lacks its final newline). Every
+//   newline-terminated line is valid JSON. Readers skip a torn last line; on open the writer
+//   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
+//   power cut (not a process crash) may lose the most recent lines.
+// - On open the existing lines are counted, so the bound holds across restarts and config changes.
+import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { RequestLogger, RequestLogRecord } from "./record.ts";
+import { redactRecord } from "./redact.ts";
+
+/** Options for {@linkcode openJsonlLog}. */
+export interface JsonlLogOptions {
+  path: string;
+  /** The number of newest entries kept (default 10000); the file never holds more than 1.25×. */
+  maxEntries?: number;
+  /** An optional size cap in bytes; compaction then keeps the newest lines within 80% of it. */
+  maxBytes?: number;
+  /** Known secrets (API keys) to redact from every string in every record. */
+  secrets?: readonly string[];
+  /** Lines waiting for the disk before new ones are dropped (default 10000). */
+  maxPending?: number;
+  /** Called with each file-system error (the writer itself never throws). */
+  onError?: (error: unknown) => void;
+}
+
+/** Counters describing a {@linkcode JsonlLog}. */
+export interface JsonlLogStats {
+  /** Lines in the file now. */
+  lines: number;
+  /** Bytes in the file now. */
+  bytes: number;
+  /** Records written since open. */
+  written: number;
+  /** Records dropped since open (queue full, too large, closed, or a failed write). */
+  dropped: number;
+  compactions: number;
+  errors: number;
+}
+
+/** The JSONL request log returned by {@linkcode openJsonlLog}. */
+export interface JsonlLog extends RequestLogger {
+  readonly path: string;
+  /** Resolves when every record written so far has reached the file. */
+  flush(): Promise<void>;
+  stats(): JsonlLogStats;
+}
+
+/** The default number of entries kept. */
+export const DEFAULT_MAX_ENTRIES = 10_000;
+
+const MAX_BATCH_BYTES = 1024 * 1024;
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+const COPY_CHUNK = 1024 * 1024;
+const NEWLINE = 0x0a;
+const encoder = new TextEncoder();
+
+/**
+ * Opens (creating it and its directory) a bounded JSONL request log.
+ *
+ * @example
+ * const log = await openJsonlLog({ path: "/tmp/requests.jsonl", maxEntries: 1000 });
+ * log.write(record);
+ * await log.close();
+ */
+export async function openJsonlLog(options: JsonlLogOptions): Promise<JsonlLog> {
+  const log = new JsonlLogWriter(options);
+  await log.open();
+  return log;
+}
+
+/** Reads every record of a JSONL log, skipping lines that do not parse (such as a torn last line). */
+export async function readLogRecords(path: string): Promise<RequestLogRecord[]> {
+  return parseLogLines(await readFile(path, "utf8")).map((entry) => entry.record);
+}
+
+/** One parsed log line with its original text. */
+export interface LogLine {
+  line: string;
+  record: RequestLogRecord;
+}
+
+/** Parses JSONL text, keeping the lines that hold a JSON object. */
+export function parseLogLines(text: string): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const record: unknown = JSON.parse(line);
+      if (record !== null && typeof record === "object" && !Array.isArray(record)) {
+        out.push({ line, record: record as RequestLogRecord });
+      }
+    } catch {
+      // A torn or foreign line: skip it.
+    }
+  }
+  return out;
+}
+
+class JsonlLogWriter implements JsonlLog {
+  readonly path: string;
+  #maxEntries: number;
+  #highWater: number;
+  #maxBytes: number | undefined;
+  #lowBytes: number;
+  #secrets: readonly string[];
+  #maxPending: number;
+  #onError: (error: unknown) => void;
+  #handle: FileHandle | undefined;
+  /** Byte length (newline included) of each line in the file, oldest first. */
+  #lengths: number[] = [];
+  #bytes = 0;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #running = false;
+  #idle: Promise<void> = Promise.resolve();
+  #closed = false;
+  #stats = { written: 0, dropped: 0, compactions: 0, errors: 0 };
+
+  constructor(options: JsonlLogOptions) {
+    const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError(`Cannot open the request log: max entries "${maxEntries}" is not >= 1`);
+    }
+    if (options.maxBytes !== undefined && !(options.maxBytes >= 1024)) {
+      throw new RangeError(
+        `Cannot open the request log: max bytes "${options.maxBytes}" is not >= 1024`,
+      );
+    }
+    this.path = options.path;
+    this.#maxEntries = maxEntries;
+    this.#highWater = Math.max(maxEntries + 1, Math.ceil(maxEntries * 1.25));
+    this.#maxBytes = options.maxBytes;
+    this.#lowBytes = Math.floor((options.maxBytes ?? Infinity) * 0.8);
+    this.#secrets = options.secrets ?? [];
+    this.#maxPending = options.maxPending ?? 10_000;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Creates the directory, removes a stale temp file, counts lines and cuts a torn tail. */
+  async open(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await rm(this.#tmpPath(), { force: true });
+    this.#handle = await open(this.path, "a+");
+    const scan = await scanLines(this.#handle);
+    if (scan.tail > 0) await this.#handle.truncate(scan.size - scan.tail);
+    this.#lengths = scan.lengths;
+    this.#bytes = scan.size - scan.tail;
+    if (this.#overBound(0, 0)) await this.#compact([]);
+  }
+
+  write(record: RequestLogRecord): void {
+    if (this.#closed || this.#pending.length >= this.#maxPending) {
+      this.#stats.dropped += 1;
+      return;
+    }
+    const line = this.#encode(record);
+    if (!line || this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
+      this.#stats.dropped += 1;
+      return;
+    }
+    this.#pending.push(line);
+    this.#pendingBytes += line.length;
+    if (!this.#running) {
+      this.#running = true;
+      this.#idle = this.#drain();
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.#running) await this.#idle;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+    const handle = this.#handle;
+    this.#handle = undefined;
+    if (!handle) return;
+    try {
+      await handle.sync();
+    } catch (error) {
+      this.#report(error);
+    }
+    await handle.close();
+  }
+
+  stats(): JsonlLogStats {
+    return { lines: this.#lengths.length, bytes: this.#bytes, ...this.#stats };
+  }
+
+  /** The record as one redacted JSON line; without bodies if too large; undefined if unusable. */
+  #encode(record: RequestLogRecord): Uint8Array | undefined {
+    try {
+      let line = encoder.encode(JSON.stringify(redactRecord(record, this.#secrets)) + "\n");
+      if (line.length > this.#lowBytes && record.bodies) {
+        const { bodies: _, ...rest } = record;
+        line = encoder.encode(JSON.stringify(redactRecord(rest, this.#secrets)) + "\n");
+      }
+      return line.length > this.#lowBytes ? undefined : line;
+    } catch (error) {
+      this.#report(error);
+      return undefined;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#takeBatch();
+        const batchBytes = batch.reduce((sum, line) => sum + line.length, 0);
+        try {
+          if (this.#overBound(batch.length, batchBytes)) await this.#compact(batch);
+          else await this.#append(batch, batchBytes);
+          this.#stats.written += batch.length;
+        } catch (error) {
+          this.#stats.dropped += batch.length;
+          this.#report(error);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #takeBatch(): Uint8Array[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.#pending.length && (count === 0 || bytes < MAX_BATCH_BYTES)) {
+      bytes += this.#pending[count]!.length;
+      count += 1;
+    }
+    this.#pendingBytes -= bytes;
+    return this.#pending.splice(0, count);
+  }
+
+  #overBound(addLines: number, addBytes: number): boolean {
+    if (this.#lengths.length + addLines > this.#highWater) return true;
+    return this.#maxBytes !== undefined && this.#bytes + addBytes > this.#maxBytes;
+  }
+
+  async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
+    this.#handle ??= await open(this.path, "a+");
+    await writeAll(this.#handle, concat(batch, batchBytes));
+    for (const line of batch) this.#lengths.push(line.length);
+    this.#bytes += batchBytes;
+  }
+
+  /** Rewrites the file as its newest lines plus the kept part of `batch`, atomically. */
+  async #compact(batch: Uint8Array[]): Promise<void> {
+    this.#handle ??= await open(this.path, "a+");
+    const handle = this.#handle;
+    if ((await handle.stat()).size !== this.#bytes) {
+      // Someone else touched the file: trust only what is on disk now.
+      const scan = await scanLines(handle);
+      this.#lengths = scan.lengths;
+      this.#bytes = scan.size - scan.tail;
+    }
+    const old = this.#lengths;
+    const all = [...old, ...batch.map((line) => line.length)];
+    const keepFrom = this.#keepFrom(all);
+    const oldFrom = Math.min(keepFrom, old.length);
+    const copyStart = sum(old, 0, oldFrom);
+    const keptBatch = batch.slice(Math.max(0, keepFrom - old.length));
+    const keptBatchBytes = keptBatch.reduce((total, line) => total + line.length, 0);
+
+    const tmp = await open(this.#tmpPath(), "w");
+    try {
+      await copyRange(handle, tmp, copyStart, this.#bytes);
+      await writeAll(tmp, concat(keptBatch, keptBatchBytes));
+      await tmp.sync();
+    } catch (error) {
+      await tmp.close();
+      await rm(this.#tmpPath(), { force: true });
+      throw error;
+    }
+    await tmp.close();
+    this.#handle = undefined;
+    await handle.close();
+    await rename(this.#tmpPath(), this.path);
+    this.#lengths = all.slice(keepFrom);
+    this.#bytes = this.#bytes - copyStart + keptBatchBytes;
+    this.#stats.compactions += 1;
+  }
+
+  /** The index of the oldest line kept: the newest maxEntries, within 80% of maxBytes. */
+  #keepFrom(lengths: number[]): number {
+    let from = Math.max(0, lengths.length - this.#maxEntries);
+    if (this.#maxBytes === undefined) return from;
+    let total = sum(lengths, from, lengths.length);
+    while (from < lengths.length && total > this.#lowBytes) total -= lengths[from++]!;
+    return from;
+  }
+
+  #tmpPath(): string {
+    return `${this.path}.tmp`;
+  }
+
+  #report(error: unknown): void {
+    this.#stats.errors += 1;
+    try {
+      this.#onError(error);
+    } catch {
+      // A failing error hook must not break the writer.
+    }
+  }
+}
+
+/** Counts the complete lines of a file; `tail` is the length of a last line with no newline. */
+async function scanLines(
+  handle: FileHandle,
+): Promise<{ lengths: number[]; size: number; tail: number }> {
+  const lengths: number[] = [];
+  const buffer = new Uint8Array(COPY_CHUNK);
+  let position = 0;
+  let current = 0;
+  while (true) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    const view = buffer.subarray(0, bytesRead);
+    let start = 0;
+    for (let i = view.indexOf(NEWLINE); i !== -1; i = view.indexOf(NEWLINE, start)) {
+      lengths.push(current + i + 1 - start);
+      current = 0;
+      start = i + 1;
+    }
+    current += bytesRead - start;
+    position += bytesRead;
+  }
+  return { lengths, size: position, tail: current };
+}
+
+async function copyRange(from: FileHandle, to: FileHandle, start: number, end: number) {
+  const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, end - start)));
+  for (let position = start; position < end;) {
+    const want = Math.min(buffer.length, end - position);
+    const { bytesRead } = await from.read(buffer, 0, want, position);
+    if (bytesRead === 0) throw new Error(`Cannot compact the request log: file ended early`);
+    await writeAll(to, buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
+}
+
+/** Writes all of `bytes` (normally in one write() call) at the handle's position or end. */
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
+    if (bytesWritten <= 0) throw new Error("Cannot write the request log: no progress");
+    offset += bytesWritten;
+  }
+}
+
+function concat(lines: Uint8Array[], total: number): Uint8Array {
+  if (lines.length === 1) return lines[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const line of lines) {
+    out.set(line, offset);
+    offset += line.length;
+  }
+  return out;
+}
+
+function sum(values: number[], from: number, to: number): number {
+  let total = 0;
+  for (let i = from; i < to; i++) total += values[i]!;
+  return total;
+}

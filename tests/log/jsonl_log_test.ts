@@ -1,0 +1,236 @@
+// Tests for the bounded JSONL request log: bound, concurrency, reopen, torn tails, back-pressure.
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
+import type { RequestLogRecord } from "../../src/log/record.ts";
+
+function record(i: number, extra: Partial<RequestLogRecord> = {}): RequestLogRecord {
+  return {
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    id: `req_${i}`,
+    method: "POST",
+    path: "/v1/messages",
+    model: "claude-sonnet-4-5",
+    provider: "deepseek",
+    upstream_model: "deepseek-chat",
+    status: 200,
+    total_ms: 100 + i,
+    ...extra,
+  };
+}
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "claude-proxy-log-"));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every line of the file, asserting each one ends with a newline and parses. */
+async function strictLines(path: string): Promise<RequestLogRecord[]> {
+  const text = await readFile(path, "utf8");
+  if (text === "") return [];
+  assert.ok(text.endsWith("\n"), "the file ends with a complete line");
+  return text.slice(0, -1).split("\n").map((line) => JSON.parse(line) as RequestLogRecord);
+}
+
+Deno.test("openJsonlLog never lets the file pass its bound and keeps the newest records", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, maxEntries: 50 });
+    for (let i = 0; i < 250; i++) {
+      log.write(record(i));
+      await log.flush();
+      const lines = (await readFile(path, "utf8")).split("\n").length - 1;
+      assert.ok(lines <= 63, `${lines} lines after ${i + 1} writes`);
+    }
+    await log.close();
+    const records = await strictLines(path);
+    assert.ok(records.length >= 50 && records.length <= 63);
+    const ids = records.map((r) => Number(r.id.slice(4)));
+    const newest = ids.at(-1)!;
+    assert.equal(newest, 249);
+    assert.deepEqual(ids, ids.map((_, i) => newest - ids.length + 1 + i), "consecutive, in order");
+    assert.ok(log.stats().compactions >= 3);
+    assert.equal(log.stats().dropped, 0);
+    await assert.rejects(stat(`${path}.tmp`), { code: "ENOENT" });
+  });
+});
+
+Deno.test("openJsonlLog writes only whole lines when hundreds of writes race", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, maxEntries: 1000 });
+    const body = "x".repeat(3000);
+    await Promise.all(Array.from({ length: 500 }, async (_, i) => {
+      for (let k = 0; k < i % 7; k++) await Promise.resolve();
+      log.write(record(i, { bodies: { response: `${i}:${body}` } }));
+    }));
+    await log.close();
+    const records = await strictLines(path);
+    assert.equal(records.length, 500);
+    assert.deepEqual(
+      new Set(records.map((r) => r.id)),
+      new Set(Array.from({ length: 500 }, (_, i) => `req_${i}`)),
+    );
+    for (const r of records) assert.equal(r.bodies?.response, `${r.id.slice(4)}:${body}`);
+  });
+});
+
+Deno.test("openJsonlLog keeps the newest maxEntries when one burst exceeds the bound", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, maxEntries: 100 });
+    const order: string[] = [];
+    await Promise.all(Array.from({ length: 500 }, async (_, i) => {
+      for (let k = 0; k < (i * 13) % 5; k++) await Promise.resolve();
+      order.push(`req_${i}`);
+      log.write(record(i));
+    }));
+    await log.close();
+    const records = await strictLines(path);
+    assert.deepEqual(records.map((r) => r.id), order.slice(-100));
+  });
+});
+
+Deno.test("openJsonlLog counts existing lines on reopen so the bound holds across restarts", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    let log = await openJsonlLog({ path, maxEntries: 50 });
+    for (let i = 0; i < 60; i++) log.write(record(i));
+    await log.close();
+    const before = (await strictLines(path)).length;
+
+    log = await openJsonlLog({ path, maxEntries: 50 });
+    assert.equal(log.stats().lines, before);
+    for (let i = 60; i < 80; i++) {
+      log.write(record(i));
+      await log.flush();
+    }
+    await log.close();
+    const after = await strictLines(path);
+    assert.ok(after.length <= 63, `${after.length} lines`);
+    assert.equal(after.at(-1)?.id, "req_79");
+
+    log = await openJsonlLog({ path, maxEntries: 10 });
+    await log.close();
+    assert.deepEqual(
+      (await strictLines(path)).map((r) => r.id),
+      Array.from({ length: 10 }, (_, i) => `req_${70 + i}`),
+      "a smaller bound compacts on open",
+    );
+  });
+});
+
+Deno.test("openJsonlLog cuts a torn last line and removes a stale temp file on open", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const whole = [0, 1, 2].map((i) => JSON.stringify(record(i)) + "\n").join("");
+    await writeFile(path, whole + '{"time":"2026-01-01T00:00:03.000Z","id":"req_');
+    await writeFile(`${path}.tmp`, "half a compaction");
+    const log = await openJsonlLog({ path, maxEntries: 50 });
+    assert.equal(log.stats().lines, 3);
+    await assert.rejects(stat(`${path}.tmp`), { code: "ENOENT" });
+    log.write(record(3));
+    await log.close();
+    assert.deepEqual((await strictLines(path)).map((r) => r.id), [
+      "req_0",
+      "req_1",
+      "req_2",
+      "req_3",
+    ]);
+  });
+});
+
+Deno.test("readLogRecords skips a torn last line", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    await writeFile(
+      path,
+      JSON.stringify(record(0)) + "\n" + JSON.stringify(record(1)).slice(0, 40),
+    );
+    assert.deepEqual((await readLogRecords(path)).map((r) => r.id), ["req_0"]);
+  });
+});
+
+Deno.test("openJsonlLog drops and counts records when the queue is full instead of growing", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, maxEntries: 1000, maxPending: 10 });
+    for (let i = 0; i < 100; i++) log.write(record(i));
+    await log.close();
+    const lines = (await strictLines(path)).length;
+    assert.ok(lines <= 11, `${lines} lines`);
+    assert.equal(log.stats().dropped, 100 - lines);
+    assert.equal(log.stats().written, lines);
+  });
+});
+
+Deno.test("openJsonlLog keeps the file under maxBytes", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, maxEntries: 10_000, maxBytes: 4096 });
+    for (let i = 0; i < 200; i++) {
+      log.write(record(i, { bodies: { response: "y".repeat(i % 50) } }));
+      await log.flush();
+      assert.ok((await stat(path)).size <= 4096);
+    }
+    log.write(record(200, { bodies: { response: "z".repeat(10_000) } }));
+    await log.close();
+    const records = await strictLines(path);
+    assert.equal(records.at(-1)?.id, "req_200");
+    assert.equal(records.at(-1)?.bodies, undefined, "bodies too large for the cap are left out");
+    assert.equal(records.at(-2)?.id, "req_199");
+  });
+});
+
+Deno.test("openJsonlLog flushes on close and drops writes after it", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "nested", "dir", "requests.jsonl");
+    const log = await openJsonlLog({ path });
+    log.write(record(0));
+    log.write(record(1));
+    await log.close();
+    log.write(record(2));
+    await log.close();
+    assert.deepEqual((await strictLines(path)).map((r) => r.id), ["req_0", "req_1"]);
+    assert.equal(log.stats().dropped, 1);
+  });
+});
+
+Deno.test("openJsonlLog redacts secrets from every line, bodies included", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const configured = "dsk-live-0123456789abcdef";
+    const leaked = [
+      configured,
+      "sk-proj-AbCdEf0123456789xyz",
+      "sk-ant-api03-ZZZZZZZZZZZZZZZZ",
+      "gsk_abcdefghijklmnopqrstuv",
+      "AIzaSyA1234567890abcdefghijklmnopqrstu",
+      "opaque-token-value-42",
+    ];
+    const log = await openJsonlLog({ path, secrets: [configured] });
+    log.write(record(0, {
+      error_message: `Upstream said: invalid key ${configured}`,
+      user_agent: "claude-cli/2.1",
+      bodies: {
+        client: JSON.stringify({ model: "claude", api_key: leaked[5], note: `use ${leaked[1]}` }),
+        upstream: `POST /v1/chat?key=${leaked[4]}\nAuthorization: Bearer ${leaked[2]}\n` +
+          `x-api-key: ${leaked[3]}\n\n{"messages":[]}`,
+        response: JSON.stringify({ echo: { headers: { authorization: `Bearer ${configured}` } } }),
+      },
+    }));
+    await log.close();
+    const text = await readFile(path, "utf8");
+    for (const secret of leaked) assert.ok(!text.includes(secret), `"${secret}" leaked`);
+    const [written] = await strictLines(path);
+    assert.match(written!.bodies!.upstream!, /\{"messages":\[\]\}$/);
+    assert.equal(written!.user_agent, "claude-cli/2.1");
+    assert.match(written!.error_message!, /invalid key \[REDACTED\]/);
+  });
+});
