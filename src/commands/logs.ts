@@ -1,0 +1,402 @@
+// `claude-proxy logs`: the recent requests from the JSONL log as a table or raw lines, optionally followed.
+import { type FileHandle, open } from "node:fs/promises";
+import { type LogLine, parseLogLines } from "../log/jsonl_log.ts";
+import type { RequestLogRecord } from "../log/record.ts";
+
+/** Options for {@linkcode runLogs}. */
+export interface LogsCommandOptions {
+  path: string;
+  /** How many recent requests to show (default 20). */
+  n?: number;
+  /** Keep printing new requests until `signal` aborts. */
+  follow?: boolean;
+  /** Print the raw JSON lines instead of a table. */
+  json?: boolean;
+  /** Only failed requests (status >= 400 or an error type). */
+  errors?: boolean;
+  /** ANSI colors (pass true on a terminal unless NO_COLOR is set). */
+  color?: boolean;
+  /** Stops follow mode. */
+  signal?: AbortSignal;
+  /** Receives the output text. */
+  write: (text: string) => void;
+  /** Receives error messages (default: `write`). */
+  writeError?: (text: string) => void;
+  /** The time zone for the TIME column (default: the local one). */
+  timeZone?: string;
+  /** How often follow mode checks the file, in milliseconds (default 250). */
+  pollMs?: number;
+}
+
+/** Where follow mode has read up to in the log file. */
+interface FollowState {
+  ino: number;
+  /** Bytes read: the end of the last complete line. */
+  offset: number;
+  /** The last complete line read (found again after compaction replaces the file). */
+  lastLine: string | undefined;
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Prints the recent requests; with `follow`, keeps printing new ones (surviving compaction) until
+ * `signal` aborts. Returns the exit code: 1 when the log cannot be read.
+ *
+ * @example
+ * const code = await runLogs({ path, n: 50, errors: true, write: (t) => out.write(t) });
+ */
+export async function runLogs(options: LogsCommandOptions): Promise<number> {
+  const writeError = options.writeError ?? options.write;
+  let snapshot: Snapshot;
+  try {
+    snapshot = await readSnapshot(options.path);
+  } catch (error) {
+    writeError(describeReadError(options.path, error) + "\n");
+    return 1;
+  }
+  const n = Math.max(0, Math.floor(options.n ?? 20));
+  const shown = select(snapshot.lines, options);
+  const recent = shown.slice(Math.max(0, shown.length - n));
+  const printer = new Printer(options);
+  if (recent.length === 0 && !options.follow) {
+    const what = options.errors ? "No failed requests" : "No requests";
+    writeError(`${what} in the request log "${options.path}"\n`);
+    return 0;
+  }
+  printer.print(recent);
+  if (!options.follow) return 0;
+  await follow(options, snapshot, printer);
+  return 0;
+}
+
+/** Formats records as table rows (or raw lines), keeping column widths stable across calls. */
+class Printer {
+  #widths: TableWidths | undefined;
+  #headerDone = false;
+  constructor(readonly options: LogsCommandOptions) {}
+
+  print(lines: LogLine[]): void {
+    const { options } = this;
+    if (options.json) {
+      if (lines.length > 0) options.write(lines.map((entry) => entry.line).join("\n") + "\n");
+      return;
+    }
+    if (lines.length === 0 && (this.#headerDone || !options.follow)) return;
+    const records: RequestLogRecord[] = lines.map((entry) => entry.record);
+    const table = formatRows(records, {
+      color: options.color ?? false,
+      header: !this.#headerDone,
+      ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
+      ...(options.follow ? { minWidths: this.#widths ?? FOLLOW_MIN_WIDTHS } : {}),
+    });
+    this.#widths = table.widths;
+    this.#headerDone = true;
+    if (table.text) options.write(table.text);
+  }
+}
+
+/** Column widths used from the start in follow mode, so rows printed later rarely shift. */
+const FOLLOW_MIN_WIDTHS: TableWidths = [14, 36, 6, 6, 6, 12, 10, 0];
+
+async function follow(options: LogsCommandOptions, start: Snapshot, printer: Printer) {
+  const { signal } = options;
+  const state: FollowState = {
+    ino: start.ino,
+    offset: start.completeBytes,
+    lastLine: start.lines.at(-1)?.line,
+  };
+  while (!signal?.aborted) {
+    await delay(options.pollMs ?? 250, signal);
+    if (signal?.aborted) break;
+    let fresh: LogLine[];
+    try {
+      fresh = await readNew(options.path, state);
+    } catch {
+      continue; // The file is briefly unreadable: try again at the next tick.
+    }
+    printer.print(select(fresh, options));
+  }
+}
+
+/** The complete lines added since `state`, re-reading the whole file when it was replaced. */
+async function readNew(path: string, state: FollowState): Promise<LogLine[]> {
+  // One handle per poll, so the size, the identity and the bytes all come from the same file.
+  const handle = await open(path, "r");
+  try {
+    const info = await handle.stat();
+    const ino = info.ino ?? 0;
+    const replaced = (ino !== 0 && state.ino !== 0 && ino !== state.ino) ||
+      info.size < state.offset ||
+      (info.size > state.offset && !(await lastLineStillAt(handle, state)));
+    if (replaced) {
+      const snapshot = await snapshotOf(handle, info.size, ino);
+      const lines = snapshot.lines;
+      const seen = state.lastLine === undefined
+        ? -1
+        : lines.findLastIndex((entry) => entry.line === state.lastLine);
+      state.ino = ino;
+      state.offset = snapshot.completeBytes;
+      state.lastLine = lines.at(-1)?.line ?? state.lastLine;
+      return lines.slice(seen + 1);
+    }
+    if (info.size === state.offset) return [];
+    const bytes = await readAll(handle, info.size - state.offset, state.offset);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const lines = parseLogLines(decoder.decode(bytes.subarray(0, end)));
+    state.offset += end;
+    state.lastLine = lines.at(-1)?.line ?? state.lastLine;
+    return lines;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether the last line read is still where it was (false once compaction rewrote the file). */
+async function lastLineStillAt(handle: FileHandle, state: FollowState): Promise<boolean> {
+  if (state.lastLine === undefined) return state.offset === 0;
+  const expected = encoder.encode(state.lastLine + "\n");
+  if (expected.length > state.offset) return false;
+  const actual = await readAll(handle, expected.length, state.offset - expected.length);
+  return actual.length === expected.length && actual.every((byte, i) => byte === expected[i]);
+}
+
+interface Snapshot {
+  lines: LogLine[];
+  ino: number;
+  /** The byte length of the complete lines (a torn or in-progress last line excluded). */
+  completeBytes: number;
+}
+
+async function readSnapshot(path: string): Promise<Snapshot> {
+  const handle = await open(path, "r");
+  try {
+    const info = await handle.stat();
+    return await snapshotOf(handle, info.size, info.ino ?? 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function snapshotOf(handle: FileHandle, size: number, ino: number): Promise<Snapshot> {
+  const bytes = await readAll(handle, size);
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  return { lines: parseLogLines(decoder.decode(bytes.subarray(0, end))), ino, completeBytes: end };
+}
+
+/** Reads up to `length` bytes from `position` (fewer if the file is shorter). */
+async function readAll(handle: FileHandle, length: number, position = 0): Promise<Uint8Array> {
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+function select(lines: LogLine[], options: LogsCommandOptions): LogLine[] {
+  return options.errors ? lines.filter((entry) => isError(entry.record)) : lines;
+}
+
+function isError(record: RequestLogRecord): boolean {
+  return record.status >= 400 || record.error_type !== undefined;
+}
+
+function describeReadError(path: string, error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") {
+    return `No request log at "${path}": the proxy writes it once it has served a request ` +
+      `(set another path with --log-file or [log] file)`;
+  }
+  return `Cannot read the request log "${path}": ${
+    error instanceof Error ? error.message : String(error)
+  }`;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+// ---- The table -------------------------------------------------------------------------------
+
+type Style = "bold" | "dim" | "red" | "green" | "yellow" | "cyan";
+type Segment = { text: string; style?: Style };
+/** One width per column: TIME, MODEL → UPSTREAM, STATUS, MS, TTFB, TOKENS, STOP, NOTE. */
+type TableWidths = readonly number[];
+
+interface Column {
+  title: string;
+  right?: boolean;
+  cell(record: RequestLogRecord, timeZone: string | undefined): Segment[];
+}
+
+const ANSI: Record<Style, string> = {
+  bold: "\x1b[1m",
+  dim: "\x1b[2m",
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+};
+const RESET = "\x1b[0m";
+const NOTE_MAX = 100;
+
+const COLUMNS: readonly Column[] = [
+  { title: "TIME", cell: (r, zone) => [{ text: formatTime(r.time, zone), style: "dim" }] },
+  { title: "MODEL → UPSTREAM", cell: modelCell },
+  {
+    title: "STATUS",
+    right: true,
+    cell: (r) => [{ text: String(r.status), style: statusStyle(r) }],
+  },
+  { title: "MS", right: true, cell: (r) => [{ text: String(Math.round(r.total_ms)) }] },
+  { title: "TTFB", right: true, cell: (r) => [{ text: optionalMs(r.ttfb_ms) }] },
+  { title: "TOKENS", cell: tokensCell },
+  { title: "STOP", cell: stopCell },
+  { title: "NOTE", cell: noteCell },
+];
+
+/**
+ * Formats log records as an aligned table (one row per request), with ANSI colors when asked.
+ * Pure apart from the local time zone, which `timeZone` overrides.
+ */
+export function formatLogTable(
+  records: RequestLogRecord[],
+  options: { color: boolean; timeZone?: string },
+): string {
+  if (records.length === 0) return "";
+  return formatRows(records, { ...options, header: true }).text;
+}
+
+function formatRows(
+  records: RequestLogRecord[],
+  options: { color: boolean; header: boolean; timeZone?: string; minWidths?: TableWidths },
+): { text: string; widths: TableWidths } {
+  const rows = records.map((record) => COLUMNS.map((c) => c.cell(record, options.timeZone)));
+  if (options.header) {
+    rows.unshift(
+      COLUMNS.map((c) => [{ text: c.title, ...(options.color ? { style: "bold" } : {}) }]),
+    );
+  }
+  const widths = COLUMNS.map((_, i) =>
+    Math.max(options.minWidths?.[i] ?? 0, ...rows.map((row) => width(row[i] ?? [])))
+  );
+  const lines = rows.map((row) =>
+    row.map((cell, i) => {
+      const pad = " ".repeat(widths[i]! - width(cell));
+      const text = paint(cell, options.color);
+      return i === row.length - 1 ? text : COLUMNS[i]!.right ? pad + text : text + pad;
+    }).join("  ").replace(/ +$/, "")
+  );
+  return { text: lines.length > 0 ? lines.join("\n") + "\n" : "", widths };
+}
+
+function modelCell(record: RequestLogRecord): Segment[] {
+  if (record.model === undefined) return [{ text: `${record.method} ${record.path}` }];
+  const upstream = record.upstream_model !== undefined
+    ? (record.provider !== undefined ? `${record.provider}:` : "") + record.upstream_model
+    : record.provider;
+  if (upstream === undefined) return [{ text: record.model }];
+  return [{ text: record.model }, { text: " → ", style: "dim" }, { text: upstream, style: "cyan" }];
+}
+
+function statusStyle(record: RequestLogRecord): Style {
+  if (record.status >= 500) return "red";
+  return record.status >= 400 || record.error_type !== undefined ? "yellow" : "green";
+}
+
+function tokensCell(record: RequestLogRecord): Segment[] {
+  const { input_tokens: input, output_tokens: output, cached_tokens: cached } = record;
+  if (input === undefined && output === undefined) return [];
+  const text = `${input ?? "-"}→${output ?? "-"}`;
+  return cached ? [{ text }, { text: ` (${cached} cached)`, style: "dim" }] : [{ text }];
+}
+
+function stopCell(record: RequestLogRecord): Segment[] {
+  const reason = record.stop_reason;
+  if (reason === undefined || reason === null) return [];
+  const style: Style | undefined = reason === "max_tokens"
+    ? "yellow"
+    : reason === "refusal"
+    ? "red"
+    : undefined;
+  return [{ text: reason, ...(style ? { style } : {}) }];
+}
+
+function noteCell(record: RequestLogRecord): Segment[] {
+  const notes: Segment[] = [];
+  const error = [record.error_type, record.error_message].filter((s) => s !== undefined);
+  if (error.length > 0) notes.push({ text: error.join(": ").replace(/\s+/g, " "), style: "red" });
+  if (record.model !== undefined && record.path !== "/v1/messages") {
+    notes.push({ text: record.path, style: "dim" });
+  }
+  if (record.retries) {
+    notes.push({
+      text: `${record.retries} ${record.retries === 1 ? "retry" : "retries"}`,
+      style: "yellow",
+    });
+  }
+  for (const change of record.changes ?? []) notes.push({ text: change, style: "dim" });
+  const out: Segment[] = [];
+  let room = NOTE_MAX;
+  for (const [i, note] of notes.entries()) {
+    if (i > 0) {
+      out.push({ text: "; " });
+      room -= 2;
+    }
+    if (note.text.length > room) {
+      out.push({ ...note, text: note.text.slice(0, Math.max(0, room - 1)) + "…" });
+      break;
+    }
+    out.push(note);
+    room -= note.text.length;
+  }
+  return out;
+}
+
+function optionalMs(ms: number | undefined): string {
+  return ms === undefined ? "" : String(Math.round(ms));
+}
+
+function width(cell: Segment[]): number {
+  return cell.reduce((total, segment) => total + [...segment.text].length, 0);
+}
+
+function paint(cell: Segment[], color: boolean): string {
+  return cell.map((s) => color && s.style ? ANSI[s.style] + s.text + RESET : s.text).join("");
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `MM-DD HH:MM:SS` in `timeZone` (default local), or the raw text if it is not a date. */
+function formatTime(iso: string, timeZone: string | undefined): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso.slice(0, 19);
+  let format = timeFormats.get(timeZone ?? "");
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      ...(timeZone !== undefined ? { timeZone } : {}),
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    timeFormats.set(timeZone ?? "", format);
+  }
+  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second}`;
+}
