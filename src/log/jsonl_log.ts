@@ -83,7 +83,13 @@ const encoder = new TextEncoder();
  */
 export async function openJsonlLog(options: JsonlLogOptions): Promise<JsonlLog> {
   const log = new JsonlLogWriter(options);
-  await log.open();
+  try {
+    await log.open();
+  } catch (error) {
+    await log.close().catch(() => {});
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot open the request log "${options.path}": ${detail}`, { cause: error });
+  }
   return log;
 }
 

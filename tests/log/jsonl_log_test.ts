@@ -234,3 +234,15 @@ Deno.test("openJsonlLog redacts secrets from every line, bodies included", async
     assert.match(written!.error_message!, /invalid key \[REDACTED\]/);
   });
 });
+
+Deno.test("openJsonlLog names the path when the log cannot be opened", async () => {
+  await withDir(async (dir) => {
+    const blocker = join(dir, "file");
+    await writeFile(blocker, "not a directory");
+    const path = join(blocker, "requests.jsonl");
+    await assert.rejects(openJsonlLog({ path }), (error: Error) => {
+      assert.match(error.message, /^Cannot open the request log ".+requests\.jsonl": /);
+      return true;
+    });
+  });
+});
