@@ -6,6 +6,12 @@ export type ProviderFormat = "openai" | "anthropic";
 /** How a provider expects its API key. */
 export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key";
 
+/** A request feature some Anthropic-format providers lack; a request needing it gets a clear 400. */
+export type ProviderFeature = "images" | "documents" | "tool_choice";
+
+/** Every {@linkcode ProviderFeature}, for validation. */
+export const PROVIDER_FEATURES: readonly ProviderFeature[] = ["images", "documents", "tool_choice"];
+
 /** Options for one upstream model (the `[model_options."name"]` tables). */
 export interface ModelOptions {
   /** Upper bound for max_tokens sent upstream (Claude Code asks for 32k–64k). */
@@ -47,6 +53,12 @@ export interface ProviderConfig {
   sendReasoningEffort: boolean;
   /** Request timeout for first byte, in milliseconds (overrides the global one). */
   timeoutMs?: number;
+  /** Anthropic format: request fields removed before forwarding (`drop_fields` paths). */
+  dropFields?: string[];
+  /** Anthropic format: `anthropic-beta` values (globs) removed before forwarding. */
+  rejectedBetas?: string[];
+  /** Anthropic format: features the provider lacks; a request that needs one is refused. */
+  unsupported?: ProviderFeature[];
 }
 
 /** One `[models]` rule: a Claude model name or glob → an upstream model, optionally on a provider. */
