@@ -1,5 +1,5 @@
 // Provider presets: base URL, API format, key variable and behaviour flags for each known provider. Data only.
-import type { ApiKeyHeader, ProviderFormat } from "./config/schema.ts";
+import type { ApiKeyHeader, ProviderFeature, ProviderFormat } from "./config/schema.ts";
 
 /** What a preset knows about a provider. */
 export interface ProviderPreset {
@@ -24,9 +24,27 @@ export interface ProviderPreset {
   query?: Record<string, string>;
   /** Default `[models]` for zero-config start: opus, sonnet, haiku. */
   defaultModels?: { big: string; middle: string; small: string };
+  /** Anthropic format: request fields removed before forwarding (`drop_fields` paths). */
+  dropFields?: readonly string[];
+  /** Anthropic format: `anthropic-beta` values (globs) the provider rejects. */
+  rejectedBetas?: readonly string[];
+  /** Anthropic format: features the provider lacks; a request needing one gets a clear 400. */
+  unsupported?: readonly ProviderFeature[];
   /** A one-line description for the README and `check`. */
   description: string;
 }
+
+/**
+ * What third-party Anthropic-format presets remove: Claude Code's per-request billing block (OpenRouter
+ * refuses it, and it defeats prefix caching) and Anthropic-only context editing and deferred tools.
+ */
+const THIRD_PARTY_DROP: readonly string[] = [
+  "x-anthropic-billing-header",
+  "context_management",
+  "tools[].defer_loading",
+];
+/** The beta that goes with a dropped field. */
+const THIRD_PARTY_BETAS: readonly string[] = ["context-management-*"];
 
 /** Every built-in preset, by lower-case name. */
 export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
@@ -190,6 +208,92 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "ANTHROPIC_API_KEY",
     apiKeyHeader: "x-api-key",
     description: "Anthropic (passthrough)",
+  },
+  "deepseek-anthropic": {
+    baseUrl: "https://api.deepseek.com/anthropic",
+    format: "anthropic",
+    apiKeyEnv: "DEEPSEEK_API_KEY",
+    apiKeyHeader: "x-api-key",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    unsupported: ["images", "documents"],
+    description: "DeepSeek's Anthropic endpoint (passthrough; it maps claude-* names itself)",
+  },
+  "moonshot-anthropic": {
+    baseUrl: "https://api.moonshot.ai/anthropic",
+    format: "anthropic",
+    apiKeyEnv: "MOONSHOT_API_KEY",
+    apiKeyHeader: "authorization",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    description: "Moonshot AI (Kimi) Anthropic endpoint (passthrough)",
+  },
+  "zai-anthropic": {
+    baseUrl: "https://api.z.ai/api/anthropic",
+    format: "anthropic",
+    apiKeyEnv: "ZAI_API_KEY",
+    apiKeyHeader: "authorization",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    description: "Z.ai (GLM) Anthropic endpoint (passthrough)",
+  },
+  minimax: {
+    baseUrl: "https://api.minimax.io/anthropic",
+    format: "anthropic",
+    apiKeyEnv: "MINIMAX_API_KEY",
+    apiKeyHeader: "authorization",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    unsupported: ["images", "documents"],
+    defaultModels: { big: "MiniMax-M3", middle: "MiniMax-M3", small: "MiniMax-M2.7-highspeed" },
+    description: "MiniMax Anthropic endpoint (passthrough; text and tools only)",
+  },
+  dashscope: {
+    baseUrl: "https://dashscope-intl.aliyuncs.com/apps/anthropic",
+    format: "anthropic",
+    apiKeyEnv: "DASHSCOPE_API_KEY",
+    apiKeyHeader: "x-api-key",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    defaultModels: { big: "qwen3-max", middle: "qwen3-coder-plus", small: "qwen-flash" },
+    description: "Alibaba Cloud Model Studio (Qwen) Anthropic endpoint (passthrough)",
+  },
+  "openrouter-anthropic": {
+    baseUrl: "https://openrouter.ai/api",
+    format: "anthropic",
+    apiKeyEnv: "OPENROUTER_API_KEY",
+    apiKeyHeader: "authorization",
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    defaultModels: {
+      big: "anthropic/claude-sonnet-4.5",
+      middle: "anthropic/claude-sonnet-4.5",
+      small: "anthropic/claude-haiku-4.5",
+    },
+    description: "OpenRouter's Anthropic endpoint (passthrough)",
+  },
+  "ollama-anthropic": {
+    baseUrl: "http://localhost:11434",
+    format: "anthropic",
+    apiKeyEnv: "",
+    apiKeyHeader: "authorization",
+    keyless: true,
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    unsupported: ["documents"],
+    description: "Ollama 0.14+ Anthropic endpoint on this machine (passthrough)",
+  },
+  "lmstudio-anthropic": {
+    baseUrl: "http://localhost:1234",
+    format: "anthropic",
+    apiKeyEnv: "",
+    apiKeyHeader: "authorization",
+    keyless: true,
+    dropFields: THIRD_PARTY_DROP,
+    rejectedBetas: THIRD_PARTY_BETAS,
+    description: "LM Studio Anthropic endpoint on this machine (passthrough)",
   },
   custom: {
     baseUrl: "",
