@@ -17,6 +17,12 @@ export interface FileProvider {
   supports_documents?: boolean;
   send_reasoning_effort?: boolean;
   max_effort?: "high" | "xhigh";
+  /** Anthropic format: request fields to remove (replaces the preset's list). */
+  drop_fields?: string[];
+  /** Anthropic format: `anthropic-beta` values (globs) to remove (replaces the preset's list). */
+  rejected_betas?: string[];
+  /** Anthropic format: features the provider lacks (replaces the preset's list). */
+  unsupported?: string[];
 }
 
 /** Per-model options as written in the file. */
@@ -76,6 +82,9 @@ const PROVIDER_SPEC: Spec = {
   supports_documents: "boolean",
   send_reasoning_effort: "boolean",
   max_effort: { oneOf: ["high", "xhigh"] },
+  drop_fields: "string[]",
+  rejected_betas: "string[]",
+  unsupported: "string[]",
 };
 
 const EFFORTS = ["minimal", "low", "medium", "high", "xhigh"] as const;
