@@ -1,6 +1,6 @@
 // Merges CLI flags, environment, config file, provider presets and defaults into one Config. Pure.
 import { ConfigError } from "../errors.ts";
-import { findPreset, PROVIDER_PRESETS } from "../providers.ts";
+import { findPreset, PROVIDER_PRESETS, type ProviderPreset } from "../providers.ts";
 import {
   type Config,
   DEFAULT_HOST,
@@ -10,7 +10,9 @@ import {
   DEFAULT_UPSTREAM,
   type ModelOptions,
   type ModelRule,
+  PROVIDER_FEATURES,
   type ProviderConfig,
+  type ProviderFeature,
 } from "./schema.ts";
 import type { FileConfig, FileModelOptions, FileProvider } from "./validate.ts";
 
@@ -185,6 +187,7 @@ function resolveProvider(
     maxEffort: table.max_effort ?? preset.maxEffort ?? "high",
     sendReasoningEffort: table.send_reasoning_effort ?? preset.sendReasoningEffort ?? false,
     ...(table.timeout_ms !== undefined ? { timeoutMs: table.timeout_ms } : {}),
+    ...passthroughSettings(key, table, preset, problems),
   };
 }
 
@@ -258,4 +261,31 @@ function resolveModelOptions(
     };
   }
   return out;
+}
+
+/** The Anthropic-format cleaning settings; a list in the file replaces the preset's. */
+function passthroughSettings(
+  name: string,
+  table: FileProvider,
+  preset: ProviderPreset,
+  problems: string[],
+): Pick<ProviderConfig, "dropFields" | "rejectedBetas" | "unsupported"> {
+  const dropFields = table.drop_fields ?? preset.dropFields;
+  const rejectedBetas = table.rejected_betas ?? preset.rejectedBetas;
+  const listed = table.unsupported ?? preset.unsupported;
+  const unsupported = listed?.filter((feature): feature is ProviderFeature => {
+    const known = (PROVIDER_FEATURES as readonly string[]).includes(feature);
+    if (!known) {
+      problems.push(
+        `provider "${name}": unsupported lists unknown feature "${feature}" ` +
+          `(known: ${PROVIDER_FEATURES.join(", ")})`,
+      );
+    }
+    return known;
+  });
+  return {
+    ...(dropFields ? { dropFields: [...dropFields] } : {}),
+    ...(rejectedBetas ? { rejectedBetas: [...rejectedBetas] } : {}),
+    ...(unsupported ? { unsupported } : {}),
+  };
 }
