@@ -62,15 +62,26 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
     }
     return await forwardOpenAI(c, deps, { body, route, record, finish });
   } catch (err) {
-    return errorResponse(err, finish);
+    return errorResponse(err, finish, c.req.raw.signal);
   }
 }
+
+/** The status logged for a request whose client went away before the answer (nginx's 499). */
+export const CLIENT_CLOSED_STATUS = 499;
 
 /** Renders an error as the Anthropic envelope and logs it. */
 export function errorResponse(
   err: unknown,
   finish: (status: number, extra?: Partial<RequestLogRecord>) => void,
+  signal?: AbortSignal,
 ): Response {
+  if (signal?.aborted) {
+    finish(CLIENT_CLOSED_STATUS, {
+      error_type: "client_closed",
+      error_message: "Client closed the connection before the answer",
+    });
+    return new Response(null, { status: CLIENT_CLOSED_STATUS });
+  }
   const { status, body } = toAnthropicError(err);
   finish(status, { error_type: body.error.type, error_message: body.error.message });
   return Response.json(body, { status });

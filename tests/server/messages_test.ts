@@ -1,0 +1,311 @@
+// The messages route against a scripted upstream: faults, odd answers, model options and cancellation.
+import assert from "node:assert/strict";
+import type { FileConfig } from "../../src/config/validate.ts";
+import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import {
+  jsonResponse,
+  type MockStep,
+  sseResponse,
+  startMockUpstream,
+  streamResponse,
+} from "../helpers/mock_upstream.ts";
+import { startProxy, testConfig } from "../helpers/proxy.ts";
+
+const REQUEST = {
+  model: "claude-test",
+  max_tokens: 64000,
+  messages: [{ role: "user", content: "hi" }],
+};
+
+function chunk(delta: unknown, finish: string | null = null) {
+  return { id: "c1", choices: [{ index: 0, delta, finish_reason: finish }] };
+}
+
+async function withProxy(
+  script:
+    | MockStep[]
+    | ((
+      req: import("../helpers/mock_upstream.ts").RecordedRequest,
+      n: number,
+    ) => Response | Promise<Response>),
+  file: FileConfig,
+  fn: (ctx: {
+    post: (body: unknown, init?: RequestInit) => Promise<Response>;
+    mock: Awaited<ReturnType<typeof startMockUpstream>>;
+    proxy: ReturnType<typeof startProxy>;
+  }) => Promise<void>,
+) {
+  const mock = await startMockUpstream(script);
+  const proxy = startProxy(testConfig(mock.url, file));
+  const post = (body: unknown, init: RequestInit = {}) =>
+    fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      ...init,
+    });
+  try {
+    await fn({ post, mock, proxy });
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+}
+
+async function errorOf(response: Response) {
+  const body = await response.json();
+  assert.equal(body.type, "error");
+  return body.error as { type: string; message: string };
+}
+
+Deno.test("messages answers an upstream HTML 502 page with an Anthropic api_error", async () => {
+  await withProxy(
+    [
+      () =>
+        new Response("<html><body>502 Bad Gateway</body></html>", {
+          status: 502,
+          headers: { "content-type": "text/html" },
+        }),
+    ],
+    {},
+    async ({ post }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 502);
+      const error = await errorOf(response);
+      assert.equal(error.type, "api_error");
+      assert.match(error.message, /502 Bad Gateway/);
+    },
+  );
+});
+
+Deno.test("messages answers a 200 with invalid JSON with a clear 502", async () => {
+  await withProxy([() => new Response('{"choices": [', { status: 200 })], {}, async ({ post }) => {
+    const response = await post(REQUEST);
+    assert.equal(response.status, 502);
+    const error = await errorOf(response);
+    assert.equal(error.type, "api_error");
+    assert.match(error.message, /invalid JSON/);
+  });
+});
+
+Deno.test("messages answers a 200 carrying an error body as an error, not an empty message", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ error: { message: "Model is overloaded, try later", code: 503 } }),
+    ],
+    {},
+    async ({ post }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 502);
+      assert.match((await errorOf(response)).message, /Model is overloaded/);
+    },
+  );
+});
+
+Deno.test("messages retries a 429 with Retry-After and then succeeds", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ error: { message: "slow down" } }, 429, { "retry-after": "0" }),
+      () => jsonResponse({ choices: [{ message: { content: "hello" }, finish_reason: "stop" }] }),
+    ],
+    { upstream: { retries: 3 } },
+    async ({ post, mock, proxy }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 200);
+      assert.equal((await response.json()).content[0].text, "hello");
+      assert.equal(mock.requests.length, 2);
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.retries, 1);
+    },
+  );
+});
+
+Deno.test("messages maps upstream 429 after the last try to rate_limit_error with its message", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ error: { message: "Rate limit reached for gpt-4o" } }, 429),
+    ],
+    { upstream: { retries: 1 } },
+    async ({ post }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 429);
+      const error = await errorOf(response);
+      assert.equal(error.type, "rate_limit_error");
+      assert.match(error.message, /Rate limit reached for gpt-4o/);
+    },
+  );
+});
+
+Deno.test("messages streams an error event when the upstream stream breaks after the first byte", async () => {
+  await withProxy(
+    [
+      (req) =>
+        streamResponse([`data: ${JSON.stringify(chunk({ content: "partial" }))}\n\n`], {
+          end: "reset",
+          signal: req.signal,
+          headers: { "content-type": "text/event-stream" },
+        }),
+    ],
+    {},
+    async ({ post }) => {
+      const response = await post({ ...REQUEST, stream: true });
+      assert.equal(response.status, 200);
+      const text = await response.text();
+      assert.match(text, /"text":"partial"/);
+      assert.match(
+        text,
+        /event: error\ndata: \{"type":"error","error":\{"type":"(api_error|overloaded_error)"/,
+      );
+      assert.doesNotMatch(text, /"stop_reason":"end_turn"/);
+      assert.doesNotMatch(text, /event: message_stop/);
+    },
+  );
+});
+
+Deno.test("messages streams an error event when the upstream sends garbage and ends without finishing", async () => {
+  await withProxy(
+    [
+      (req) =>
+        streamResponse(["data: {not json\n\n", "data: still not json\n\n"], {
+          signal: req.signal,
+          headers: { "content-type": "text/event-stream" },
+        }),
+    ],
+    {},
+    async ({ post, proxy }) => {
+      const response = await post({ ...REQUEST, stream: true });
+      const text = await response.text();
+      assert.match(text, /event: error/);
+      assert.doesNotMatch(text, /event: message_stop/);
+      const [record] = await proxy.waitForRecords(1);
+      assert.ok(record?.error_type, "the log records the stream error");
+    },
+  );
+});
+
+Deno.test("messages turns a JSON answer to a streaming request into a valid event stream", async () => {
+  await withProxy(
+    [
+      () =>
+        jsonResponse({
+          choices: [{ message: { content: "not streamed" }, finish_reason: "stop" }],
+        }),
+    ],
+    {},
+    async ({ post }) => {
+      const response = await post({ ...REQUEST, stream: true });
+      assert.match(response.headers.get("content-type") ?? "", /text\/event-stream/);
+      const text = await response.text();
+      const types = [...text.matchAll(/^event: (\w+)/gm)].map((m) => m[1]);
+      assert.deepEqual(types, [
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+      ]);
+      assert.match(text, /not streamed/);
+    },
+  );
+});
+
+Deno.test("messages caps max_tokens and applies [params] drop from the config", async () => {
+  await withProxy([
+    () => jsonResponse({ choices: [{ message: { content: "ok" }, finish_reason: "stop" }] }),
+  ], {
+    models: { "*": "deepseek-chat" },
+    model_options: { "deepseek-chat": { max_tokens: 8192 } },
+    params: { drop: ["user", "temperature"] },
+  }, async ({ post, mock, proxy }) => {
+    const response = await post({ ...REQUEST, temperature: 0.2, metadata: { user_id: "u1" } });
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+    const sent = mock.requests[0]!.json<ChatCompletionRequest>();
+    assert.equal(sent.max_tokens, 8192);
+    assert.equal(sent.temperature, undefined);
+    assert.equal(sent.user, undefined);
+    const [record] = await proxy.waitForRecords(1);
+    assert.ok(
+      record?.changes?.some((c) => /capped 64000 → 8192/.test(c)),
+      JSON.stringify(record?.changes),
+    );
+  });
+});
+
+Deno.test("messages refuses images with a 400 for a model configured without images", async () => {
+  await withProxy([], {
+    models: { "*": "text-only" },
+    model_options: { "text-only": { images: false } },
+  }, async ({ post, mock }) => {
+    const response = await post({
+      ...REQUEST,
+      messages: [{
+        role: "user",
+        content: [{
+          type: "image",
+          source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" },
+        }],
+      }],
+    });
+    assert.equal(response.status, 400);
+    assert.match(
+      (await errorOf(response)).message,
+      /messages\.0\.content\.0: model "text-only" does not accept images/,
+    );
+    assert.equal(mock.requests.length, 0, "nothing was sent upstream");
+  });
+});
+
+Deno.test("messages aborts the upstream request within 100 ms when the client goes away", async () => {
+  let arrived!: () => void;
+  const upstreamArrived = new Promise<void>((resolve) => (arrived = resolve));
+  await withProxy(
+    (req) => {
+      arrived();
+      return streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      });
+    },
+    {},
+    async ({ post, mock }) => {
+      const client = new AbortController();
+      const response = await post({ ...REQUEST, stream: true }, { signal: client.signal });
+      const reader = response.body!.getReader();
+      await reader.read();
+      await upstreamArrived;
+      const abortedAt = performance.now();
+      client.abort();
+      await reader.cancel().catch(() => {});
+      await mock.requests[0]!.disconnected;
+      const elapsed = mock.requests[0]!.abortedAt! - abortedAt;
+      assert.ok(elapsed < 100, `upstream aborted after ${elapsed.toFixed(1)} ms`);
+    },
+  );
+});
+
+Deno.test("messages aborts a slow upstream request when the client goes away before any answer", async () => {
+  let arrived!: () => void;
+  const upstreamArrived = new Promise<void>((resolve) => (arrived = resolve));
+  await withProxy(
+    async (req) => {
+      arrived();
+      await req.disconnected;
+      return new Response("late");
+    },
+    {},
+    async ({ post, mock, proxy }) => {
+      const client = new AbortController();
+      const pending = post(REQUEST, { signal: client.signal }).catch((err) => err);
+      await upstreamArrived;
+      client.abort();
+      await pending;
+      await mock.requests[0]!.disconnected;
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.status, 499);
+      assert.equal(record?.error_type, "client_closed");
+    },
+  );
+});
