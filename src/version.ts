@@ -1,4 +1,5 @@
 // The version of claude-proxy: the single source for --version, /health and the User-Agent.
+import denoJson from "../deno.json" with { type: "json" };
 
-/** The claude-proxy release version. */
-export const VERSION = "0.1.0";
+/** The claude-proxy release version: deno.json's `version`, which release tags must match. */
+export const VERSION: string = denoJson.version;
