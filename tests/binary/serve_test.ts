@@ -1,0 +1,205 @@
+// The shipped program end to end: start it, stream and run a tool round trip through it, stop it with SIGTERM.
+import assert from "node:assert/strict";
+import Anthropic from "@anthropic-ai/sdk";
+import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import { VERSION } from "../../src/version.ts";
+import { fakeModel } from "../helpers/fake_model.ts";
+import { type MockUpstream, startMockUpstream } from "../helpers/mock_upstream.ts";
+import {
+  makeTempHome,
+  type ProxyCommand,
+  type RunningProxy,
+  startProxyProcess,
+  type Subject,
+  subjects,
+  type TempHome,
+} from "./proxy_process.ts";
+
+const WEATHER_TOOL = {
+  name: "get_weather",
+  description: "Weather for a city",
+  input_schema: {
+    type: "object" as const,
+    properties: { city: { type: "string" } },
+    required: ["city"],
+  },
+};
+
+const NO_SIGTERM = Deno.build.os === "windows"
+  ? "Windows has no SIGTERM to send to a child process"
+  : undefined;
+
+function configToml(upstreamUrl: string): string {
+  return [
+    "[provider]",
+    'name = "custom"',
+    `base_url = "${upstreamUrl}"`,
+    'api_key = "sk-test-secret-key-123456"',
+    "",
+    "[models]",
+    '"claude-test-sonnet" = "gpt-4o"',
+    "",
+  ].join("\n");
+}
+
+/** Starts a mock upstream and the proxy in a child process pointing at it; cleans both up. */
+async function withProxy(
+  command: ProxyCommand,
+  handler: Parameters<typeof startMockUpstream>[0],
+  fn: (ctx: { proxy: RunningProxy; mock: MockUpstream; home: TempHome }) => Promise<void>,
+) {
+  const home = await makeTempHome();
+  const mock = await startMockUpstream(handler);
+  let proxy: RunningProxy | undefined;
+  try {
+    const config = `${home.dir}/config.toml`;
+    await Deno.writeTextFile(config, configToml(mock.url));
+    proxy = await startProxyProcess(command, { args: ["-c", config, "-p", "0"], home });
+    await fn({ proxy, mock, home });
+  } finally {
+    await proxy?.stop("SIGKILL");
+    await mock.close();
+    await home.remove();
+  }
+}
+
+function brain(request: ChatCompletionRequest) {
+  const last = request.messages[request.messages.length - 1];
+  if (last?.role === "tool") return { text: `The tool said: ${last.content}` };
+  if (request.tools?.length) {
+    return {
+      text: "Let me check.",
+      toolCalls: [{ id: "call_abc123", name: "get_weather", arguments: { city: "Zürich 東京" } }],
+    };
+  }
+  return { text: "Hello from upstream", reasoning: "A greeting." };
+}
+
+function defineServeTests({ label, command }: Subject) {
+  const test = (name: string, fn: (command: ProxyCommand) => Promise<void>, ignore?: string) =>
+    Deno.test({
+      name: `${label}: ${name}`,
+      ignore: command === undefined || ignore !== undefined,
+      fn: () => fn(command!),
+    });
+
+  test("prints the banner and answers /health with its version", async (command) => {
+    await withProxy(command, fakeModel(brain), async ({ proxy }) => {
+      assert.match(
+        proxy.stdout.text,
+        new RegExp(`claude-proxy ${VERSION.replaceAll(".", "\\.")} `),
+      );
+      assert.match(proxy.stdout.text, /claude-test-sonnet → custom\/gpt-4o/);
+      const response = await fetch(`${proxy.url}/health`);
+      assert.deepEqual(await response.json(), { status: "ok", version: VERSION });
+    });
+  });
+
+  test("streams a tool call and then answers the tool result (a round trip)", async (command) => {
+    await withProxy(command, fakeModel(brain), async ({ proxy, mock }) => {
+      const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
+      const question = { role: "user" as const, content: "weather in Zürich?" };
+      const first = await client.messages.stream({
+        model: "claude-test-sonnet",
+        max_tokens: 100,
+        tools: [WEATHER_TOOL],
+        messages: [question],
+      }).finalMessage();
+      assert.equal(first.stop_reason, "tool_use");
+      assert.deepEqual(first.content.map((b) => b.type), ["text", "tool_use"]);
+      const call = first.content[1];
+      assert.ok(call?.type === "tool_use");
+      assert.deepEqual(call.input, { city: "Zürich 東京" });
+
+      const second = await client.messages.stream({
+        model: "claude-test-sonnet",
+        max_tokens: 100,
+        tools: [WEATHER_TOOL],
+        messages: [
+          question,
+          { role: "assistant", content: first.content },
+          {
+            role: "user",
+            content: [{ type: "tool_result", tool_use_id: call.id, content: "sunny, 21°C" }],
+          },
+        ],
+      }).finalMessage();
+      const text = second.content.find((b) => b.type === "text");
+      assert.equal(text?.type === "text" ? text.text : "", "The tool said: sunny, 21°C");
+      assert.equal(second.stop_reason, "end_turn");
+
+      const sent = mock.requests.map((r) => r.json<ChatCompletionRequest>());
+      assert.equal(sent.length, 2);
+      assert.ok(sent.every((r) => r.stream === true && r.model === "gpt-4o"));
+      const tool = sent[1]!.messages.find((m) => m.role === "tool");
+      assert.ok(tool?.role === "tool");
+      assert.equal(tool.tool_call_id, "call_abc123");
+      assert.equal(mock.requests[0]!.headers.authorization, "Bearer sk-test-secret-key-123456");
+    });
+  });
+
+  test("exits with code 0 on SIGTERM", async (command) => {
+    await withProxy(command, fakeModel(brain), async ({ proxy }) => {
+      const health = await fetch(`${proxy.url}/health`);
+      await health.body?.cancel();
+      assert.equal(health.status, 200);
+      assert.equal(await proxy.stop("SIGTERM"), 0);
+      assert.match(proxy.stdout.text, /Shutting down/);
+    });
+  }, NO_SIGTERM);
+
+  test("lets a stream in flight finish after SIGTERM, then exits with 0", async (command) => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const chunk = (delta: unknown, finish: string | null = null) =>
+      `data: ${
+        JSON.stringify({
+          id: "chatcmpl-1",
+          object: "chat.completion.chunk",
+          model: "gpt-4o",
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        })
+      }\n\n`;
+    const handler = (req: { signal: AbortSignal }) => {
+      const encoder = new TextEncoder();
+      const gone = new Promise<void>((resolve) =>
+        req.signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(encoder.encode(chunk({ role: "assistant", content: "Hel" })));
+          await Promise.race([released, gone]);
+          if (req.signal.aborted) return controller.close();
+          controller.enqueue(encoder.encode(chunk({ content: "lo" })));
+          controller.enqueue(encoder.encode(chunk({}, "stop")));
+          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          controller.close();
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    };
+    await withProxy(command, handler, async ({ proxy }) => {
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "any" },
+        body: JSON.stringify({
+          model: "claude-test-sonnet",
+          max_tokens: 50,
+          stream: true,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+      assert.equal(response.status, 200);
+      const exited = proxy.stop("SIGTERM");
+      await proxy.stdout.waitFor(/Shutting down/);
+      release();
+      const events = await response.text();
+      assert.match(events, /"text":"Hel"/);
+      assert.match(events, /"text":"lo"/);
+      assert.match(events, /event: message_stop/);
+      assert.equal(await exited, 0);
+    });
+  }, NO_SIGTERM);
+}
+
+for (const subject of await subjects()) defineServeTests(subject);

@@ -1,0 +1,183 @@
+// The library as users import it: deno.json `exports` for the translator and for embedding the app.
+import assert from "node:assert/strict";
+import {
+  createApp,
+  NULL_LOGGER,
+  randomId,
+  resolveConfig,
+  VERSION,
+} from "@claude-proxy/claude-proxy";
+import {
+  type ChatCompletionChunk,
+  type ChatCompletionResponse,
+  encodeSseEvent,
+  makeSignature,
+  type MessagesRequest,
+  StreamTranslator,
+  toAnthropicResponse,
+  toOpenAIRequest,
+} from "@claude-proxy/claude-proxy/translate";
+import denoJson from "../deno.json" with { type: "json" };
+import { fromFileUrl } from "./helpers/paths.ts";
+
+const ROOT = fromFileUrl(new URL("../", import.meta.url));
+
+function completion(content: string): ChatCompletionResponse {
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    created: 0,
+    model: "gpt-4o",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+  };
+}
+
+function chunk(content: string, finish: string | null = null): ChatCompletionChunk {
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 0,
+    model: "gpt-4o",
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  };
+}
+
+Deno.test("deno.json exports name the two entry points and the package version", () => {
+  assert.deepEqual(denoJson.exports, {
+    ".": "./mod.ts",
+    "./translate": "./src/translate/mod.ts",
+  });
+  assert.equal(VERSION, denoJson.version);
+});
+
+Deno.test("the translate export turns a request into OpenAI form and the answer back", () => {
+  const body: MessagesRequest = {
+    model: "claude-sonnet-4-5",
+    max_tokens: 100,
+    system: "Be brief",
+    messages: [{ role: "user", content: "Hi" }],
+  };
+  const { request } = toOpenAIRequest(body, { model: "gpt-4o" });
+  assert.deepEqual(request, {
+    model: "gpt-4o",
+    max_tokens: 100,
+    messages: [{ role: "system", content: "Be brief" }, { role: "user", content: "Hi" }],
+  });
+  const message = toAnthropicResponse(completion("Hello"), {
+    model: "claude-sonnet-4-5",
+    messageId: "msg_1",
+    signature: makeSignature("openai"),
+    newToolId: () => "toolu_1",
+  });
+  assert.deepEqual(message.content, [{ type: "text", text: "Hello" }]);
+  assert.equal(message.stop_reason, "end_turn");
+  assert.equal(message.model, "claude-sonnet-4-5");
+});
+
+Deno.test("the translate export streams chunks into well-formed Anthropic events", () => {
+  const translator = new StreamTranslator({
+    model: "claude-sonnet-4-5",
+    messageId: "msg_1",
+    signature: makeSignature("openai"),
+    newToolId: () => "toolu_1",
+  });
+  const events = [
+    ...translator.push(chunk("Hel")),
+    ...translator.push(chunk("lo", "stop")),
+    ...translator.finish(),
+  ];
+  assert.deepEqual(events.map((e) => e.type), [
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+  ]);
+  assert.equal(
+    encodeSseEvent(events.at(-1)!),
+    'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+  );
+});
+
+Deno.test("the main export builds an app that answers through an injected fetch", async () => {
+  const config = resolveConfig({
+    cli: {},
+    env: {},
+    file: { provider: { name: "custom", base_url: "http://upstream.test/v1", api_key: "sk-1" } },
+    source: "embedded",
+  });
+  const seen: string[] = [];
+  const app = createApp({
+    config,
+    logger: NULL_LOGGER,
+    now: Date.now,
+    newId: randomId,
+    fetch: (input) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return Promise.resolve(Response.json(completion("Hello")));
+    },
+  });
+  const health = await app.request("/health");
+  assert.deepEqual(await health.json(), { status: "ok", version: VERSION });
+  const response = await app.request("/v1/messages", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      model: "gpt-4o",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "Hi" }],
+    }),
+  });
+  assert.equal(response.status, 200);
+  const message = await response.json();
+  assert.deepEqual(message.content, [{ type: "text", text: "Hello" }]);
+  assert.deepEqual(seen, ["http://upstream.test/v1/chat/completions"]);
+});
+
+Deno.test("a separate project imports both entry points through a jsr: specifier linked to this repo", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "claude-proxy-user-" });
+  try {
+    const user = {
+      imports: { "@claude-proxy/claude-proxy": `jsr:${denoJson.name}@^${denoJson.version}` },
+      links: [ROOT],
+    };
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify(user));
+    await Deno.writeTextFile(
+      `${dir}/main.ts`,
+      [
+        'import { createApp, NULL_LOGGER, randomId, resolveConfig, VERSION } from "@claude-proxy/claude-proxy";',
+        'import { toOpenAIRequest } from "@claude-proxy/claude-proxy/translate";',
+        "const { request } = toOpenAIRequest(",
+        '  { model: "claude-haiku-4-5", max_tokens: 5, messages: [{ role: "user", content: "ping" }] },',
+        '  { model: "gpt-4o-mini" },',
+        ");",
+        "const config = resolveConfig({",
+        '  cli: {}, env: {}, source: "embedded",',
+        '  file: { provider: { name: "custom", base_url: "http://upstream.test/v1" } },',
+        "});",
+        "const app = createApp({ config, logger: NULL_LOGGER, now: Date.now, newId: randomId });",
+        'const health = await (await app.request("/health")).json();',
+        "console.log(JSON.stringify({ VERSION, model: request.model, health }));",
+      ].join("\n"),
+    );
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--no-prompt", "main.ts"],
+      cwd: dir,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, stderr);
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), {
+      VERSION: denoJson.version,
+      model: "gpt-4o-mini",
+      health: { status: "ok", version: denoJson.version },
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
