@@ -3,11 +3,14 @@ import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
+import { defaultLogPath } from "../log/default_path.ts";
+import { openJsonlLog } from "../log/jsonl_log.ts";
+import { Metrics } from "../log/metrics.ts";
+import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
-import { type AppDeps, type MetricsSink, randomId } from "../server/deps.ts";
+import { type AppDeps, configSecrets, type MetricsSink, randomId } from "../server/deps.ts";
 import { VERSION } from "../version.ts";
 
 /** Options for {@linkcode runServe}. */
@@ -36,17 +39,29 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     cwd: runtime.cwd(),
     home: homedir(),
   });
-  const logger = options.openLogger ? await options.openLogger(config) : NULL_LOGGER;
+  const logPath = config.log.file ??
+    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
+  let warned = false;
+  const logger = options.openLogger ? await options.openLogger(config) : await openJsonlLog({
+    path: logPath,
+    maxEntries: config.log.maxEntries,
+    secrets: configSecrets(config),
+    onError: (err) => {
+      if (warned) return;
+      warned = true;
+      options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
+    },
+  });
   const deps: AppDeps = {
     config,
     logger,
     now: () => Date.now(),
     newId: randomId,
-    ...(options.metrics ? { metrics: options.metrics } : {}),
+    metrics: options.metrics ?? new Metrics(),
   };
   const app = createApp(deps);
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
-  options.write(startBanner(config, server.port));
+  options.write(startBanner(config, server.port, logPath));
   if (!isLoopback(config.host) && !config.authToken) {
     options.write(
       `warning: listening on ${config.host} without auth_token: anyone who can reach this port ` +
@@ -87,12 +102,12 @@ export function isLoopback(host: string): boolean {
 }
 
 /** The short block printed on start. */
-export function startBanner(config: Config, port: number): string {
+export function startBanner(config: Config, port: number, logPath?: string): string {
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const lines = [
     `claude-proxy ${VERSION} listening on ${url}`,
     `  config: ${config.source}`,
-    `  log:    ${config.log.file ?? "(none)"}`,
+    `  log:    ${logPath ?? config.log.file ?? "(none)"}`,
   ];
   for (const rule of config.models) {
     const route = resolveRoute(config, rule.pattern);

@@ -1,6 +1,7 @@
 // The Hono app: routes, the proxy token check, Anthropic-shaped 404/405 and error rendering.
 import { Hono } from "hono";
 import { errorBody, toAnthropicError } from "../errors.ts";
+import { METRICS_CONTENT_TYPE } from "../log/metrics.ts";
 import { findRule } from "../routing.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
@@ -31,9 +32,7 @@ export function createApp(deps: AppDeps): Hono {
   app.on(["GET", "HEAD"], "/health", (c) => c.json({ status: "ok", version: VERSION }));
   app.get("/metrics", (c) => {
     if (!deps.metrics) return c.text("", 404);
-    return c.text(deps.metrics.render(), 200, {
-      "content-type": "text/plain; version=0.0.4; charset=utf-8",
-    });
+    return c.body(deps.metrics.render(), 200, { "content-type": METRICS_CONTENT_TYPE });
   });
   app.get("/v1/models", (c) => {
     const data = listModels(config, (id) => findRule(config.models, id) !== undefined);

@@ -29,3 +29,10 @@ export function randomId(prefix: string): string {
   for (const byte of bytes) out += alphabet[byte % 62];
   return out;
 }
+
+/** Every secret the config holds (provider keys, the proxy token), for redaction. */
+export function configSecrets(config: Config): string[] {
+  const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
+  if (config.authToken) secrets.push(config.authToken);
+  return secrets;
+}

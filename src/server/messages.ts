@@ -16,10 +16,11 @@ import { encodeSseEvent } from "../translate/sse.ts";
 import { StreamTranslator } from "../translate/stream.ts";
 import { anthropicEventStream } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyText, validateMessagesRequest } from "./body.ts";
-import type { AppDeps } from "./deps.ts";
-import { proxyPassthrough } from "./passthrough.ts";
+import { type AppDeps, configSecrets } from "./deps.ts";
+import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
+import { forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -60,7 +61,7 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
     if (route.provider.format === "anthropic") {
       return await proxyPassthrough(c, deps, { body, route, record, finish, text });
     }
-    return await forwardOpenAI(c, deps, { body, route, record, finish });
+    return await forwardOpenAI(c, deps, { body, route, record, finish, text });
   } catch (err) {
     return errorResponse(err, finish, c.req.raw.signal);
   }
@@ -89,6 +90,8 @@ export function errorResponse(
 
 interface ForwardContext {
   body: MessagesRequest;
+  /** The client's body text, for body logging. */
+  text: string;
   route: Route;
   record: RequestLogRecord;
   finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
@@ -112,6 +115,9 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   if (changes.length > 0) record.changes = changes;
   const stream = body.stream === true;
   const upstreamBody = JSON.stringify(request);
+  const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
+  bodies?.set("client", ctx.text);
+  bodies?.set("upstream", upstreamBody);
   const { response, attempts, body: responseBody } = await sendUpstream({
     url: upstreamUrl(provider, "/chat/completions"),
     headers: upstreamHeaders(provider, c.req.raw.headers),
@@ -131,7 +137,9 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
   if (!response.ok) {
     const text = await readErrorBody(response);
+    bodies?.set("response", text);
     const mapped = fromUpstreamError(response.status, text);
+    mapped.body.error.message = redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps));
     finish(mapped.status, {
       error_type: mapped.body.error.type,
       error_message: mapped.body.error.message,
@@ -157,14 +165,53 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
         });
       },
     });
-    return new Response(events, { status: 200, headers: SSE_HEADERS });
+    const out = bodies ? events.pipeThrough(bodies.tap("response")) : events;
+    return new Response(out, { status: 200, headers: SSE_HEADERS });
   }
   const json = await readUpstreamJson(response, responseBody);
   const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
+  const messageText = JSON.stringify(message);
+  bodies?.set("response", messageText);
   finish(200, { stop_reason: message.stop_reason, ...usageFields(message.usage) });
-  if (!stream) return Response.json(message);
+  if (!stream) {
+    return new Response(messageText, { headers: { "content-type": "application/json" } });
+  }
   const sse = messageToEvents(message).map(encodeSseEvent).join("");
   return new Response(sse, { status: 200, headers: SSE_HEADERS });
+}
+
+/** The keys that may show up in upstream answers: configured ones and the client's own. */
+function upstreamSecrets(c: Context, deps: AppDeps): string[] {
+  const secrets = configSecrets(deps.config);
+  const key = clientKey(c.req.raw.headers);
+  if (key) secrets.push(key);
+  return secrets;
+}
+
+/** Collects capped, redacted bodies into the log record (with `--log-bodies`). */
+function bodyLogger(c: Context, deps: AppDeps, record: RequestLogRecord) {
+  const secrets = upstreamSecrets(c, deps);
+  const bodies: NonNullable<RequestLogRecord["bodies"]> = (record.bodies = {});
+  const set = (name: keyof typeof bodies, text: string) => {
+    bodies[name] = capBody(redactSecrets(text, secrets));
+  };
+  return {
+    set,
+    /** A pass-through stream that keeps the first DEFAULT_BODY_CAP characters it sees. */
+    tap(name: keyof typeof bodies): TransformStream<Uint8Array, Uint8Array> {
+      const decoder = new TextDecoder();
+      let seen = "";
+      return new TransformStream({
+        transform(chunk, controller) {
+          if (seen.length < DEFAULT_BODY_CAP) {
+            seen += decoder.decode(chunk, { stream: true });
+            set(name, seen);
+          }
+          controller.enqueue(chunk);
+        },
+      });
+    },
+  };
 }
 
 /** Reads a successful upstream JSON body; a 200 that carries an error or no choices is an error. */
@@ -250,6 +297,11 @@ export async function handleCountTokens(c: Context, deps: AppDeps): Promise<Resp
   try {
     const text = await readBodyText(c.req.raw, deps.config.maxBodyBytes);
     const body = validateMessagesRequest(parseJsonObject(text), { countTokens: true });
+    const route = resolveRoute(deps.config, body.model);
+    if (route.provider.format === "anthropic") {
+      const forwarded = await forwardCountTokens(c, deps, { body, text, route });
+      if (forwarded) return forwarded;
+    }
     return Response.json({ input_tokens: await countTokens(body) });
   } catch (err) {
     const { status, body } = toAnthropicError(err);

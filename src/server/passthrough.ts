@@ -1,43 +1,166 @@
-// Forwards a Messages request unchanged (but for the model) to a provider that speaks the Anthropic API.
+// Forwards Messages requests to providers that speak the Anthropic API: per-provider cleaning, auth and
+// betas on the way up; the answer piped back as it arrives while a tee reads it for the log.
 import type { Context } from "hono";
+import type { Config } from "../config/schema.ts";
+import { toAnthropicError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
+import { findPreset } from "../providers.ts";
 import type { Route } from "../routing.ts";
-import type { MessagesRequest } from "../translate/anthropic_types.ts";
-import { fromUpstreamError } from "../translate/errors.ts";
-import { readErrorBody, sendUpstream } from "../upstream/client.ts";
+import {
+  cleanAnthropicRequest,
+  filterBetas,
+  markMessageSignatures,
+  upstreamRequestText,
+} from "../translate/anthropic_clean.ts";
+import { AnthropicStreamTee, type StreamSummary } from "../translate/anthropic_stream_tee.ts";
+import type { MessagesRequestFields } from "../translate/anthropic_types.ts";
+import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
+import { encodeSseEvent } from "../translate/sse.ts";
+import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** What {@linkcode proxyPassthrough} needs about the request. */
 export interface PassthroughContext {
-  body: MessagesRequest;
+  body: MessagesRequestFields;
+  /** The client's body as received (forwarded as is when nothing needs changing). */
   text: string;
   route: Route;
   record: RequestLogRecord;
   finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
-  /** The path after the base URL, default "/v1/messages". */
-  path?: string;
 }
 
-/** Forwards the request to an Anthropic-format provider and pipes the answer back as it arrives. */
+/** The `anthropic-version` sent when the client names none. */
+export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+
+/** Upstream response headers that describe the upstream connection, not the answer. */
+const HOP_HEADERS: ReadonlySet<string> = new Set([
+  "connection",
+  "content-encoding",
+  "content-length",
+  "date",
+  "keep-alive",
+  "proxy-connection",
+  "server",
+  "set-cookie",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+const encoder = new TextEncoder();
+
+/**
+ * Forwards `POST /v1/messages` to an Anthropic-format provider and returns its answer: streams byte for
+ * byte (thinking signatures aside, see {@linkcode marksSignatures}), errors in the Anthropic envelope
+ * unchanged, other errors wrapped in it.
+ */
 export async function proxyPassthrough(
   c: Context,
   deps: AppDeps,
   ctx: PassthroughContext,
 ): Promise<Response> {
-  const { body, route, finish } = ctx;
-  const headers = upstreamHeaders(route.provider, c.req.raw.headers);
-  headers["anthropic-version"] = c.req.header("anthropic-version") ?? "2023-06-01";
-  const beta = c.req.header("anthropic-beta");
-  if (beta) headers["anthropic-beta"] = beta;
-  const payload = body.model === route.model
-    ? ctx.text
-    : JSON.stringify({ ...body, model: route.model });
-  const { response, attempts, body: responseBody } = await sendUpstream({
-    url: upstreamUrl(route.provider, ctx.path ?? "/v1/messages"),
+  const { route, record, finish } = ctx;
+  const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages");
+  if (upstream.changes.length > 0) record.changes = upstream.changes;
+  const result = await send(c, deps, route, upstream);
+  record.retries = result.attempts - 1;
+  record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
+  const { response, body } = result;
+  if (!response.ok) return await errorAnswer(response, finish);
+  const markOrigin = marksSignatures(deps.config) ? route.provider.name : undefined;
+  const contentType = response.headers.get("content-type") ?? "";
+  if (body && contentType.includes("text/event-stream")) {
+    return streamAnswer(response, body, { deps, finish, markOrigin });
+  }
+  const text = body ? await new Response(body).text() : "";
+  const { out, fields } = readMessage(text, markOrigin);
+  finish(response.status, fields);
+  return new Response(out, { status: response.status, headers: answerHeaders(response) });
+}
+
+/**
+ * Forwards `POST /v1/messages/count_tokens` to an Anthropic-format provider; undefined when the
+ * provider has no such endpoint (404, 405, 501), so the caller counts locally.
+ */
+export async function forwardCountTokens(
+  c: Context,
+  deps: AppDeps,
+  ctx: Pick<PassthroughContext, "body" | "text" | "route">,
+): Promise<Response | undefined> {
+  const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages/count_tokens");
+  const { response, body } = await send(c, deps, ctx.route, upstream);
+  if ([404, 405, 501].includes(response.status)) {
+    await body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!response.ok) return await errorAnswer(response, () => {});
+  const text = body ? await new Response(body).text() : "";
+  return new Response(text, { status: response.status, headers: answerHeaders(response) });
+}
+
+/**
+ * Whether thinking signatures leaving the proxy are wrapped with their origin. With one provider no
+ * route can change, so nothing is marked and every byte passes as the provider sent it.
+ */
+export function marksSignatures(config: Config): boolean {
+  return Object.keys(config.providers).length > 1;
+}
+
+interface PreparedUpstream {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  changes: string[];
+}
+
+/** Cleans the body for the provider and builds the URL and headers (key, version, allowed betas). */
+function prepareUpstream(
+  request: Request,
+  deps: AppDeps,
+  ctx: Pick<PassthroughContext, "body" | "text" | "route">,
+  path: string,
+): PreparedUpstream {
+  const { provider, options } = ctx.route;
+  const preset = findPreset(provider.preset);
+  const clean = cleanAnthropicRequest(ctx.body, {
+    provider: provider.name,
+    model: ctx.route.model,
+    dropFields: [...(provider.dropFields ?? preset?.dropFields ?? []), ...deps.config.drop],
+    unsupported: provider.unsupported ?? preset?.unsupported ?? [],
+    modelRefusesImages: options.images === false,
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  });
+  const headers = upstreamHeaders(provider, request.headers);
+  headers["anthropic-version"] = request.headers.get("anthropic-version") ??
+    DEFAULT_ANTHROPIC_VERSION;
+  const changes = [...clean.changes];
+  const beta = request.headers.get("anthropic-beta");
+  if (beta) {
+    const kept = filterBetas(beta, provider.rejectedBetas ?? preset?.rejectedBetas ?? []);
+    if (kept) headers["anthropic-beta"] = kept;
+    const removed = beta.split(",").map((b) => b.trim()).filter((b) =>
+      b && !kept?.split(",").includes(b)
+    );
+    if (removed.length > 0) changes.push(`removed anthropic-beta ${removed.join(", ")}`);
+  }
+  return {
+    url: upstreamUrl(provider, path),
     headers,
-    body: payload,
-  }, {
+    body: upstreamRequestText(ctx.text, ctx.body, clean),
+    changes,
+  };
+}
+
+function send(
+  c: Context,
+  deps: AppDeps,
+  route: Route,
+  upstream: PreparedUpstream,
+): Promise<UpstreamResult> {
+  const { url, headers, body } = upstream;
+  return sendUpstream({ url, headers, body }, {
     signal: c.req.raw.signal,
     timeouts: {
       connectMs: deps.config.upstream.connectTimeoutMs,
@@ -46,51 +169,147 @@ export async function proxyPassthrough(
     },
     retry: { attempts: Math.max(1, deps.config.upstream.retries) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onRetry: () => deps.metrics?.retry(route.provider.name),
   });
-  ctx.record.retries = attempts - 1;
-  if (!response.ok) {
-    const mapped = fromUpstreamError(response.status, await readErrorBody(response));
-    finish(mapped.status, {
-      error_type: mapped.body.error.type,
-      error_message: mapped.body.error.message,
+}
+
+/** An upstream error: its own bytes when already an Anthropic envelope, else wrapped in one. */
+async function errorAnswer(
+  response: Response,
+  finish: PassthroughContext["finish"],
+): Promise<Response> {
+  const text = await readErrorBody(response);
+  const headers = answerHeaders(response);
+  const envelope = anthropicEnvelope(text);
+  if (envelope) {
+    finish(response.status, {
+      error_type: envelope.error.type,
+      error_message: envelope.error.message,
     });
-    return Response.json(mapped.body, { status: mapped.status });
+    return new Response(text, { status: response.status, headers });
   }
-  const out = new Headers();
-  out.set("content-type", response.headers.get("content-type") ?? "application/json");
-  const requestId = response.headers.get("request-id");
-  if (requestId) out.set("request-id", requestId);
-  if (!responseBody) {
-    finish(response.status);
-    return new Response(null, { status: response.status, headers: out });
+  const mapped = fromUpstreamError(response.status, text);
+  finish(mapped.status, {
+    error_type: mapped.body.error.type,
+    error_message: mapped.body.error.message,
+  });
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(mapped.body), { status: mapped.status, headers });
+}
+
+/** The upstream's answer headers (request-id, rate limits, retry hints), minus connection ones. */
+function answerHeaders(response: Response): Headers {
+  const headers = new Headers();
+  for (const [name, value] of response.headers) {
+    if (!HOP_HEADERS.has(name)) headers.set(name, value);
   }
+  return headers;
+}
+
+/** Log fields from a non-streaming answer, and the answer with its signatures marked if asked. */
+function readMessage(
+  text: string,
+  markOrigin: string | undefined,
+): { out: string; fields: Partial<RequestLogRecord> } {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text);
+    if (typeof json !== "object" || json === null) return { out: text, fields: {} };
+  } catch {
+    return { out: text, fields: {} };
+  }
+  const usage = (json.usage ?? {}) as Record<string, unknown>;
+  const count = (key: string) => (typeof usage[key] === "number" ? usage[key] as number : 0);
+  const fields = usageFields({
+    stopReason: typeof json.stop_reason === "string" ? json.stop_reason : null,
+    usage: {
+      input_tokens: count("input_tokens"),
+      output_tokens: count("output_tokens"),
+      cache_read_input_tokens: count("cache_read_input_tokens"),
+    },
+    complete: true,
+  });
+  if (markOrigin === undefined) return { out: text, fields };
+  const marked = markMessageSignatures(json, markOrigin);
+  return { out: marked === json ? text : JSON.stringify(marked), fields };
+}
+
+interface StreamOptions {
+  deps: AppDeps;
+  finish: PassthroughContext["finish"];
+  markOrigin: string | undefined;
+}
+
+/** Pipes the upstream SSE body to the client through the tee; ends with an error event on failure. */
+function streamAnswer(
+  response: Response,
+  body: ReadableStream<Uint8Array>,
+  options: StreamOptions,
+): Response {
+  const { deps, finish, markOrigin } = options;
+  const tee = new AnthropicStreamTee(markOrigin !== undefined ? { markOrigin } : {});
+  const reader = body.getReader();
   let finished = false;
   const done = (extra: Partial<RequestLogRecord> = {}) => {
     if (finished) return;
     finished = true;
-    finish(response.status, extra);
+    deps.metrics?.streamEnded();
+    finish(response.status, { ...usageFields(tee.summary), ...extra });
   };
-  const piped = responseBody.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      flush: () => done(),
-    }),
-  );
-  const reader = piped.getReader();
+  deps.metrics?.streamStarted();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done: end, value } = await reader.read();
-        if (end) controller.close();
-        else controller.enqueue(value);
-      } catch (err) {
-        done({ error_type: "api_error", error_message: (err as Error).message });
-        controller.error(err);
+        for (;;) {
+          const { done: end, value } = await reader.read();
+          if (end) {
+            const rest = tee.flush();
+            if (rest.length > 0) controller.enqueue(join(rest));
+            controller.close();
+            return done();
+          }
+          const out = tee.push(value);
+          if (out.length > 0) return controller.enqueue(join(out));
+        }
+      } catch (error) {
+        if (finished) return;
+        tee.discard();
+        const { body: envelope } = toAnthropicError(error);
+        controller.enqueue(encoder.encode(encodeSseEvent(envelope)));
+        controller.close();
+        done({ error_type: envelope.error.type, error_message: envelope.error.message });
       }
     },
     cancel(reason) {
       done({ error_type: "client_closed", error_message: "Client closed the connection" });
       return reader.cancel(reason);
     },
-  });
-  return new Response(stream, { status: response.status, headers: out });
+  }, { highWaterMark: 0 });
+  return new Response(stream, { status: response.status, headers: answerHeaders(response) });
+}
+
+/** The log fields for what the answer said. */
+function usageFields(summary: StreamSummary): Partial<RequestLogRecord> {
+  const { usage, error } = summary;
+  return {
+    stop_reason: summary.stopReason,
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    ...(usage.cache_read_input_tokens ? { cached_tokens: usage.cache_read_input_tokens } : {}),
+    ...(error ? { error_type: error.type, error_message: error.message } : {}),
+    ...(!error && !summary.complete
+      ? { error_type: "api_error", error_message: "Upstream stream ended before message_stop" }
+      : {}),
+  };
+}
+
+function join(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

@@ -20,7 +20,8 @@ function chunk(content: string, finish: string | null = null) {
 Deno.test("serve prints the listen URL and the export line on start", async () => {
   const mock = await startMockUpstream([]);
   const config = await writeConfig(mock.url);
-  const proxy = await startProxyProcess(["-c", config, "-p", "0"]);
+  const logFile = config.replace(/config\.toml$/, "requests.jsonl");
+  const proxy = await startProxyProcess(["-c", config, "-p", "0", "--log-file", logFile]);
   try {
     assert.match(
       proxy.stdout(),
@@ -49,7 +50,8 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
     );
   });
   const config = await writeConfig(mock.url);
-  const proxy = await startProxyProcess(["-c", config, "-p", "0"]);
+  const logFile = config.replace(/config\.toml$/, "requests.jsonl");
+  const proxy = await startProxyProcess(["-c", config, "-p", "0", "--log-file", logFile]);
   try {
     const response = await fetch(`${proxy.url}/v1/messages`, {
       method: "POST",
@@ -69,6 +71,13 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
     const { code, stdout } = await proxy.wait();
     assert.equal(code, 0);
     assert.match(stdout, /Shutting down/);
+    const lines = (await Deno.readTextFile(logFile)).trim().split("\n");
+    assert.equal(lines.length, 1, "the stream's log line is written before exit");
+    const record = JSON.parse(lines[0]!);
+    assert.equal(record.status, 200);
+    assert.equal(record.stream, true);
+    assert.equal(record.upstream_model, "slow-model");
+    assert.equal(record.stop_reason, "end_turn");
   } finally {
     await mock.close();
   }
