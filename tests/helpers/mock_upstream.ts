@@ -78,6 +78,7 @@ export function startMockUpstream(script: MockHandler | MockStep[]): Promise<Moc
     if (response) return recorded.track(response);
     // The client or the mock went away first: drop the late answer without leaking its body.
     handled.then((late) => late.body?.cancel(), () => {});
+    recorded.complete();
     return new Response("Mock upstream closed", { status: 503 });
   });
   const { port } = server.addr as Deno.NetAddr;
@@ -140,7 +141,7 @@ async function record(raw: Request, closing: AbortSignal) {
       headers: response.headers,
     });
   };
-  return { request, track };
+  return { request, track, complete: () => void (complete = true) };
 }
 
 function trackBody(

@@ -1,0 +1,275 @@
+// Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
+import { ProxyError, UpstreamError } from "../errors.ts";
+import { withIdleTimeout } from "./idle_timeout.ts";
+import {
+  abortableSleep,
+  DEFAULT_RETRY_POLICY,
+  retryDelayMs,
+  type RetryPolicy,
+  shouldRetryStatus,
+} from "./retry.ts";
+
+/**
+ * Timeouts for one upstream call. `fetch` does not expose the connect phase, so connecting counts
+ * against the first-byte wait: each try is aborted when no response headers arrived within
+ * `firstByteMs`. `connectMs` is kept for configuration and is only ever a lower bound of that
+ * deadline (the effective connect limit is `min(connectMs, firstByteMs)` at best, `firstByteMs` in
+ * practice); refused connections and DNS failures fail fast on their own. A value that is not a
+ * positive number of ms below 2^31 disables a timer.
+ */
+export interface UpstreamTimeouts {
+  connectMs: number;
+  /** Until the response headers, connecting included. */
+  firstByteMs: number;
+  /** Longest silence between two body chunks; not a total deadline. */
+  idleMs: number;
+}
+
+/** Ten seconds to connect, two minutes to answer (reasoning models are slow), two minutes of silence. */
+export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
+  connectMs: 10_000,
+  firstByteMs: 120_000,
+  idleMs: 120_000,
+});
+
+/** What {@linkcode sendUpstream} reports before each retry. */
+export interface RetryInfo {
+  /** The try that failed, 1 for the first. */
+  attempt: number;
+  status?: number;
+  error?: string;
+  delayMs: number;
+}
+
+/** Options for {@linkcode sendUpstream}. */
+export interface SendUpstreamOptions {
+  /** The client's request signal: aborting it aborts the upstream call at once, with no retry. */
+  signal?: AbortSignal;
+  timeouts?: Partial<UpstreamTimeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** Replaces the global `fetch`; it must honour `init.signal`. */
+  fetch?: typeof fetch;
+  /** Replaces the wait between tries; it should reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+/** One request to the upstream, ready to send; `method` defaults to POST. */
+export interface UpstreamRequest {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The upstream's answer. */
+export interface UpstreamResult {
+  /** Status and headers of the upstream response; its body is `body` (so the idle timeout applies). */
+  response: Response;
+  /** How many tries it took. */
+  attempts: number;
+  /** The response body wrapped with the idle timeout, or null when there is none. */
+  body: ReadableStream<Uint8Array> | null;
+}
+
+type TryOutcome = { response: Response } | { failure: UpstreamError };
+
+/**
+ * Sends `request`, retrying network errors, first-byte timeouts and retryable statuses (see
+ * `RETRY_STATUSES`) with backoff until the first response is handed over. A non-retryable status, or
+ * a retryable one on the last try, resolves with that response for the caller to map. A network
+ * error or timeout on the last try throws an `UpstreamError` (502 or 504) that names only the host.
+ * Aborting `options.signal` aborts the call, the wait and the body, and rejects with its reason.
+ *
+ * @example
+ * const { response, body } = await sendUpstream(
+ *   { url, headers: { authorization: `Bearer ${key}` }, body: JSON.stringify(payload) },
+ *   { signal: c.req.raw.signal },
+ * );
+ */
+export async function sendUpstream(
+  request: UpstreamRequest,
+  options: SendUpstreamOptions = {},
+): Promise<UpstreamResult> {
+  const { signal } = options;
+  const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const attempts = Math.max(1, Math.floor(policy.attempts));
+  const sleep = options.sleep ?? abortableSleep;
+  const host = upstreamHost(request.url);
+  for (let attempt = 1;; attempt++) {
+    signal?.throwIfAborted();
+    const outcome = await tryOnce(request, { ...options, host, timeouts });
+    const last = attempt >= attempts;
+    let info: RetryInfo;
+    if ("failure" in outcome) {
+      if (last) throw outcome.failure;
+      info = { attempt, error: outcome.failure.message, delayMs: retryDelayMs(attempt, policy) };
+    } else {
+      const { response } = outcome;
+      if (last || !shouldRetry(response)) {
+        return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal });
+      }
+      const delayMs = retryDelayMs(attempt, policy, {
+        retryAfter: response.headers.get("retry-after"),
+        retryAfterMs: response.headers.get("retry-after-ms"),
+      });
+      await response.body?.cancel().catch(() => {});
+      info = { attempt, status: response.status, delayMs };
+    }
+    options.onRetry?.(info);
+    await sleep(info.delayMs, signal);
+  }
+}
+
+function shouldRetry(response: Response): boolean {
+  const hint = response.headers.get("x-should-retry");
+  if (hint === "true") return true;
+  if (hint === "false") return false;
+  return shouldRetryStatus(response.status);
+}
+
+interface TryOptions extends SendUpstreamOptions {
+  host: string;
+  timeouts: UpstreamTimeouts;
+}
+
+async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<TryOutcome> {
+  const { signal, timeouts } = options;
+  const deadlineMs = timeouts.firstByteMs;
+  const deadline = new AbortController();
+  const timer = deadlineMs > 0 && deadlineMs < 2 ** 31
+    ? setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
+    : undefined;
+  try {
+    const response = await (options.fetch ?? fetch)(request.url, {
+      method: request.method ?? "POST",
+      headers: request.headers,
+      body: request.body,
+      signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
+    });
+    return { response };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (deadline.signal.aborted) return { failure: deadline.signal.reason as UpstreamError };
+    return { failure: unreachableError(options.host, request.url, error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function wrapResult(
+  response: Response,
+  attempts: number,
+  options: { idleMs: number; signal: AbortSignal | undefined },
+): UpstreamResult {
+  if (response.body === null || NULL_BODY_STATUSES.has(response.status)) {
+    return { response, attempts, body: response.body };
+  }
+  const body = withIdleTimeout(response.body, options.idleMs, {
+    mapError: (error) =>
+      options.signal?.aborted || error instanceof ProxyError
+        ? error
+        : new UpstreamError(502, "api_error", `Upstream stream failed: ${errorReason(error)}`, {
+          cause: error,
+        }),
+  });
+  const wrapped = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  return { response: wrapped, attempts, body };
+}
+
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/** The 504 a try ends with when no response headers arrived in time. */
+export function firstByteTimeoutError(firstByteMs: number): UpstreamError {
+  return new UpstreamError(
+    504,
+    "timeout_error",
+    `Upstream did not answer within ${
+      Number((firstByteMs / 1000).toFixed(3))
+    } s (first-byte timeout)`,
+  );
+}
+
+function upstreamHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    throw new UpstreamError(502, "api_error", "Cannot reach upstream: the upstream URL is invalid");
+  }
+}
+
+function unreachableError(host: string, url: string, error: unknown): UpstreamError {
+  const reason = redactUrls(errorReason(error), url, host);
+  return new UpstreamError(502, "api_error", `Cannot reach upstream ${host}: ${reason}`, {
+    cause: redactedError(error, url, host),
+  });
+}
+
+/** The innermost message of an error chain (Deno puts the useful detail in `cause`). */
+function errorReason(error: unknown): string {
+  let reason = String(error);
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (current.message) reason = current.message;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && !reason.includes(code)) reason = `${reason} (${code})`;
+    current = current.cause;
+  }
+  return reason.replace(/^error sending request\b.*?\):\s*/, "");
+}
+
+/** Replaces the request URL, and any other URL, with its host so queries and paths never leak. */
+function redactUrls(text: string, url: string, host: string): string {
+  return text.split(url).join(host).replace(/\bhttps?:\/\/[^\s()<>"']+/g, (match) => {
+    try {
+      return new URL(match).host;
+    } catch {
+      return "<url>";
+    }
+  });
+}
+
+function redactedError(error: unknown, url: string, host: string): Error {
+  const chain: Error[] = [];
+  for (let current = error; current instanceof Error && chain.length < 5; current = current.cause) {
+    chain.push(current);
+  }
+  let cause: Error | undefined;
+  for (const original of chain.reverse()) {
+    const copy = new Error(redactUrls(original.message, url, host), cause ? { cause } : undefined);
+    copy.name = original.name;
+    cause = copy;
+  }
+  return cause ?? new Error(redactUrls(String(error), url, host));
+}
+
+/** Reads at most `limit` bytes of an error body as UTF-8 text and cancels the rest. */
+export async function readErrorBody(response: Response, limit = 64 * 1024): Promise<string> {
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let remaining = limit;
+  try {
+    while (remaining > 0) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      const bytes = value.byteLength > remaining ? value.subarray(0, remaining) : value;
+      remaining -= bytes.byteLength;
+      // A character cut at the limit stays in the decoder and is dropped rather than mangled.
+      text += decoder.decode(bytes, { stream: true });
+    }
+    return text;
+  } catch (error) {
+    // A failing or idle body ends the text early; anything else (the client's abort) goes on.
+    if (error instanceof ProxyError || error instanceof TypeError) return text;
+    throw error;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}

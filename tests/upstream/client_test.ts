@@ -1,0 +1,629 @@
+// Tests for sendUpstream: retries before the first byte, timeouts, client abort, error bodies.
+import assert from "node:assert/strict";
+import { UpstreamError } from "../../src/errors.ts";
+import { readErrorBody, type RetryInfo, sendUpstream } from "../../src/upstream/client.ts";
+import {
+  jsonResponse,
+  type RecordedRequest,
+  sseResponse,
+  startMockUpstream,
+  streamResponse,
+} from "../helpers/mock_upstream.ts";
+
+const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
+const HEADERS = { authorization: "Bearer sk-secret", "content-type": "application/json" };
+const BODY = JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "hi" }] });
+
+/** Options that retry without waiting and record what happened. */
+function recorder() {
+  const retries: RetryInfo[] = [];
+  const sleeps: number[] = [];
+  return {
+    retries,
+    sleeps,
+    options: {
+      onRetry: (info: RetryInfo) => retries.push(info),
+      sleep: (ms: number) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+/** Rejects when `promise` takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A handler that never answers (the mock answers 503 once the client leaves). */
+function neverAnswer(): Promise<Response> {
+  return new Promise<Response>(() => {});
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
+async function text(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  return body ? await new Response(body).text() : "";
+}
+
+Deno.test({
+  name: "sendUpstream sends method, headers and body and resolves with the streamed body",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ choices: [{ delta: { content: "Hi" } }] }], { signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({
+        url: `${mock.url}/v1/chat/completions`,
+        headers: HEADERS,
+        body: BODY,
+      });
+      assert.equal(result.attempts, 1);
+      assert.equal(result.response.status, 200);
+      assert.equal(result.response.headers.get("content-type"), "text/event-stream");
+      assert.equal(
+        await text(result.body),
+        'data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: [DONE]\n\n',
+      );
+      const [sent] = mock.requests;
+      assert.equal(sent?.method, "POST");
+      assert.equal(sent?.path, "/v1/chat/completions");
+      assert.equal(sent?.headers.authorization, "Bearer sk-secret");
+      assert.equal(sent?.body, BODY);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream retries a 503, sends the same request again and reports the retry",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream([
+      () => jsonResponse({ error: { message: "Busy" } }, 503),
+      () => jsonResponse({ ok: true }),
+    ]);
+    const { retries, sleeps, options } = recorder();
+    try {
+      const result = await sendUpstream(
+        { url: mock.url, headers: HEADERS, body: BODY },
+        { ...options, retry: { baseDelayMs: 100 }, timeouts: { firstByteMs: 5000 } },
+      );
+      assert.equal(result.attempts, 2);
+      assert.deepEqual(await result.response.json(), { ok: true });
+      assert.deepEqual(mock.requests.map((r) => r.body), [BODY, BODY]);
+      assert.equal(retries.length, 1);
+      assert.equal(retries[0]?.attempt, 1);
+      assert.equal(retries[0]?.status, 503);
+      assert.ok(retries[0]!.delayMs >= 50 && retries[0]!.delayMs <= 100);
+      assert.deepEqual(sleeps, [retries[0]?.delayMs]);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream retries 408, 409, 429, 500, 502, 503, 504 and 529",
+  ...SANITIZE,
+  async fn() {
+    for (const status of [408, 409, 429, 500, 502, 503, 504, 529]) {
+      const statuses = [status, 200];
+      const fakeFetch = () =>
+        Promise.resolve(new Response("x", { status: statuses.shift() ?? 200 }));
+      const result = await sendUpstream({
+        url: "https://api.example.com/v1",
+        headers: {},
+        body: "",
+      }, {
+        ...recorder().options,
+        fetch: fakeFetch,
+      });
+      assert.equal(result.attempts, 2, `status ${status}`);
+      assert.equal(result.response.status, 200);
+      await result.body?.cancel();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream resolves at once with a non-retryable status for the caller to map",
+  ...SANITIZE,
+  async fn() {
+    for (const status of [400, 401, 404, 422]) {
+      const mock = await startMockUpstream(() =>
+        jsonResponse({ error: { message: `Nope ${status}` } }, status)
+      );
+      const { retries, options } = recorder();
+      try {
+        const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, options);
+        assert.equal(result.attempts, 1);
+        assert.equal(result.response.status, status);
+        assert.equal(
+          await readErrorBody(result.response),
+          `{"error":{"message":"Nope ${status}"}}`,
+        );
+        assert.equal(mock.requests.length, 1);
+        assert.equal(retries.length, 0);
+      } finally {
+        await mock.close();
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream resolves with the upstream's own answer after the last try of a 429",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream(() =>
+      jsonResponse({ error: { message: "Rate limit reached" } }, 429, { "retry-after": "2" })
+    );
+    const { retries, sleeps, options } = recorder();
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, options);
+      assert.equal(result.attempts, 3);
+      assert.equal(result.response.status, 429);
+      assert.match(await readErrorBody(result.response), /Rate limit reached/);
+      assert.equal(mock.requests.length, 3);
+      assert.deepEqual(retries.map((r) => r.attempt), [1, 2]);
+      assert.deepEqual(sleeps, [2000, 2000], "Retry-After is honoured");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream follows x-should-retry over the status",
+  ...SANITIZE,
+  async fn() {
+    const answer = (status: number, hint: string) => () =>
+      Promise.resolve(new Response("x", { status, headers: { "x-should-retry": hint } }));
+    const noRetry = await sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+      ...recorder().options,
+      fetch: answer(503, "false"),
+    });
+    assert.equal(noRetry.attempts, 1);
+    await noRetry.body?.cancel();
+    const retried = await sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+      ...recorder().options,
+      fetch: answer(400, "true"),
+    });
+    assert.equal(retried.attempts, 3);
+    await retried.body?.cancel();
+  },
+});
+
+Deno.test({
+  name: "sendUpstream cancels the body of every retried response",
+  ...SANITIZE,
+  async fn() {
+    const cancelled: number[] = [];
+    let n = 0;
+    const fakeFetch = () => {
+      const id = ++n;
+      const body = new ReadableStream<Uint8Array>({ cancel: () => void cancelled.push(id) });
+      return Promise.resolve(new Response(body, { status: id < 3 ? 502 : 200 }));
+    };
+    const result = await sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+      ...recorder().options,
+      fetch: fakeFetch,
+    });
+    assert.equal(result.attempts, 3);
+    assert.deepEqual(cancelled, [1, 2]);
+    await result.body?.cancel();
+    assert.deepEqual(cancelled, [1, 2, 3]);
+  },
+});
+
+Deno.test({
+  name: "sendUpstream retries a refused connection, then throws a 502 naming only the host",
+  ...SANITIZE,
+  async fn() {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr;
+    listener.close();
+    const { retries, options } = recorder();
+    const error = await sendUpstream({
+      url: `http://127.0.0.1:${port}/v1/chat/completions?key=SECRET-KEY`,
+      headers: HEADERS,
+      body: BODY,
+    }, { ...options, retry: { attempts: 2 } }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof UpstreamError);
+    assert.equal(error.status, 502);
+    assert.equal(error.type, "api_error");
+    assert.ok(
+      error.message.startsWith(`Cannot reach upstream 127.0.0.1:${port}: `),
+      error.message,
+    );
+    assert.match(error.message, /refused/i);
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0]?.error, error.message);
+    for (let e: unknown = error; e instanceof Error; e = e.cause) {
+      assert.doesNotMatch(e.message, /SECRET-KEY|chat\/completions/, "no path or query leaks");
+    }
+  },
+});
+
+/** A raw TCP server that drops the first `drops` connections, then answers 200 "ok". */
+function startFlakyServer(drops: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let seen = 0;
+  const done = (async () => {
+    for await (const conn of listener) {
+      seen++;
+      if (seen > drops) {
+        await readHttpRequest(conn);
+        const reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+        await conn.write(new TextEncoder().encode(reply));
+      }
+      conn.close();
+    }
+  })();
+  return {
+    url: `http://127.0.0.1:${listener.addr.port}/v1`,
+    connections: () => seen,
+    async close() {
+      listener.close();
+      await done.catch(() => {});
+    },
+  };
+}
+
+async function readHttpRequest(conn: Deno.Conn): Promise<void> {
+  const buffer = new Uint8Array(64 * 1024);
+  let received = "";
+  while (true) {
+    const n = await conn.read(buffer);
+    if (n === null) return;
+    received += new TextDecoder().decode(buffer.subarray(0, n));
+    const end = received.indexOf("\r\n\r\n");
+    if (end < 0) continue;
+    const length = Number(/content-length:\s*(\d+)/i.exec(received)?.[1] ?? 0);
+    if (new TextEncoder().encode(received.slice(end + 4)).byteLength >= length) return;
+  }
+}
+
+Deno.test({
+  name: "sendUpstream retries when the connection is closed before the response headers",
+  ...SANITIZE,
+  async fn() {
+    const server = startFlakyServer(1);
+    const { retries, options } = recorder();
+    try {
+      const result = await sendUpstream({ url: server.url, headers: HEADERS, body: BODY }, options);
+      assert.equal(result.attempts, 2);
+      assert.equal(await text(result.body), "ok");
+      assert.equal(server.connections(), 2);
+      assert.match(retries[0]?.error ?? "", /^Cannot reach upstream 127\.0\.0\.1:\d+: /);
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream keeps the URL out of DNS failure messages",
+  ...SANITIZE,
+  async fn() {
+    const url = "https://api.example.com/v1/chat/completions?key=SECRET-KEY";
+    const fakeFetch = () =>
+      Promise.reject(
+        new TypeError("fetch failed", {
+          cause: new Error(
+            `error sending request for url (${url}): client error (Connect): dns error: ` +
+              "failed to lookup address information: Name or service not known",
+          ),
+        }),
+      );
+    await assert.rejects(
+      sendUpstream({ url, headers: HEADERS, body: BODY }, {
+        ...recorder().options,
+        fetch: fakeFetch,
+      }),
+      (error) => {
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(
+          error.message,
+          "Cannot reach upstream api.example.com: client error (Connect): dns error: " +
+            "failed to lookup address information: Name or service not known",
+        );
+        assert.ok(error.cause instanceof Error);
+        assert.doesNotMatch(String((error.cause as Error).cause), /SECRET-KEY/);
+        return true;
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "sendUpstream replaces any URL in a network error message with its host",
+  ...SANITIZE,
+  async fn() {
+    const url = "https://api.example.com/v1/chat/completions?key=SECRET-KEY";
+    const fakeFetch = () =>
+      Promise.reject(new TypeError(`request to ${url} failed, reason: connect ECONNREFUSED`));
+    await assert.rejects(
+      sendUpstream({ url, headers: HEADERS, body: BODY }, {
+        ...recorder().options,
+        fetch: fakeFetch,
+      }),
+      (error) =>
+        error instanceof UpstreamError &&
+        error.message === "Cannot reach upstream api.example.com: request to api.example.com " +
+            "failed, reason: connect ECONNREFUSED",
+    );
+  },
+});
+
+Deno.test({
+  name: "sendUpstream rejects an invalid URL without echoing it",
+  ...SANITIZE,
+  async fn() {
+    await assert.rejects(
+      sendUpstream({ url: "not a url?key=SECRET", headers: {}, body: "" }),
+      (error) =>
+        error instanceof UpstreamError && error.status === 502 &&
+        !error.message.includes("SECRET"),
+    );
+  },
+});
+
+Deno.test({
+  name: "sendUpstream retries after a first-byte timeout and aborts the slow request",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream([neverAnswer, () => jsonResponse({ ok: true })]);
+    const { retries, options } = recorder();
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        ...options,
+        timeouts: { firstByteMs: 100 },
+      });
+      assert.equal(result.attempts, 2);
+      assert.deepEqual(await result.response.json(), { ok: true });
+      assert.equal(retries[0]?.error, "Upstream did not answer within 0.1 s (first-byte timeout)");
+      await within(mock.requests[0]!.disconnected, 1000, "closing the timed-out request");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream throws a 504 timeout_error when the last try gets no headers in time",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream(neverAnswer);
+    try {
+      const started = performance.now();
+      await assert.rejects(
+        sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+          retry: { attempts: 1 },
+          timeouts: { firstByteMs: 100 },
+        }),
+        (error) => {
+          assert.ok(error instanceof UpstreamError);
+          assert.equal(error.status, 504);
+          assert.equal(error.type, "timeout_error");
+          assert.equal(error.message, "Upstream did not answer within 0.1 s (first-byte timeout)");
+          return true;
+        },
+      );
+      assert.ok(performance.now() - started < 1000);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream does not apply the first-byte timeout to a slow first body chunk",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(["late"], { delayMs: 200, signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        timeouts: { firstByteMs: 100, idleMs: 5000 },
+      });
+      assert.equal(await text(result.body), "late");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream applies the idle timeout to the returned body and closes the upstream",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        timeouts: { idleMs: 100 },
+      });
+      await assert.rejects(
+        result.response.text(),
+        (error) =>
+          error instanceof UpstreamError && error.status === 504 &&
+          error.message === "Upstream stream was idle for 0.1 s (idle timeout)",
+      );
+      await within(mock.requests[0]!.disconnected, 1000, "closing the idle stream");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream reports a stream broken mid-way as a 502 api_error",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(["data: 1\n\n"], { end: "reset", signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
+      await assert.rejects(text(result.body), (error) => {
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(error.status, 502);
+        assert.match(error.message, /^Upstream stream failed: /);
+        return true;
+      });
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream aborts the in-flight upstream request within 100 ms of the client's abort",
+  ...SANITIZE,
+  async fn() {
+    let arrived!: (request: RecordedRequest) => void;
+    const arrival = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
+    const mock = await startMockUpstream((req) => {
+      arrived(req);
+      return neverAnswer();
+    });
+    const client = new AbortController();
+    try {
+      const sending = sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        signal: client.signal,
+      });
+      const request = await arrival;
+      const abortedAt = performance.now();
+      client.abort();
+      await assert.rejects(within(sending, 1000, "rejecting after the abort"), isAbortError);
+      await within(request.disconnected, 100, "seeing the client's abort upstream");
+      assert.ok(request.abortedAt! - abortedAt < 100);
+      assert.equal(mock.requests.length, 1, "no retry after an abort");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream interrupts the wait between tries when the client aborts",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream(() => jsonResponse({ error: "Busy" }, 503));
+    const client = new AbortController();
+    try {
+      const started = performance.now();
+      const sending = sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        signal: client.signal,
+        retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
+        onRetry: () => client.abort(),
+      });
+      await assert.rejects(within(sending, 1000, "rejecting after the abort"), isAbortError);
+      assert.ok(performance.now() - started < 1000, "the 60 s wait was cut short");
+      assert.equal(mock.requests.length, 1);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream aborts the response body when the client aborts mid-stream",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
+    );
+    const client = new AbortController();
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        signal: client.signal,
+      });
+      const reader = result.body!.getReader();
+      assert.equal(new TextDecoder().decode((await reader.read()).value), 'data: {"n":1}\n\n');
+      client.abort();
+      await assert.rejects(reader.read(), isAbortError);
+      await within(mock.requests[0]!.disconnected, 100, "closing the upstream stream");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream rejects with the signal's reason and sends nothing when already aborted",
+  ...SANITIZE,
+  async fn() {
+    let calls = 0;
+    const reason = new Error("client closed the connection");
+    await assert.rejects(
+      sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+        signal: AbortSignal.abort(reason),
+        fetch: () => {
+          calls++;
+          return Promise.resolve(new Response("x"));
+        },
+      }),
+      (error) => error === reason,
+    );
+    assert.equal(calls, 0);
+  },
+});
+
+Deno.test({
+  name: "readErrorBody reads a whole small body as text",
+  ...SANITIZE,
+  async fn() {
+    assert.equal(await readErrorBody(new Response("Bad request: ünïcödé")), "Bad request: ünïcödé");
+    assert.equal(await readErrorBody(new Response(null, { status: 500 })), "");
+  },
+});
+
+Deno.test({
+  name: "readErrorBody stops at the byte limit without splitting a character and cancels the rest",
+  ...SANITIZE,
+  async fn() {
+    let cancelled = false;
+    const bytes = new TextEncoder().encode("aé");
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.enqueue(bytes),
+      cancel: () => void (cancelled = true),
+    });
+    const result = await readErrorBody(new Response(endless), 5);
+    assert.equal(result, "aéa", "the half of the second é is dropped, not mangled");
+    assert.equal(cancelled, true);
+  },
+});
+
+Deno.test({
+  name: "readErrorBody returns what it read when the body fails mid-way",
+  ...SANITIZE,
+  async fn() {
+    let sent = false;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new TypeError("error reading a body from connection"));
+        sent = true;
+        controller.enqueue(new TextEncoder().encode('{"error":'));
+      },
+    });
+    assert.equal(await readErrorBody(new Response(failing)), '{"error":');
+  },
+});
