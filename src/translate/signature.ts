@@ -1,11 +1,18 @@
-// The proxy's own thinking-block signature: stateless, so a thinking block sent back in history can be
-// recognised as ours and its origin known. Pure.
+// The proxy's thinking-block signatures: stateless marks that record which provider a thinking block came
+// from, so a block sent back in history can be recognised and its origin known. Pure.
 
-/** The prefix of every signature the proxy makes (format version 1). */
+/** The prefix of every signature the proxy makes or wraps (format version 1). */
 export const SIGNATURE_PREFIX = "cpx1.";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** What a proxy signature says: the provider that made the block and, when wrapped, its own signature. */
+export interface SignatureInfo {
+  origin: string;
+  /** The provider's own signature (or redacted data), for a wrapped signature; absent for a made one. */
+  original?: string;
+}
 
 /**
  * Makes the signature for a thinking block produced by `origin` (a provider name):
@@ -17,25 +24,57 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * ```
  */
 export function makeSignature(origin: string): string {
-  if (origin === "") throw new TypeError("Cannot make a signature: origin is empty");
-  const body = SIGNATURE_PREFIX + toBase64Url(encoder.encode(origin));
+  const body = signatureBody(origin);
   return `${body}.${checksum(body)}`;
 }
 
-/** Reads a signature made by {@linkcode makeSignature}; undefined for any other or damaged value. */
-export function parseSignature(signature: string | undefined): { origin: string } | undefined {
+/**
+ * Wraps a provider's own signature (or redacted-thinking data) with its origin:
+ * `cpx1.<base64url(origin)>.<checksum>.<original>`, the checksum covering origin and original.
+ *
+ * @example
+ * ```ts
+ * const wrapped = wrapSignature("anthropic", "EqQBCkYIBxgC");
+ * parseSignature(wrapped); // → { origin: "anthropic", original: "EqQBCkYIBxgC" }
+ * ```
+ */
+export function wrapSignature(origin: string, original: string): string {
+  const body = signatureBody(origin);
+  return `${body}.${checksum(`${body}.${original}`)}.${original}`;
+}
+
+/** Reads a signature made or wrapped by the proxy; undefined for any other or damaged value. */
+export function parseSignature(signature: string | undefined): SignatureInfo | undefined {
   if (typeof signature !== "string" || !signature.startsWith(SIGNATURE_PREFIX)) return undefined;
-  const dot = signature.lastIndexOf(".");
-  if (dot < SIGNATURE_PREFIX.length) return undefined;
-  const body = signature.slice(0, dot);
-  if (signature.slice(dot + 1) !== checksum(body)) return undefined;
-  const bytes = fromBase64Url(body.slice(SIGNATURE_PREFIX.length));
+  const rest = signature.slice(SIGNATURE_PREFIX.length);
+  const originEnd = rest.indexOf(".");
+  if (originEnd < 1) return undefined;
+  const body = SIGNATURE_PREFIX + rest.slice(0, originEnd);
+  const tail = rest.slice(originEnd + 1);
+  const sumEnd = tail.indexOf(".");
+  const sum = sumEnd === -1 ? tail : tail.slice(0, sumEnd);
+  const original = sumEnd === -1 ? undefined : tail.slice(sumEnd + 1);
+  if (sum !== checksum(original === undefined ? body : `${body}.${original}`)) return undefined;
+  const bytes = fromBase64Url(rest.slice(0, originEnd));
   if (bytes === undefined || bytes.length === 0) return undefined;
+  let origin: string;
   try {
-    return { origin: decoder.decode(bytes) };
+    origin = decoder.decode(bytes);
   } catch {
     return undefined;
   }
+  return original === undefined ? { origin } : { origin, original };
+}
+
+/** The provider's own signature inside a signature wrapped for `origin`; undefined otherwise. */
+export function unwrapSignature(signature: string | undefined, origin: string): string | undefined {
+  const info = parseSignature(signature);
+  return info?.origin === origin ? info.original : undefined;
+}
+
+function signatureBody(origin: string): string {
+  if (origin === "") throw new TypeError("Cannot make a signature: origin is empty");
+  return SIGNATURE_PREFIX + toBase64Url(encoder.encode(origin));
 }
 
 function checksum(text: string): string {

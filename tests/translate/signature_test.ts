@@ -1,6 +1,12 @@
 // Tests for the proxy's own thinking-block signature.
 import assert from "node:assert/strict";
-import { makeSignature, parseSignature, SIGNATURE_PREFIX } from "../../src/translate/signature.ts";
+import {
+  makeSignature,
+  parseSignature,
+  SIGNATURE_PREFIX,
+  unwrapSignature,
+  wrapSignature,
+} from "../../src/translate/signature.ts";
 
 Deno.test("makeSignature round-trips the origin through parseSignature", () => {
   for (const origin of ["deepseek", "openrouter", "my-provider_2", "é-ü 模型"]) {
@@ -44,4 +50,27 @@ Deno.test("parseSignature rejects foreign and missing signatures", () => {
     "cpx1.!!!.00000000",
   ];
   for (const value of foreign) assert.equal(parseSignature(value), undefined, String(value));
+});
+
+Deno.test("wrapSignature round-trips origin and original through parseSignature", () => {
+  const originals = ["EqQBCkYIBxgCKkDn3c0P+/w==", "", "has.dots.in.it", makeSignature("openai")];
+  for (const original of originals) {
+    const wrapped = wrapSignature("anthropic", original);
+    assert.ok(wrapped.startsWith(SIGNATURE_PREFIX));
+    assert.deepEqual(parseSignature(wrapped), { origin: "anthropic", original });
+  }
+});
+
+Deno.test("parseSignature rejects a wrapped signature whose original was altered", () => {
+  const wrapped = wrapSignature("anthropic", "EqQBCkYIBxgC");
+  assert.equal(parseSignature(wrapped.slice(0, -1) + "D"), undefined);
+  assert.equal(parseSignature(wrapped.replace("YW50aHJvcGlj", "ZGVlcHNlZWs")), undefined);
+});
+
+Deno.test("unwrapSignature returns the original only for the provider that made it", () => {
+  const wrapped = wrapSignature("anthropic", "SIG");
+  assert.equal(unwrapSignature(wrapped, "anthropic"), "SIG");
+  assert.equal(unwrapSignature(wrapped, "deepseek-anthropic"), undefined);
+  assert.equal(unwrapSignature(makeSignature("anthropic"), "anthropic"), undefined);
+  assert.equal(unwrapSignature("SIG", "anthropic"), undefined);
 });
