@@ -30,6 +30,10 @@ export interface ProviderPreset {
   rejectedBetas?: readonly string[];
   /** Anthropic format: features the provider lacks; a request needing one gets a clear 400. */
   unsupported?: readonly ProviderFeature[];
+  /** OpenCode's id for the provider (its auth.json key), when it has one. */
+  openCodeId?: string;
+  /** False for presets never picked from the environment alone (they need more than a key). */
+  autoDetect?: false;
   /** A one-line description for the README and `check`. */
   description: string;
 }
@@ -56,6 +60,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     supportsDocuments: true,
     maxEffort: "xhigh",
     defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
+    openCodeId: "openai",
     description: "OpenAI Chat Completions",
   },
   azure: {
@@ -66,6 +71,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     needsBaseUrl: true,
     supportsDocuments: true,
     query: { "api-version": "2024-10-21" },
+    openCodeId: "azure",
+    autoDetect: false,
     description:
       "Azure OpenAI: base_url = https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
   },
@@ -82,6 +89,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       middle: "anthropic/claude-sonnet-4.5",
       small: "anthropic/claude-haiku-4.5",
     },
+    openCodeId: "openrouter",
     description: "OpenRouter (OpenAI-compatible)",
   },
   fireworks: {
@@ -94,6 +102,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       middle: "accounts/fireworks/models/kimi-k2p5",
       small: "accounts/fireworks/models/kimi-k2-instruct-0905",
     },
+    openCodeId: "fireworks-ai",
     description: "Fireworks AI",
   },
   grok: {
@@ -102,6 +111,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
     defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    openCodeId: "xai",
     description: "xAI Grok",
   },
   xai: {
@@ -110,6 +120,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
     defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    openCodeId: "xai",
+    autoDetect: false,
     description: "xAI Grok (alias of grok)",
   },
   together: {
@@ -117,6 +129,12 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "TOGETHER_API_KEY",
     apiKeyHeader: "authorization",
+    openCodeId: "togetherai",
+    defaultModels: {
+      big: "openai/gpt-oss-120b",
+      middle: "openai/gpt-oss-120b",
+      small: "openai/gpt-oss-20b",
+    },
     description: "Together AI",
   },
   groq: {
@@ -129,6 +147,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       middle: "openai/gpt-oss-120b",
       small: "openai/gpt-oss-20b",
     },
+    openCodeId: "groq",
     description: "Groq",
   },
   deepseek: {
@@ -138,6 +157,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     reasoningHistory: true,
     defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
+    openCodeId: "deepseek",
     description: "DeepSeek",
   },
   gemini: {
@@ -147,6 +167,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     sendReasoningEffort: true,
     defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    openCodeId: "google",
     description: "Google Gemini (OpenAI-compatible endpoint)",
   },
   mistral: {
@@ -159,6 +180,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       middle: "devstral-medium-latest",
       small: "mistral-small-latest",
     },
+    openCodeId: "mistral",
     description: "Mistral AI",
   },
   cerebras: {
@@ -166,6 +188,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "CEREBRAS_API_KEY",
     apiKeyHeader: "authorization",
+    openCodeId: "cerebras",
+    defaultModels: { big: "gpt-oss-120b", middle: "gpt-oss-120b", small: "gpt-oss-120b" },
     description: "Cerebras",
   },
   moonshot: {
@@ -175,6 +199,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     reasoningHistory: true,
     defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    openCodeId: "moonshotai",
     description: "Moonshot AI (Kimi)",
   },
   zai: {
@@ -184,6 +209,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     reasoningHistory: true,
     defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    openCodeId: "zai",
     description: "Z.ai (GLM)",
   },
   ollama: {
@@ -192,6 +218,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "",
     apiKeyHeader: "authorization",
     keyless: true,
+    autoDetect: false,
     description: "Ollama on this machine",
   },
   lmstudio: {
@@ -200,6 +227,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "",
     apiKeyHeader: "authorization",
     keyless: true,
+    autoDetect: false,
     description: "LM Studio on this machine",
   },
   anthropic: {
@@ -207,6 +235,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "anthropic",
     apiKeyEnv: "ANTHROPIC_API_KEY",
     apiKeyHeader: "x-api-key",
+    openCodeId: "anthropic",
+    autoDetect: false,
     description: "Anthropic (passthrough)",
   },
   "deepseek-anthropic": {
@@ -302,11 +332,32 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     needsBaseUrl: true,
     keyless: true,
+    autoDetect: false,
     description: "Any OpenAI-compatible server: set base_url (and api_key_env if it needs a key)",
   },
 };
 
-/** Looks a preset up by name, case-insensitively. */
+/** Other names users know presets by (OpenCode and models.dev ids, seed spellings). */
+export const PRESET_ALIASES: Readonly<Record<string, string>> = {
+  google: "gemini",
+  "fireworks-ai": "fireworks",
+  togetherai: "together",
+  moonshotai: "moonshot",
+  kimi: "moonshot",
+  "lm-studio": "lmstudio",
+  openai_compatible: "custom",
+};
+
+/** The preset name for `name` (case-insensitive, aliases followed), or undefined. */
+export function presetName(name: string): string | undefined {
+  const key = name.toLowerCase();
+  if (PROVIDER_PRESETS[key]) return key;
+  const alias = PRESET_ALIASES[key];
+  return alias !== undefined && PROVIDER_PRESETS[alias] ? alias : undefined;
+}
+
+/** Looks a preset up by name, case-insensitively, following aliases. */
 export function findPreset(name: string): ProviderPreset | undefined {
-  return PROVIDER_PRESETS[name.toLowerCase()];
+  const key = presetName(name);
+  return key === undefined ? undefined : PROVIDER_PRESETS[key];
 }

@@ -42,7 +42,25 @@ export function findRule(rules: readonly ModelRule[], model: string): ModelRule 
   return rules.find((r) => !r.exact && candidates.some((name) => globMatch(r.pattern, name)));
 }
 
-/** Resolves the route for the model a client asked for. */
+/** The options for an upstream model: its exact `[model_options]` entry, else the first glob that matches. */
+export function findModelOptions(
+  table: Readonly<Record<string, ModelOptions>>,
+  model: string,
+): ModelOptions {
+  const exact = table[model];
+  if (exact) return exact;
+  for (const [pattern, options] of Object.entries(table)) {
+    if (/[*?]/.test(pattern) && globMatch(pattern, model)) return options;
+  }
+  return {};
+}
+
+/**
+ * Resolves the route for the model a client asked for.
+ *
+ * @example
+ * resolveRoute(config, "claude-sonnet-4-5-20250929[1m]").model; // what "*sonnet*" maps to
+ */
 export function resolveRoute(config: Config, model: string): Route {
   const rule = findRule(config.models, model);
   const providerName = rule?.provider ?? config.defaultProvider;
@@ -51,7 +69,7 @@ export function resolveRoute(config: Config, model: string): Route {
   return {
     provider,
     model: upstreamModel,
-    options: config.modelOptions[upstreamModel] ?? {},
+    options: findModelOptions(config.modelOptions, upstreamModel),
     ...(rule ? { rule } : {}),
   };
 }

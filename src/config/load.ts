@@ -1,52 +1,175 @@
-// Finds and reads the config file (the only file system access in config/), then parses, validates, resolves.
-import { readFile } from "node:fs/promises";
+// Finds and reads the config files and OpenCode's auth.json (the only file access in config/), then merges and resolves.
+import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { ConfigError } from "../errors.ts";
+import { type ConfigLayer, type LayerKind, mergeLayers } from "./layers.ts";
+import { type OpenCodeAuth, parseOpenCodeAuth } from "./opencode_auth.ts";
 import { parseConfig } from "./parse.ts";
-import { configSearchPaths } from "./paths.ts";
+import { configLayerPaths, openCodeAuthPath } from "./paths.ts";
 import { type CliConfigOptions, resolveConfig } from "./resolve.ts";
 import type { Config } from "./schema.ts";
-import { type FileConfig, validateConfig } from "./validate.ts";
+import { validateConfig } from "./validate.ts";
 
 /** Inputs of {@linkcode loadConfig}. */
 export interface LoadConfigOptions {
-  /** `--config PATH`: replaces the search. */
+  /** `--config PATH`: replaces the project and user search (the managed file still applies). */
   configPath?: string;
   cli: CliConfigOptions;
   env: Record<string, string | undefined>;
   platform: string;
   cwd: string;
   home?: string;
+  /** Where the administrator's file is looked for (default: the platform's, see paths.ts). */
+  managedPaths?: string[];
+  /** OpenCode's auth.json (default: the XDG data dir's); `null` skips it. */
+  openCodeAuthPath?: string | null;
 }
 
-/** Loads, validates and resolves the config. */
+/** The config files found, by layer, and every path looked at. */
+export interface ConfigFiles {
+  layers: ConfigLayer[];
+  /** Every path looked at, in search order, with its layer and whether it was read. */
+  searched: Array<{ kind: LayerKind; path: string; used: boolean; exists: boolean }>;
+}
+
+/**
+ * Loads, validates, merges and resolves the config.
+ *
+ * @example
+ * const config = await loadConfig({ cli: {}, env: runtime.env(), platform: "linux", cwd: "." });
+ */
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
-  const { path, file } = await readConfigFile(options);
-  return resolveConfig({ cli: options.cli, env: options.env, file, source: path ?? "defaults" });
+  const files = await readConfigLayers(options);
+  const merged = mergeLayers(files.layers);
+  const authPath = options.openCodeAuthPath === undefined
+    ? openCodeAuthPath({ env: options.env, platform: options.platform, home: home(options) })
+    : options.openCodeAuthPath;
+  const openCode = authPath === null ? undefined : await readOpenCodeAuth(authPath);
+  return resolveConfig({
+    cli: options.cli,
+    env: options.env,
+    file: merged.file,
+    source: merged.files.join(", ") || "defaults",
+    files: merged.files,
+    origins: merged.origins,
+    pinned: merged.pinned,
+    ...(openCode ? { openCode } : {}),
+    searched: {
+      configs: files.searched.filter((s) => s.kind !== "managed").map((s) => s.path),
+      ...(authPath !== null ? { openCode: authPath } : {}),
+    },
+  });
 }
 
-/** Reads the first config file found (or the one named), returning its validated content. */
-export async function readConfigFile(
-  options: LoadConfigOptions,
-): Promise<{ path?: string; file: FileConfig }> {
-  const paths = options.configPath !== undefined ? [options.configPath] : configSearchPaths({
+function home(options: LoadConfigOptions): string {
+  return options.home ?? homedir();
+}
+
+/** The paths looked at, layer by layer, highest precedence first. */
+function searchOrder(options: LoadConfigOptions): Array<[LayerKind, string[]]> {
+  const paths = configLayerPaths({
     env: options.env,
     platform: options.platform,
     cwd: options.cwd,
-    home: options.home ?? homedir(),
+    home: home(options),
   });
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === "ENOENT" && options.configPath === undefined) continue;
-      const reason = code === "ENOENT" ? "file not found" : (err as Error).message;
-      throw new ConfigError(`Cannot load config "${path}": ${reason}`, [reason], { cause: err });
+  const search: Array<[LayerKind, string[]]> = [["managed", options.managedPaths ?? paths.managed]];
+  if (options.configPath !== undefined) search.push(["explicit", [options.configPath]]);
+  else search.push(["project", paths.project], ["user", paths.user]);
+  return search;
+}
+
+/** Every path looked at, whether it exists and whether it would be used; reads nothing. */
+export async function locateConfigFiles(
+  options: LoadConfigOptions,
+): Promise<ConfigFiles["searched"]> {
+  const out: ConfigFiles["searched"] = [];
+  for (const [kind, candidates] of searchOrder(options)) {
+    let found = false;
+    for (const path of candidates) {
+      const present = await exists(path);
+      out.push({ kind, path, used: present && !found, exists: present });
+      found ||= present;
     }
-    const raw = parseConfig(text, path);
-    return { path, file: validateConfig(raw, { source: path, text }) };
   }
-  return { file: {} };
+  return out;
+}
+
+/** Reads and validates the first file of each layer; every file's problems in one ConfigError. */
+export async function readConfigLayers(options: LoadConfigOptions): Promise<ConfigFiles> {
+  const search = searchOrder(options);
+  const out: ConfigFiles = { layers: [], searched: [] };
+  const errors: ConfigError[] = [];
+  for (const [kind, candidates] of search) {
+    let found = false;
+    for (const path of candidates) {
+      if (found) {
+        out.searched.push({ kind, path, used: false, exists: await exists(path) });
+        continue;
+      }
+      const text = await readText(path, kind === "explicit");
+      out.searched.push({ kind, path, used: text !== undefined, exists: text !== undefined });
+      if (text === undefined) continue;
+      found = true;
+      try {
+        const file = validateConfig(parseConfig(text, path), { source: path, text });
+        out.layers.push({ kind, path, text, file });
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        errors.push(err);
+      }
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    throw new ConfigError(
+      errors.map((e) => e.message).join("\n"),
+      errors.flatMap((e) => e.problems),
+    );
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file's text, or undefined when it does not exist (an error for a file named with --config). */
+async function readText(path: string, required: boolean): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if ((code === "ENOENT" || code === "ENOTDIR") && !required) return undefined;
+    const reason = code === "ENOENT"
+      ? "file not found"
+      : code === "EISDIR"
+      ? "it is a directory"
+      : code === "EACCES"
+      ? "permission denied"
+      : (err as Error).message;
+    throw new ConfigError(`Cannot load config "${path}": ${reason}`, [reason], { cause: err });
+  }
+}
+
+/** Reads OpenCode's auth.json; a missing or unreadable file gives no keys, never an error. */
+export async function readOpenCodeAuth(path: string): Promise<OpenCodeAuth | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    return {
+      path,
+      keys: {},
+      notices: [`Cannot read OpenCode credentials "${path}": ${code ?? err}`],
+    };
+  }
+  return parseOpenCodeAuth(text, path);
 }

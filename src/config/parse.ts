@@ -18,6 +18,9 @@ export function parseConfig(text: string, source: string): Record<string, unknow
   }
 }
 
+/** A `[table]` header line, with an optional trailing comment. */
+const HEADING = /^\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$/;
+
 /** Finds the 1-based line of `key` inside `[table]` (or at top level), for messages. */
 export function lineOf(text: string, table: string[], key: string): number | undefined {
   const lines = text.split("\n");
@@ -25,7 +28,7 @@ export function lineOf(text: string, table: string[], key: string): number | und
   let inTable = header === undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
-    const heading = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
+    const heading = HEADING.exec(line);
     if (heading) {
       inTable = header !== undefined && normalizeHeader(heading[1]!) === normalizeHeader(header);
       continue;
@@ -35,10 +38,10 @@ export function lineOf(text: string, table: string[], key: string): number | und
     if (match && unquote(match[1]!) === key) return i + 1;
   }
   if (header !== undefined) {
-    const index = lines.findIndex((l) =>
-      /^\[\s*([^\]]+?)\s*\]$/.test(l.trim()) &&
-      normalizeHeader(l.trim().slice(1, -1)) === normalizeHeader(header)
-    );
+    const index = lines.findIndex((l) => {
+      const heading = HEADING.exec(l.trim());
+      return heading !== null && normalizeHeader(heading[1]!) === normalizeHeader(header);
+    });
     if (index >= 0 && key === "") return index + 1;
   }
   return undefined;

@@ -1,6 +1,10 @@
 // Merges CLI flags, environment, config file, provider presets and defaults into one Config. Pure.
 import { ConfigError } from "../errors.ts";
-import { findPreset, PROVIDER_PRESETS, type ProviderPreset } from "../providers.ts";
+import { PROVIDER_PRESETS } from "../providers.ts";
+import type { OpenCodeAuth } from "./opencode_auth.ts";
+import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
+import { resolveModelOptions, resolveModels } from "./resolve_models.ts";
+import { findProviderName, resolveProviders, suggestProvider } from "./resolve_providers.ts";
 import {
   type Config,
   DEFAULT_HOST,
@@ -8,13 +12,9 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
   DEFAULT_UPSTREAM,
-  type ModelOptions,
-  type ModelRule,
-  PROVIDER_FEATURES,
   type ProviderConfig,
-  type ProviderFeature,
 } from "./schema.ts";
-import type { FileConfig, FileModelOptions, FileProvider } from "./validate.ts";
+import type { FileConfig } from "./validate.ts";
 
 /** The flags from the command line that affect the config. */
 export interface CliConfigOptions {
@@ -29,263 +29,261 @@ export interface CliConfigOptions {
 export interface ResolveInput {
   cli: CliConfigOptions;
   env: Record<string, string | undefined>;
+  /** The config file content (all layers merged). */
   file: FileConfig;
   /** Where the file came from, or "defaults" when none was found. */
   source: string;
+  /** The files merged, highest precedence first. */
+  files?: string[];
+  /** File key path → "FILE:LINE" (from mergeLayers). */
+  origins?: Record<string, string>;
+  /** File key paths the administrator pinned: CLI and environment cannot change them. */
+  pinned?: readonly string[];
+  /** API keys from OpenCode's auth.json, used when a provider's key variable is unset. */
+  openCode?: OpenCodeAuth;
+  /** What was looked for, for the message when nothing at all is configured. */
+  searched?: { configs: readonly string[]; openCode?: string };
 }
 
-/** Applies CLI > env > file > preset > default and returns the resolved config. */
+/** CLI flag and environment variable that set each file key, for pinning. */
+const OVERRIDES: ReadonlyArray<
+  [key: string, flag: keyof CliConfigOptions | undefined, variable?: string]
+> = [
+  ["port", "port", "PORT"],
+  ["host", "host", "HOST"],
+  ["default_provider", "provider", "PREFERRED_PROVIDER"],
+  ["log.file", "logFile", "CLAUDE_PROXY_LOG_FILE"],
+  ["log.bodies", "logBodies"],
+  ["auth_token", undefined, "CLAUDE_PROXY_AUTH_TOKEN"],
+];
+
+const FLAGS: Record<keyof CliConfigOptions, string> = {
+  port: "--port",
+  host: "--host",
+  logFile: "--log-file",
+  provider: "--provider",
+  logBodies: "--log-bodies",
+};
+
+/**
+ * Applies CLI > env > file > preset > default (keys pinned by the administrator's file win over
+ * all) and returns the resolved config; throws one ConfigError listing every problem.
+ *
+ * @example
+ * const config = resolveConfig({ cli: {}, env: { DEEPSEEK_API_KEY: "sk-1" }, file: {}, source: "defaults" });
+ * config.defaultProvider; // "deepseek"
+ */
 export function resolveConfig(input: ResolveInput): Config {
-  const { cli, env, file } = input;
-  const problems: string[] = [];
-  const providers = resolveProviders(file, env, problems);
-  const names = Object.keys(providers);
-  const preferred = cli.provider ?? env.PREFERRED_PROVIDER ?? file.default_provider;
-  let defaultProvider = names[0] ?? "";
-  if (preferred !== undefined) {
-    const key = preferred.toLowerCase();
-    if (providers[key]) defaultProvider = key;
-    else {
-      problems.push(
-        `provider "${preferred}" is not configured (configured: ${names.join(", ") || "none"})`,
-      );
-    }
+  const context: ResolveContext = {
+    problems: [],
+    notices: [],
+    origins: {},
+    fileOrigins: input.origins ?? {},
+    pinned: new Set(input.pinned ?? []),
+    source: input.source,
+  };
+  const { cli, env } = applyPins(context, input);
+  const { file } = input;
+  const preferred = pick<string>(context, "default_provider", [
+    [cli.provider, "--provider"],
+    [envValue(env, "PREFERRED_PROVIDER"), "env PREFERRED_PROVIDER"],
+    [file.default_provider, fileOrigin(context, ["default_provider"])],
+  ]);
+  const providers = resolveProviders(context, {
+    file,
+    env,
+    ...(input.openCode ? { openCode: input.openCode } : {}),
+    ...(preferred !== undefined ? { preferred } : {}),
+  });
+  if (Object.keys(providers).length === 0 && context.problems.length === 0) {
+    throw nothingConfigured(input);
   }
-  if (names.length === 0) {
-    problems.push(
-      "no provider configured: add a [provider] table with a preset name, or set a provider key " +
-        `such as OPENAI_API_KEY in the environment (presets: ${
-          Object.keys(PROVIDER_PRESETS).join(", ")
-        })`,
-    );
-  }
-  const models = resolveModels(file, env, providers[defaultProvider], problems);
-  for (const rule of models) {
-    if (rule.provider !== undefined && !providers[rule.provider]) {
-      problems.push(`model "${rule.pattern}" names unknown provider "${rule.provider}"`);
-    }
-  }
-  if (problems.length > 0) {
+  const defaultProvider = chooseDefault(context, providers, preferred);
+  const models = resolveModels(context, {
+    file,
+    env,
+    providers,
+    defaultProvider: providers[defaultProvider],
+  });
+  const settings = resolveSettings(context, cli, env, file);
+  if (context.problems.length > 0) {
+    const count = context.problems.length === 1
+      ? "1 problem"
+      : `${context.problems.length} problems`;
     throw new ConfigError(
-      `Invalid config "${input.source}":\n${problems.map((p) => `  - ${p}`).join("\n")}`,
-      problems,
+      `Invalid config (${count}):\n${context.problems.map((p) => `  - ${p}`).join("\n")}`,
+      context.problems,
     );
   }
-  const logFile = cli.logFile ?? env.CLAUDE_PROXY_LOG_FILE ?? file.log?.file;
-  const authToken = env.CLAUDE_PROXY_AUTH_TOKEN ?? file.auth_token;
   return {
-    host: cli.host ?? env.HOST ?? file.host ?? DEFAULT_HOST,
-    port: cli.port ?? parsePort(env.PORT, problems) ?? file.port ?? DEFAULT_PORT,
+    ...settings,
     providers,
     defaultProvider,
     models,
     modelOptions: resolveModelOptions(file.model_options ?? {}),
+    source: input.source,
+    files: input.files ?? [],
+    origins: context.origins,
+    notices: context.notices,
+  };
+}
+
+/** Drops CLI flags and environment variables that would change a pinned key, with a notice. */
+function applyPins(
+  context: ResolveContext,
+  input: ResolveInput,
+): { cli: CliConfigOptions; env: Record<string, string | undefined> } {
+  const cli = { ...input.cli };
+  const env = { ...input.env };
+  for (const [key, flag, variable] of OVERRIDES) {
+    if (!context.pinned.has(key)) continue;
+    const by = `"${key}" is pinned by "${fileOrigin(context, key.split("."))}"`;
+    if (flag !== undefined && cli[flag] !== undefined) {
+      context.notices.push(`Ignoring ${FLAGS[flag]}: ${by}`);
+      delete cli[flag];
+    }
+    if (variable !== undefined && envValue(env, variable) !== undefined) {
+      context.notices.push(`Ignoring ${variable} from the environment: ${by}`);
+      delete env[variable];
+    }
+  }
+  return { cli, env };
+}
+
+function chooseDefault(
+  context: ResolveContext,
+  providers: Record<string, ProviderConfig>,
+  preferred: string | undefined,
+): string {
+  const names = Object.keys(providers);
+  if (preferred === undefined) {
+    const first = names[0];
+    if (first !== undefined) {
+      context.origins.default_provider = context.origins[`providers.${first}.preset`] ??
+        "first provider";
+    }
+    return first ?? "";
+  }
+  const found = findProviderName(providers, preferred);
+  if (found !== undefined) return found;
+  context.problems.push(
+    `${context.origins.default_provider}: provider "${preferred}" is not configured` +
+      `${suggestProvider(providers, preferred)} (configured: ${names.join(", ") || "none"})`,
+  );
+  return names[0] ?? "";
+}
+
+type Settings = Pick<
+  Config,
+  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "upstream" | "drop"
+>;
+
+function resolveSettings(
+  context: ResolveContext,
+  cli: CliConfigOptions,
+  env: Record<string, string | undefined>,
+  file: FileConfig,
+): Settings {
+  const from = (key: string) => fileOrigin(context, key.split("."));
+  const host = pick(context, "host", [
+    [cli.host, "--host"],
+    [envValue(env, "HOST"), "env HOST"],
+    [file.host, from("host")],
+    [DEFAULT_HOST, "default"],
+  ])!;
+  const port = pick(context, "port", [
+    [cli.port, "--port"],
+    [parsePort(context, envValue(env, "PORT")), "env PORT"],
+    [file.port, from("port")],
+    [DEFAULT_PORT, "default"],
+  ])!;
+  const logFile = pick(context, "log.file", [
+    [cli.logFile, "--log-file"],
+    [envValue(env, "CLAUDE_PROXY_LOG_FILE"), "env CLAUDE_PROXY_LOG_FILE"],
+    [file.log?.file, from("log.file")],
+  ]);
+  const bodies = pick(context, "log.bodies", [
+    [cli.logBodies, "--log-bodies"],
+    [file.log?.bodies, from("log.bodies")],
+    [false, "default"],
+  ])!;
+  const authToken = pick(context, "auth_token", [
+    [envValue(env, "CLAUDE_PROXY_AUTH_TOKEN"), "env CLAUDE_PROXY_AUTH_TOKEN"],
+    [file.auth_token || undefined, from("auth_token")],
+  ]);
+  const upstream = file.upstream ?? {};
+  return {
+    host,
+    port,
     drop: file.params?.drop ?? [],
     log: {
       ...(logFile !== undefined ? { file: logFile } : {}),
       maxEntries: file.log?.max_entries ?? DEFAULT_LOG_MAX_ENTRIES,
-      bodies: cli.logBodies ?? file.log?.bodies ?? false,
+      bodies,
     },
     ...(authToken ? { authToken } : {}),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     upstream: {
-      retries: file.upstream?.retries ?? DEFAULT_UPSTREAM.retries,
-      connectTimeoutMs: file.upstream?.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
-      firstByteTimeoutMs: file.upstream?.first_byte_timeout_ms ??
-        DEFAULT_UPSTREAM.firstByteTimeoutMs,
-      idleTimeoutMs: file.upstream?.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
-      pingIntervalMs: file.upstream?.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
+      retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
+      connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
+      firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
+      idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
+      pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
     },
-    source: input.source,
   };
 }
 
-function parsePort(value: string | undefined, problems: string[]): number | undefined {
-  if (value === undefined || value === "") return undefined;
+function parsePort(context: ResolveContext, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`PORT must be a port number from 0 to 65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    context.problems.push(`env PORT: must be a port number from 0 to 65535, got "${value}"`);
     return undefined;
   }
   return port;
 }
 
-function resolveProviders(
-  file: FileConfig,
-  env: Record<string, string | undefined>,
-  problems: string[],
-): Record<string, ProviderConfig> {
-  const entries: Array<[string, FileProvider]> = [];
-  if (file.provider) entries.push([(file.provider.name ?? "openai").toLowerCase(), file.provider]);
-  for (const [name, table] of Object.entries(file.providers ?? {})) {
-    entries.push([name.toLowerCase(), table]);
-  }
-  if (entries.length === 0) entries.push(...zeroConfigProviders(env));
-  const out: Record<string, ProviderConfig> = {};
-  for (const [name, table] of entries) {
-    const resolved = resolveProvider(name, table, env, problems);
-    if (resolved) out[name] = resolved;
-  }
-  return out;
+/** The keys zero-config looks for, in the order it tries them. */
+export function zeroConfigKeyVariables(): string[] {
+  const names = Object.values(PROVIDER_PRESETS)
+    .filter((p) => p.autoDetect !== false && p.apiKeyEnv)
+    .map((p) => p.apiKeyEnv);
+  return [...new Set(names)];
 }
 
-/** With no provider in the file, the first preset whose key is in the environment. */
-function zeroConfigProviders(
-  env: Record<string, string | undefined>,
-): Array<[string, FileProvider]> {
-  const preferred = env.PREFERRED_PROVIDER?.toLowerCase();
-  const candidates = preferred && findPreset(preferred)
-    ? [preferred]
-    : Object.keys(PROVIDER_PRESETS).filter((n) => n !== "xai");
-  for (const name of candidates) {
-    const preset = PROVIDER_PRESETS[name]!;
-    if (name === "openai" && env.OPENAI_BASE_URL) {
-      return [[name, { name, base_url: env.OPENAI_BASE_URL }]];
+function nothingConfigured(input: ResolveInput): ConfigError {
+  const lines = ["No provider configured"];
+  const searched = input.searched;
+  if ((input.files ?? []).length > 0) {
+    lines[0] += `: add a [provider] table to "${input.files![0]}" (run "claude-proxy check")`;
+  } else if (searched) {
+    lines.push("  Config files looked for (none found):");
+    for (const path of searched.configs) lines.push(`    ${path}`);
+  }
+  lines.push("  Provider keys looked for in the environment:");
+  lines.push(...wrapList(zeroConfigKeyVariables(), "    "));
+  if (searched?.openCode) {
+    lines.push(`  OpenCode credentials looked for: ${searched.openCode} (no API keys found)`);
+  }
+  lines.push(
+    `To start, run "claude-proxy init" to write a config, or set a key, e.g. ` +
+      `"DEEPSEEK_API_KEY=sk-... claude-proxy"`,
+  );
+  const problem = `no provider configured (presets: ${Object.keys(PROVIDER_PRESETS).join(", ")})`;
+  return new ConfigError(lines.join("\n"), [problem]);
+}
+
+function wrapList(items: readonly string[], indent: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = indent;
+  for (const [i, item] of items.entries()) {
+    const word = i < items.length - 1 ? `${item}, ` : item;
+    if (line.length + word.length > width && line !== indent) {
+      lines.push(line.trimEnd());
+      line = indent;
     }
-    if (preset.apiKeyEnv && env[preset.apiKeyEnv]) return [[name, { name }]];
+    line += word;
   }
-  return [];
-}
-
-function resolveProvider(
-  key: string,
-  table: FileProvider,
-  env: Record<string, string | undefined>,
-  problems: string[],
-): ProviderConfig | undefined {
-  const presetName = (table.name ?? key).toLowerCase();
-  const preset = findPreset(presetName);
-  if (!preset) {
-    problems.push(
-      `provider "${key}": unknown preset "${presetName}" (known: ${
-        Object.keys(PROVIDER_PRESETS).join(", ")
-      }; use "custom" with base_url for others)`,
-    );
-    return undefined;
-  }
-  const envBaseUrl = presetName === "openai" ? env.OPENAI_BASE_URL : undefined;
-  const baseUrl = (table.base_url ?? envBaseUrl ?? preset.baseUrl).replace(/\/+$/, "");
-  if (!baseUrl) {
-    problems.push(`provider "${key}": preset "${presetName}" needs base_url`);
-    return undefined;
-  }
-  const apiKeyEnv = table.api_key_env ?? (preset.apiKeyEnv || undefined);
-  const apiKey = table.api_key ?? (apiKeyEnv ? env[apiKeyEnv] : undefined);
-  return {
-    name: key,
-    preset: presetName,
-    baseUrl,
-    format: table.format ?? preset.format,
-    ...(apiKey ? { apiKey: apiKey.trim() } : {}),
-    ...(apiKeyEnv ? { apiKeyEnv } : {}),
-    apiKeyFrom: table.api_key_from ?? "config",
-    apiKeyHeader: preset.apiKeyHeader,
-    headers: table.headers ?? {},
-    query: { ...preset.query, ...table.query },
-    reasoningHistory: table.reasoning_history ?? preset.reasoningHistory ?? false,
-    supportsDocuments: table.supports_documents ?? preset.supportsDocuments ?? false,
-    maxEffort: table.max_effort ?? preset.maxEffort ?? "high",
-    sendReasoningEffort: table.send_reasoning_effort ?? preset.sendReasoningEffort ?? false,
-    ...(table.timeout_ms !== undefined ? { timeoutMs: table.timeout_ms } : {}),
-    ...passthroughSettings(key, table, preset, problems),
-  };
-}
-
-function resolveModels(
-  file: FileConfig,
-  env: Record<string, string | undefined>,
-  defaultProvider: ProviderConfig | undefined,
-  problems: string[],
-): ModelRule[] {
-  const exact: ModelRule[] = [];
-  const globs: ModelRule[] = [];
-  let fallback: ModelRule | undefined;
-  const add = (pattern: string, target: string) => {
-    const rule = parseRule(pattern, target, problems);
-    if (!rule) return;
-    if (pattern === "*") fallback ??= rule;
-    else if (rule.exact) exact.push(rule);
-    else globs.push(rule);
-  };
-  // Environment tiers override the file: they come first in match order.
-  const tiers: Array<[string, string | undefined]> = [
-    ["*opus*", env.BIG_MODEL],
-    ["*sonnet*", env.MIDDLE_MODEL],
-    ["*haiku*", env.SMALL_MODEL],
-  ];
-  for (const [pattern, target] of tiers) if (target) add(pattern, target);
-  for (const [pattern, target] of Object.entries(file.models ?? {})) add(pattern, target);
-  const hasFileModels = Object.keys(file.models ?? {}).length > 0;
-  const defaults = defaultProvider && findPreset(defaultProvider.preset)?.defaultModels;
-  if (!hasFileModels && defaults && defaultProvider?.preset) {
-    const tierTargets: Array<[string, string]> = [
-      ["*opus*", defaults.big],
-      ["*sonnet*", defaults.middle],
-      ["*haiku*", defaults.small],
-    ];
-    for (const [pattern, target] of tierTargets) {
-      if (!globs.some((g) => g.pattern === pattern)) add(pattern, target);
-    }
-  }
-  return [...exact, ...globs, ...(fallback ? [fallback] : [])];
-}
-
-function parseRule(pattern: string, target: string, problems: string[]): ModelRule | undefined {
-  const at = target.lastIndexOf("@");
-  const model = at > 0 ? target.slice(0, at) : target;
-  const provider = at > 0 ? target.slice(at + 1).toLowerCase() : undefined;
-  if (!model) {
-    problems.push(`model "${pattern}" maps to an empty upstream model`);
-    return undefined;
-  }
-  return {
-    pattern,
-    exact: !/[*?]/.test(pattern),
-    model,
-    ...(provider ? { provider } : {}),
-  };
-}
-
-function resolveModelOptions(
-  table: Record<string, FileModelOptions>,
-): Record<string, ModelOptions> {
-  const out: Record<string, ModelOptions> = {};
-  for (const [model, options] of Object.entries(table)) {
-    out[model] = {
-      ...(options.max_tokens !== undefined ? { maxTokens: options.max_tokens } : {}),
-      ...(options.reasoning_effort !== undefined
-        ? { reasoningEffort: options.reasoning_effort }
-        : {}),
-      ...(options.images !== undefined ? { images: options.images } : {}),
-      ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
-    };
-  }
-  return out;
-}
-
-/** The Anthropic-format cleaning settings; a list in the file replaces the preset's. */
-function passthroughSettings(
-  name: string,
-  table: FileProvider,
-  preset: ProviderPreset,
-  problems: string[],
-): Pick<ProviderConfig, "dropFields" | "rejectedBetas" | "unsupported"> {
-  const dropFields = table.drop_fields ?? preset.dropFields;
-  const rejectedBetas = table.rejected_betas ?? preset.rejectedBetas;
-  const listed = table.unsupported ?? preset.unsupported;
-  const unsupported = listed?.filter((feature): feature is ProviderFeature => {
-    const known = (PROVIDER_FEATURES as readonly string[]).includes(feature);
-    if (!known) {
-      problems.push(
-        `provider "${name}": unsupported lists unknown feature "${feature}" ` +
-          `(known: ${PROVIDER_FEATURES.join(", ")})`,
-      );
-    }
-    return known;
-  });
-  return {
-    ...(dropFields ? { dropFields: [...dropFields] } : {}),
-    ...(rejectedBetas ? { rejectedBetas: [...rejectedBetas] } : {}),
-    ...(unsupported ? { unsupported } : {}),
-  };
+  lines.push(line);
+  return lines;
 }

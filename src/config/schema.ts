@@ -87,8 +87,18 @@ export interface Config {
   authToken?: string;
   maxBodyBytes: number;
   upstream: UpstreamConfig;
-  /** Where the config came from (a path, or "defaults"). */
+  /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
+  /** The config files used, highest precedence first (empty without any). */
+  files: string[];
+  /**
+   * Where each resolved value came from, by key path (`port`, `providers.deepseek.base_url`,
+   * `providers.deepseek.api_key`, `models."*opus*"`): "--port", "env PORT", "FILE:LINE",
+   * "preset deepseek", "default"…; never the value itself.
+   */
+  origins: Record<string, string>;
+  /** Things the user should know that are not errors (ignored overrides, skipped credentials). */
+  notices: string[];
 }
 
 /** The request log's settings. */

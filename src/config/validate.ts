@@ -1,5 +1,6 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
+import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
 import { lineOf } from "./parse.ts";
 
 /** A provider table as written in the file. */
@@ -59,6 +60,7 @@ type Kind =
   | "string"
   | "port"
   | "count"
+  | "positive"
   | "boolean"
   | "string[]"
   | "string-map"
@@ -77,7 +79,7 @@ const PROVIDER_SPEC: Spec = {
   format: { oneOf: ["openai", "anthropic"] },
   headers: "string-map",
   query: "string-map",
-  timeout_ms: "count",
+  timeout_ms: "positive",
   reasoning_history: "boolean",
   supports_documents: "boolean",
   send_reasoning_effort: "boolean",
@@ -99,7 +101,7 @@ const FILE_SPEC: Spec = {
   models: { map: "string" },
   model_options: {
     tables: {
-      max_tokens: "count",
+      max_tokens: "positive",
       reasoning_effort: { oneOf: EFFORTS },
       images: "boolean",
       reasoning: "boolean",
@@ -126,6 +128,7 @@ export function validateConfig(
 ): FileConfig {
   const problems: string[] = [];
   checkTable(raw, FILE_SPEC, [], problems, options);
+  checkProviders(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -184,6 +187,9 @@ function checkValue(
       case "count":
         if (!Number.isInteger(item) || (item as number) < 0) fail("a whole number of 0 or more");
         return;
+      case "positive":
+        if (!Number.isInteger(item) || (item as number) < 1) fail("a whole number of 1 or more");
+        return;
       case "string[]":
         if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
           fail("a list of strings");
@@ -214,6 +220,56 @@ function checkValue(
   }
   for (const [key, sub] of Object.entries(item)) {
     checkValue(sub, kind.map, [...path, key], problems, options);
+  }
+}
+
+/** Checks preset names, key settings and duplicate provider names (with "did you mean"). */
+function checkProviders(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const tables: Array<{ path: string[]; table: Record<string, unknown>; implied?: string }> = [];
+  if (isTable(raw.provider)) tables.push({ path: ["provider"], table: raw.provider });
+  if (isTable(raw.providers)) {
+    for (const [name, table] of Object.entries(raw.providers)) {
+      if (isTable(table)) tables.push({ path: ["providers", name], table, implied: name });
+    }
+  }
+  const known = [...Object.keys(PROVIDER_PRESETS), ...Object.keys(PRESET_ALIASES)];
+  const seen = new Map<string, string>();
+  for (const { path, table, implied } of tables) {
+    const named = typeof table.name === "string" ? table.name : undefined;
+    const preset = named ?? implied;
+    const label = path.join(".");
+    if (preset !== undefined && presetName(preset) === undefined) {
+      const where = locate(options, path, named !== undefined ? "name" : "");
+      const what = named !== undefined
+        ? `"${label}.name" names unknown preset "${preset}"`
+        : `provider "${preset}" is not a preset: add name = "<preset>" to [${label}]`;
+      problems.push(
+        `${where}${what}${suggest(preset, known)} (presets: ${
+          Object.keys(PROVIDER_PRESETS).join(", ")
+        })`,
+      );
+    }
+    if (table.api_key !== undefined && table.api_key_env !== undefined) {
+      problems.push(
+        `${
+          locate(options, path, "api_key")
+        }[${label}] sets both "api_key" and "api_key_env": keep one`,
+      );
+    }
+    const key = (implied ?? named ?? "openai").toLowerCase();
+    const previous = seen.get(key);
+    if (previous !== undefined) {
+      problems.push(
+        `${
+          locate(options, path, "")
+        }provider "${key}" is defined twice, in [${previous}] and [${label}]`,
+      );
+    }
+    seen.set(key, label);
   }
 }
 

@@ -1,0 +1,107 @@
+// Renders a resolved config for people: routes, providers (key present or not, never the key), origins. Pure.
+import { findRule, resolveRoute } from "../routing.ts";
+import { keyPath } from "./layers.ts";
+import type { Config, ProviderConfig } from "./schema.ts";
+
+/** Model names Claude Code sends, to show where each family goes. */
+export const SAMPLE_CLAUDE_MODELS: readonly string[] = [
+  "claude-opus-4-8",
+  "claude-sonnet-4-5-20250929[1m]",
+  "claude-haiku-4-5-20251001",
+];
+
+/** Whether a provider can authenticate: a key, the client's key, or no key needed. */
+export function keyStatus(provider: ProviderConfig, origin: string | undefined): {
+  ok: boolean;
+  text: string;
+} {
+  if (provider.apiKeyFrom === "client") {
+    return { ok: true, text: `the client's own key (api_key_from = "client")` };
+  }
+  if (provider.apiKey !== undefined) return { ok: true, text: `present (${origin ?? "config"})` };
+  if (!provider.apiKeyEnv) return { ok: true, text: "none needed" };
+  return { ok: false, text: `missing: set ${provider.apiKeyEnv}` };
+}
+
+/**
+ * Describes `config` in lines of text: where it came from, the routes (Claude model →
+ * provider/model), each provider with its key status, model options, settings and notices.
+ */
+export function describeConfig(config: Config): string {
+  const origin = (key: string) => config.origins[key];
+  const lines = [`Config: ${config.files.length > 0 ? config.files.join(", ") : "(no file)"}`];
+  lines.push("", "Routes (Claude model → provider/model):");
+  const rows: string[][] = config.models.map((rule) => [
+    rule.pattern,
+    `${rule.provider ?? config.defaultProvider}/${rule.model}`,
+    origin(keyPath(["models", rule.pattern])) ?? "",
+  ]);
+  if (!config.models.some((r) => r.pattern === "*")) {
+    rows.push(["(any other)", `${config.defaultProvider}/(same name)`, ""]);
+  }
+  lines.push(...table(rows, "  ", " → "));
+  lines.push("", "Claude Code's models:");
+  lines.push(...table(
+    SAMPLE_CLAUDE_MODELS.map((model) => {
+      const route = resolveRoute(config, model);
+      const rule = findRule(config.models, model);
+      return [
+        model,
+        `${route.provider.name}/${route.model}`,
+        rule ? `by "${rule.pattern}"` : "unmapped",
+      ];
+    }),
+    "  ",
+    " → ",
+  ));
+  lines.push("", "Providers:");
+  for (const provider of Object.values(config.providers)) {
+    const name = provider.name === config.defaultProvider
+      ? `${provider.name} (default)`
+      : provider.name;
+    const key = keyStatus(provider, origin(`providers.${provider.name}.api_key`));
+    lines.push(`  ${name}: preset ${provider.preset}, ${provider.format} format`);
+    lines.push(
+      `    url: ${provider.baseUrl} (${origin(`providers.${provider.name}.base_url`) ?? "config"})`,
+    );
+    lines.push(`    key: ${key.text}`);
+    const headers = Object.keys(provider.headers);
+    if (headers.length > 0) lines.push(`    headers: ${headers.join(", ")}`);
+    if (provider.timeoutMs !== undefined) lines.push(`    timeout: ${provider.timeoutMs} ms`);
+  }
+  const options = Object.entries(config.modelOptions);
+  if (options.length > 0) {
+    lines.push("", "Model options:");
+    for (const [model, value] of options) {
+      const parts = Object.entries(value).map(([k, v]) => `${snake(k)} = ${JSON.stringify(v)}`);
+      lines.push(`  ${model}: ${parts.join(", ") || "(none)"}`);
+    }
+  }
+  lines.push("", "Settings:");
+  const settings: string[][] = [
+    ["host", config.host, origin("host") ?? ""],
+    ["port", String(config.port), origin("port") ?? ""],
+    ["default_provider", config.defaultProvider, origin("default_provider") ?? ""],
+    ["log.file", config.log.file ?? "(none)", origin("log.file") ?? ""],
+    ["log.bodies", String(config.log.bodies), origin("log.bodies") ?? ""],
+    ["auth_token", config.authToken ? "set" : "(none)", origin("auth_token") ?? ""],
+  ];
+  lines.push(...table(settings, "  ", "  "));
+  if (config.notices.length > 0) {
+    lines.push("", "Notices:", ...config.notices.map((n) => `  ${n}`));
+  }
+  return lines.join("\n");
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Aligns rows of [left, middle, origin] into columns. */
+function table(rows: string[][], indent: string, separator: string): string[] {
+  const width = (i: number) => Math.max(0, ...rows.map((r) => (r[i] ?? "").length));
+  const [first, second] = [width(0), width(1)];
+  return rows.map(([a = "", b = "", c = ""]) =>
+    `${indent}${a.padEnd(first)}${separator}${c ? `${b.padEnd(second)}  ${c}` : b}`.trimEnd()
+  );
+}

@@ -1,0 +1,142 @@
+// Builds the ordered `[models]` rules from the file, the seeds' BIG/MIDDLE/SMALL_MODEL and preset defaults. Pure.
+import { findPreset } from "../providers.ts";
+import { keyPath } from "./layers.ts";
+import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
+import { findProviderName, suggestProvider } from "./resolve_providers.ts";
+import type { ModelOptions, ModelRule, ProviderConfig } from "./schema.ts";
+import type { FileConfig, FileModelOptions } from "./validate.ts";
+
+/** The Claude model families and the seeds' variables for them (opus = big, sonnet = middle, haiku = small). */
+const TIERS = [
+  { pattern: "*opus*", variable: "BIG_MODEL", tier: "big" },
+  { pattern: "*sonnet*", variable: "MIDDLE_MODEL", tier: "middle" },
+  { pattern: "*haiku*", variable: "SMALL_MODEL", tier: "small" },
+] as const;
+
+/** The catch-all for other Claude names when no `[models]` is given ("unknown → big", as the seeds do). */
+const OTHER_CLAUDE = "claude-*";
+
+/**
+ * Returns the rules in match order: exact names, the environment's tier globs, the file's globs in
+ * file order, preset defaults (only without `[models]`), then `*`.
+ */
+export function resolveModels(
+  context: ResolveContext,
+  options: {
+    file: FileConfig;
+    env: Record<string, string | undefined>;
+    providers: Record<string, ProviderConfig>;
+    defaultProvider: ProviderConfig | undefined;
+  },
+): ModelRule[] {
+  const { file, env, providers, defaultProvider } = options;
+  const exact: ModelRule[] = [];
+  const globs: ModelRule[] = [];
+  let fallback: ModelRule | undefined;
+  const add = (pattern: string, target: string, origin: string) => {
+    const rule = parseRule(context, { pattern, target, origin, providers });
+    if (!rule) return;
+    context.origins[keyPath(["models", pattern])] = origin;
+    if (pattern === "*") fallback = rule;
+    else if (rule.exact) exact.push(rule);
+    else globs.push(rule);
+  };
+  const envTiers = new Map<string, [string, string]>();
+  for (const { pattern, variable } of TIERS) {
+    const value = envValue(env, variable) ??
+      (variable === "MIDDLE_MODEL" ? envValue(env, "BIG_MODEL") : undefined);
+    if (value === undefined) continue;
+    const origin = envValue(env, variable)
+      ? `env ${variable}`
+      : "env BIG_MODEL (MIDDLE_MODEL unset)";
+    if (isPinned(context, ["models", pattern])) {
+      context.notices.push(
+        `Ignoring ${origin.replace(/^env /, "")} from the environment: "models.${
+          JSON.stringify(pattern)
+        }" is pinned by "${fileOrigin(context, ["models", pattern])}"`,
+      );
+      continue;
+    }
+    envTiers.set(pattern, [value, origin]);
+    add(pattern, value, origin);
+  }
+  const fileModels = Object.entries(file.models ?? {});
+  for (const [pattern, target] of fileModels) {
+    if (!envTiers.has(pattern)) add(pattern, target, fileOrigin(context, ["models", pattern]));
+  }
+  if (fileModels.length === 0) addDefaults(add, envTiers, defaultProvider);
+  return [...exact, ...globs, ...(fallback ? [fallback] : [])];
+}
+
+function addDefaults(
+  add: (pattern: string, target: string, origin: string) => void,
+  envTiers: Map<string, [string, string]>,
+  defaultProvider: ProviderConfig | undefined,
+): void {
+  const defaults = defaultProvider && findPreset(defaultProvider.preset)?.defaultModels;
+  const origin = `preset ${defaultProvider?.preset}`;
+  if (defaults) {
+    for (const { pattern, tier } of TIERS) {
+      if (!envTiers.has(pattern)) add(pattern, defaults[tier], origin);
+    }
+  }
+  const big = envTiers.get("*opus*");
+  if (big) add(OTHER_CLAUDE, big[0], big[1]);
+  else if (defaults) add(OTHER_CLAUDE, defaults.big, origin);
+}
+
+function parseRule(
+  context: ResolveContext,
+  options: {
+    pattern: string;
+    target: string;
+    origin: string;
+    providers: Record<string, ProviderConfig>;
+  },
+): ModelRule | undefined {
+  const { pattern, target, origin, providers } = options;
+  const at = target.lastIndexOf("@");
+  const model = (at > 0 ? target.slice(0, at) : target).trim();
+  const wanted = at > 0 ? target.slice(at + 1).trim() : undefined;
+  const label = `models.${JSON.stringify(pattern)}`;
+  if (!model) {
+    context.problems.push(`${origin}: "${label}" maps to an empty upstream model`);
+    return undefined;
+  }
+  let provider: string | undefined;
+  if (wanted !== undefined) {
+    provider = findProviderName(providers, wanted);
+    if (provider === undefined) {
+      const configured = Object.keys(providers).join(", ") || "none";
+      context.problems.push(
+        `${origin}: "${label}" routes to provider "${wanted}", which is not configured` +
+          `${suggestProvider(providers, wanted)} (configured: ${configured})`,
+      );
+      return undefined;
+    }
+  }
+  return {
+    pattern,
+    exact: !/[*?]/.test(pattern),
+    model,
+    ...(provider !== undefined ? { provider } : {}),
+  };
+}
+
+/** Converts the `[model_options."name"]` tables (names may be globs). */
+export function resolveModelOptions(
+  table: Record<string, FileModelOptions>,
+): Record<string, ModelOptions> {
+  const out: Record<string, ModelOptions> = {};
+  for (const [model, options] of Object.entries(table)) {
+    out[model] = {
+      ...(options.max_tokens !== undefined ? { maxTokens: options.max_tokens } : {}),
+      ...(options.reasoning_effort !== undefined
+        ? { reasoningEffort: options.reasoning_effort }
+        : {}),
+      ...(options.images !== undefined ? { images: options.images } : {}),
+      ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
+    };
+  }
+  return out;
+}
