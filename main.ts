@@ -1,7 +1,20 @@
 // The entry point: parse the command line, run the command, and exit with its code.
-import { HELP, parseCli } from "./src/cli.ts";
+// deno-lint-ignore-file no-console -- the entry point is where output goes to the terminal
+import { homedir } from "node:os";
+import process from "node:process";
+import { type CliOptions, HELP, parseCli } from "./src/cli.ts";
+import { runCheck } from "./src/commands/check.ts";
+import { logFilePath, runConfigPaths } from "./src/commands/config_paths.ts";
+import { runInit, terminalAsk } from "./src/commands/init.ts";
+import { runLogs } from "./src/commands/logs.ts";
+import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
+import type { Config } from "./src/config/schema.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
+import { defaultLogPath } from "./src/log/default_path.ts";
+import { openJsonlLog } from "./src/log/jsonl_log.ts";
+import type { RequestLogger } from "./src/log/record.ts";
+import { configSecrets } from "./src/server/deps.ts";
 import * as runtime from "./src/runtime.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -19,19 +32,83 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`claude-proxy ${VERSION}`);
       return 0;
     }
-    return await runServe(cli, { write: (text) => console.log(text) });
+    return await runCommand(cli);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}\n\nRun "claude-proxy --help" for usage.`);
       return 2;
     }
     if (err instanceof ConfigError || !verbose) {
-      console.error(`error: ${(err as Error).message}`);
+      console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
       if (verbose && err instanceof Error && err.stack) console.error(err.stack);
       return 1;
     }
     console.error(err);
     return 1;
+  }
+}
+
+async function runCommand(cli: CliOptions): Promise<number> {
+  const env = runtime.env();
+  const write = (text: string) => console.log(text);
+  const writeError = (text: string) => console.error(text);
+  if (cli.showConfigPaths) return await runConfigPaths(cli, { env, write });
+  switch (cli.command) {
+    case "serve":
+      return await runServe(cli, { write, openLogger: (config) => openLogger(config, env) });
+    case "run":
+      return await runRun(cli, {
+        env,
+        write: writeError,
+        openLogger: (config) => openLogger(config, env),
+      });
+    case "init": {
+      const ask = cli.yes ? undefined : terminalAsk();
+      return await runInit(cli, { env, write, ...(ask ? { ask } : {}) });
+    }
+    case "check":
+      return await runCheck(cli, { env, write });
+    case "logs":
+      return await runLogsCommand(cli, env);
+  }
+}
+
+/** The request log: the configured file, else the platform's default path. */
+function openLogger(
+  config: Config,
+  env: Record<string, string | undefined>,
+): Promise<RequestLogger> {
+  const path = config.log.file ??
+    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
+  return openJsonlLog({
+    path,
+    maxEntries: config.log.maxEntries,
+    secrets: configSecrets(config),
+    onError: (error) => console.error(`claude-proxy: request log: ${String(error)}`),
+  });
+}
+
+async function runLogsCommand(
+  cli: CliOptions,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  const { path } = await logFilePath(cli, { env });
+  const abort = new AbortController();
+  const removeSignals = runtime.onShutdownSignal(() => abort.abort());
+  try {
+    return await runLogs({
+      path,
+      ...(cli.lines !== undefined ? { n: cli.lines } : {}),
+      follow: cli.follow,
+      json: cli.json,
+      errors: cli.errors,
+      color: !cli.noColor && !env.NO_COLOR && runtime.stdoutIsTerminal(),
+      signal: abort.signal,
+      write: (text) => process.stdout.write(text),
+      writeError: (text) => process.stderr.write(text),
+    });
+  } finally {
+    removeSignals();
   }
 }
 

@@ -4,7 +4,7 @@ import { UsageError } from "./errors.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./config/schema.ts";
 
 /** The commands claude-proxy knows. */
-export const COMMANDS = ["serve", "logs"] as const;
+export const COMMANDS = ["serve", "run", "init", "check", "logs"] as const;
 /** One command name. */
 export type Command = (typeof COMMANDS)[number];
 
@@ -19,12 +19,54 @@ const OPTIONS = {
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
+  // run
+  claude: { type: "string" },
+  // check
+  ping: { type: "boolean" },
+  // init
+  "api-key-env": { type: "string" },
+  "base-url": { type: "string" },
+  opus: { type: "string" },
+  sonnet: { type: "string" },
+  haiku: { type: "string" },
+  scope: { type: "string" },
+  force: { type: "boolean" },
+  yes: { type: "boolean", short: "y" },
   // logs
   n: { type: "string", short: "n" },
   follow: { type: "boolean", short: "f" },
   json: { type: "boolean" },
   errors: { type: "boolean" },
+  "no-color": { type: "boolean" },
 } as const;
+
+type OptionName = keyof typeof OPTIONS;
+
+const COMMON: OptionName[] = ["config", "verbose", "help", "version", "show-config-paths"];
+const SERVER: OptionName[] = ["port", "host", "provider", "log-file", "log-bodies"];
+
+/** The options each command accepts. */
+const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
+  serve: new Set([...COMMON, ...SERVER]),
+  run: new Set([...COMMON, ...SERVER, "claude"]),
+  check: new Set([...COMMON, ...SERVER, "ping"]),
+  init: new Set([
+    ...COMMON,
+    "provider",
+    "api-key-env",
+    "base-url",
+    "opus",
+    "sonnet",
+    "haiku",
+    "scope",
+    "force",
+    "yes",
+  ]),
+  logs: new Set([...COMMON, "log-file", "n", "follow", "json", "errors", "no-color"]),
+};
+
+/** Where `init` writes: the user's config dir or the working directory. */
+export type InitScope = "user" | "project";
 
 /** The parsed command line. */
 export interface CliOptions {
@@ -39,10 +81,26 @@ export interface CliOptions {
   verbose: boolean;
   help: boolean;
   version: boolean;
+  /** run: the Claude Code binary. */
+  claudePath?: string;
+  /** check: send a one-token request to each provider. */
+  ping: boolean;
+  /** init answers. */
+  apiKeyEnv?: string;
+  baseUrl?: string;
+  opus?: string;
+  sonnet?: string;
+  haiku?: string;
+  scope?: InitScope;
+  force: boolean;
+  yes: boolean;
+  /** logs */
   lines?: number;
   follow: boolean;
   json: boolean;
   errors: boolean;
+  noColor: boolean;
+  /** run: the arguments for claude (after `--`); empty for other commands. */
   rest: string[];
 }
 
@@ -51,71 +109,184 @@ export const HELP =
   `claude-proxy: use Claude Code (or any Anthropic API client) with any LLM provider
 
 Usage:
-  claude-proxy [serve] [options]     run the proxy (the default command)
-  claude-proxy logs [options]        show recent requests from the request log
+  claude-proxy [serve] [options]           run the proxy (the default command)
+  claude-proxy run [options] [-- ARGS...]  start the proxy and Claude Code with it; ARGS go to claude
+  claude-proxy init [options]              write a commented starter config (asks on a terminal)
+  claude-proxy check [--ping] [options]    show the resolved config, routes and whether keys are set
+  claude-proxy logs [options]              show recent requests from the request log
 
-Options:
-  -c, --config PATH        config file (default: searched, see --show-config-paths)
-  -p, --port PORT          port to listen on (default: ${DEFAULT_PORT}; env PORT)
+Options (serve, run, check):
+  -c, --config PATH        use this config file instead of searching (see --show-config-paths)
+  -p, --port PORT          port to listen on (default: ${DEFAULT_PORT}; env PORT; run: a free port)
       --host HOST          address to bind (default: ${DEFAULT_HOST}; env HOST)
-      --provider NAME      default provider (env PREFERRED_PROVIDER)
-      --log-file PATH      request log, one JSON line per finished request
-      --log-bodies         also log request and response bodies (capped, secrets redacted)
-      --show-config-paths  print where the config is looked for, and exit
+      --provider NAME      default provider (default: the first configured; env PREFERRED_PROVIDER)
+      --log-file PATH      request log, one JSON line per request (env CLAUDE_PROXY_LOG_FILE)
+      --log-bodies         also log request and response bodies (default: off)
+      --show-config-paths  print where config files are looked for and which are used, and exit
       --verbose            print stack traces on errors
   -h, --help               show this help
   -V, --version            print the version
+
+Run options:
+      --claude PATH        the Claude Code CLI (default: env CLAUDE_PATH, else "claude" on PATH)
+
+Check options:
+      --ping               also send a one-token request to each provider and report the answer
+
+Init options:
+      --provider NAME      preset to use (default: asked; else the first key in the environment, else openai)
+      --api-key-env VAR    variable that holds the key (default: the preset's, e.g. OPENAI_API_KEY)
+      --base-url URL       provider URL (needed for azure and custom; default: the preset's)
+      --opus MODEL         upstream model for opus requests, like BIG_MODEL (default: the preset's)
+      --sonnet MODEL       upstream model for sonnet requests, like MIDDLE_MODEL (default: the preset's)
+      --haiku MODEL        upstream model for haiku requests, like SMALL_MODEL (default: the preset's)
+      --scope SCOPE        "user" (the platform config dir) or "project" (./claude-proxy.toml) (default: user)
+  -c, --config PATH        write this file instead
+      --force              overwrite an existing file
+  -y, --yes                do not ask: use the flags and defaults
 
 Logs options:
   -n N                     how many recent requests (default: 20)
   -f, --follow             keep printing new requests
       --json               raw JSON lines
       --errors             only failed requests
+      --log-file PATH      the log to read (default: the configured one, see --show-config-paths)
+      --no-color           no colors (also when NO_COLOR is set)
 
-Then: ANTHROPIC_BASE_URL=http://127.0.0.1:${DEFAULT_PORT} claude`;
+Environment: PORT, HOST, PREFERRED_PROVIDER, BIG_MODEL, MIDDLE_MODEL, SMALL_MODEL, OPENAI_BASE_URL,
+provider keys (OPENAI_API_KEY, DEEPSEEK_API_KEY, ...), CLAUDE_PROXY_LOG_FILE, CLAUDE_PROXY_AUTH_TOKEN,
+CLAUDE_PATH. Precedence: command line > environment > config file > preset > default.
 
-/** Parses `argv` (without the program name). */
+Start: claude-proxy init, then claude-proxy run
+   or: claude-proxy, then ANTHROPIC_BASE_URL=http://127.0.0.1:${DEFAULT_PORT} claude`;
+
+/**
+ * Parses `argv` (without the program name).
+ *
+ * @example
+ * parseCli(["run", "--", "-p", "hello"]).rest; // ["-p", "hello"]
+ */
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify.*$/s, ""));
+    const guess = argv.includes("run") ? "run" : "serve";
+    throw usage(guess, (err as Error).message.replace(/\. To specify.*$/s, ""));
   }
-  const { values, positionals } = parsed;
-  const [first, ...rest] = positionals;
-  let command: Command = "serve";
-  if (first !== undefined) {
-    if (!(COMMANDS as readonly string[]).includes(first)) {
-      throw new UsageError(`Unknown command "${first}" (commands: ${COMMANDS.join(", ")})`);
+  const { values, tokens } = parsed;
+  const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
+  const positionals = tokens.filter((t, i) =>
+    t.kind === "positional" && (terminator < 0 || i < terminator)
+  )
+    .map((t) => (t as { value: string }).value);
+  const afterTerminator = terminator < 0
+    ? []
+    : tokens.slice(terminator + 1).map((t) => (t as { value: string }).value);
+  const first = positionals[0];
+  if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`Unknown command "${first}" (commands: ${COMMANDS.join(", ")})`);
+  }
+  const command = (first ?? "serve") as Command;
+  const extra = positionals.slice(1);
+  if (extra.length > 0 || (afterTerminator.length > 0 && command !== "run")) {
+    const what = extra[0] ?? afterTerminator[0];
+    throw usage(command, `Unexpected argument "${what}" for "${command}"`);
+  }
+  for (const token of tokens) {
+    if (token.kind === "option" && !ALLOWED[command].has(token.name as OptionName)) {
+      throw usage(command, `Option "${token.rawName}" does not apply to "${command}"`);
     }
-    command = first as Command;
   }
+  return toOptions(command, values, afterTerminator);
+}
+
+function usage(command: Command, message: string): UsageError {
+  const hint = command === "run"
+    ? ` (options for claude go after "--", e.g. claude-proxy run -- -p "hello")`
+    : "";
+  return new UsageError(`${message}${hint}`);
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; tokens: true }>>["values"];
+
+function toOptions(command: Command, values: Values, rest: string[]): CliOptions {
   const out: CliOptions = {
     command,
     showConfigPaths: values["show-config-paths"] ?? false,
     verbose: values.verbose ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
+    ping: values.ping ?? false,
+    force: values.force ?? false,
+    yes: values.yes ?? false,
     follow: values.follow ?? false,
     json: values.json ?? false,
     errors: values.errors ?? false,
+    noColor: values["no-color"] ?? false,
     rest,
   };
-  if (values.config !== undefined) out.config = values.config;
-  if (values.port !== undefined) out.port = parseInteger("--port", values.port, 0, 65535);
-  if (values.host !== undefined) out.host = values.host;
-  if (values.provider !== undefined) out.provider = values.provider;
-  if (values["log-file"] !== undefined) out.logFile = values["log-file"];
+  const strings: Array<[keyof CliOptions, string | undefined]> = [
+    ["config", values.config],
+    ["host", values.host],
+    ["provider", values.provider],
+    ["logFile", values["log-file"]],
+    ["claudePath", values.claude],
+    ["apiKeyEnv", values["api-key-env"]],
+    ["baseUrl", values["base-url"]],
+    ["opus", values.opus],
+    ["sonnet", values.sonnet],
+    ["haiku", values.haiku],
+  ];
+  for (const [key, value] of strings) {
+    if (value === undefined) continue;
+    if (value.trim() === "") throw usage(command, `--${flagOf(key)} needs a value`);
+    (out as unknown as Record<string, string>)[key] = value;
+  }
+  if (values.port !== undefined) {
+    out.port = parseInteger(command, "--port", values.port, { min: 0, max: 65535 });
+  }
   if (values["log-bodies"] !== undefined) out.logBodies = values["log-bodies"];
-  if (values.n !== undefined) out.lines = parseInteger("-n", values.n, 1, 1_000_000);
+  if (values.n !== undefined) {
+    out.lines = parseInteger(command, "-n", values.n, { min: 1, max: 1_000_000 });
+  }
+  if (values.scope !== undefined) {
+    if (values.scope !== "user" && values.scope !== "project") {
+      throw usage(command, `--scope must be "user" or "project", got "${values.scope}"`);
+    }
+    out.scope = values.scope;
+  }
   return out;
 }
 
-function parseInteger(flag: string, value: string, min: number, max: number): number {
+function flagOf(key: keyof CliOptions): string {
+  const flags: Partial<Record<keyof CliOptions, string>> = {
+    logFile: "log-file",
+    claudePath: "claude",
+    apiKeyEnv: "api-key-env",
+    baseUrl: "base-url",
+  };
+  return flags[key] ?? key;
+}
+
+function parseInteger(
+  command: Command,
+  flag: string,
+  value: string,
+  range: { min: number; max: number },
+): number {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || number < range.min || number > range.max) {
+    throw usage(
+      command,
+      `${flag} must be a whole number from ${range.min} to ${range.max}, got "${value}"`,
+    );
   }
   return number;
 }

@@ -1,0 +1,165 @@
+// `claude-proxy check`: load the config, print routes and key status, and with --ping try each provider.
+import type { CliOptions } from "../cli.ts";
+import { describeConfig, keyStatus } from "../config/describe.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Config, ProviderConfig } from "../config/schema.ts";
+import { findModelOptions } from "../routing.ts";
+import { isOpenAIReasoningModel } from "../translate/effort.ts";
+import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
+
+/** Options for {@linkcode runCheck}. */
+export interface CheckCommandOptions extends CommandContext {
+  write: (text: string) => void;
+  fetch?: typeof fetch;
+  /** How long each ping may take (default 20 s). */
+  pingTimeoutMs?: number;
+}
+
+/** What one ping found. */
+export interface PingResult {
+  provider: string;
+  model?: string;
+  ok: boolean;
+  /** One line: status, time and what came back (or why nothing did). */
+  detail: string;
+}
+
+/**
+ * Prints the resolved config; returns 0 when every provider has what it needs to authenticate
+ * (and, with `--ping`, answered), else 1.
+ */
+export async function runCheck(cli: CliOptions, options: CheckCommandOptions): Promise<number> {
+  const config = await loadConfig(loadOptionsFor(cli, options));
+  options.write(describeConfig(config));
+  let ok = Object.values(config.providers).every((p) =>
+    keyStatus(p, config.origins[`providers.${p.name}.api_key`]).ok
+  );
+  if (cli.ping) {
+    options.write("\nPing (a one-token request to each provider):");
+    const results = await pingProviders(config, {
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      timeoutMs: options.pingTimeoutMs ?? 20_000,
+    });
+    for (const result of results) {
+      const model = result.model ? ` ${result.model}` : "";
+      options.write(`  ${result.provider}${model}: ${result.detail}`);
+      ok &&= result.ok;
+    }
+  }
+  return ok ? 0 : 1;
+}
+
+/** The model a ping uses for `provider`: a haiku route to it, else any route to it, else its preset's small default. */
+export function pingModel(config: Config, provider: ProviderConfig): string | undefined {
+  const routes = config.models.filter((r) =>
+    (r.provider ?? config.defaultProvider) === provider.name
+  );
+  return (routes.find((r) => /haiku/i.test(r.pattern)) ?? routes[0])?.model;
+}
+
+/** Sends a one-token request to every provider, in parallel; never throws. */
+export function pingProviders(
+  config: Config,
+  options: { fetch?: typeof fetch; timeoutMs: number },
+): Promise<PingResult[]> {
+  return Promise.all(
+    Object.values(config.providers).map((provider) => pingProvider(config, provider, options)),
+  );
+}
+
+async function pingProvider(
+  config: Config,
+  provider: ProviderConfig,
+  options: { fetch?: typeof fetch; timeoutMs: number },
+): Promise<PingResult> {
+  const model = pingModel(config, provider);
+  const base = { provider: provider.name, ...(model ? { model } : {}) };
+  if (model === undefined) return { ...base, ok: true, detail: "skipped: no route uses it" };
+  if (provider.apiKeyFrom === "client") {
+    return { ...base, ok: true, detail: "skipped: it uses the client's key" };
+  }
+  const request = pingRequest(config, provider, model);
+  const started = performance.now();
+  const doFetch = options.fetch ?? fetch;
+  try {
+    const response = await doFetch(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: JSON.stringify(request.body),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    const text = await response.text();
+    const ms = Math.round(performance.now() - started);
+    const said = redact(summarize(text, response.ok), provider.apiKey);
+    return {
+      ...base,
+      ok: response.ok,
+      detail: `${response.ok ? "ok" : "failed"}: HTTP ${response.status} in ${ms} ms${
+        said ? `: ${said}` : ""
+      }`,
+    };
+  } catch (err) {
+    const reason = (err as Error).name === "TimeoutError"
+      ? `no answer within ${options.timeoutMs} ms`
+      : (err as Error).message;
+    return { ...base, ok: false, detail: `failed: ${redact(reason, provider.apiKey)}` };
+  }
+}
+
+function pingRequest(config: Config, provider: ProviderConfig, model: string) {
+  const messages = [{ role: "user", content: "Reply with OK" }];
+  const headers = upstreamHeaders(provider, new Headers());
+  if (provider.format === "anthropic") {
+    headers["anthropic-version"] = "2023-06-01";
+    return {
+      url: upstreamUrl(provider, "/v1/messages"),
+      headers,
+      body: { model, max_tokens: 1, messages },
+    };
+  }
+  const reasoning = findModelOptions(config.modelOptions, model).reasoning ??
+    isOpenAIReasoningModel(model);
+  return {
+    url: upstreamUrl(provider, "/chat/completions"),
+    headers,
+    // Reasoning models refuse max_tokens, and spend a few tokens before any answer.
+    body: { model, messages, ...(reasoning ? { max_completion_tokens: 16 } : { max_tokens: 1 }) },
+  };
+}
+
+/** What came back, in a few words: the answer's text, or the error message. */
+function summarize(text: string, ok: boolean): string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return clip(text.trim());
+  }
+  const record = data as {
+    error?: { message?: unknown } | string;
+    message?: unknown;
+    choices?: Array<{ message?: { content?: unknown } }>;
+    content?: Array<{ text?: unknown }>;
+    model?: unknown;
+  };
+  if (!ok) {
+    const error = record.error;
+    const message = typeof error === "string" ? error : error?.message ?? record.message;
+    return clip(typeof message === "string" ? message : text.trim());
+  }
+  const answer = record.choices?.[0]?.message?.content ?? record.content?.[0]?.text;
+  const model = typeof record.model === "string" ? `model "${record.model}"` : "the model";
+  return typeof answer === "string" && answer !== ""
+    ? `${model} answered ${JSON.stringify(clip(answer))}`
+    : `${model} answered`;
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, " ");
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function redact(text: string, key: string | undefined): string {
+  return key ? text.split(key).join("[key]") : text;
+}
