@@ -14,18 +14,22 @@ export interface ProxyProcess {
 const MAIN = fromFileUrl(new URL("../../main.ts", import.meta.url));
 
 /** The command that runs the proxy: `deno run -A main.ts`, or `CLAUDE_PROXY_BIN` when set. */
-export function proxyCommand(args: string[]): { command: string; args: string[] } {
+export function proxyCommand(
+  args: string[],
+  denoFlags: string[] = [],
+): { command: string; args: string[] } {
   const bin = Deno.env.get("CLAUDE_PROXY_BIN");
   if (bin) return { command: bin, args };
-  return { command: Deno.execPath(), args: ["run", "-A", MAIN, ...args] };
+  return { command: Deno.execPath(), args: ["run", "-A", ...denoFlags, MAIN, ...args] };
 }
 
 /** Starts the proxy with `args` and waits until it prints its listen URL. */
 export async function startProxyProcess(
   args: string[],
   env: Record<string, string> = {},
+  denoFlags: string[] = [],
 ): Promise<ProxyProcess> {
-  const { command, args: fullArgs } = proxyCommand(args);
+  const { command, args: fullArgs } = proxyCommand(args, denoFlags);
   const child = new Deno.Command(command, {
     args: fullArgs,
     env: { NO_COLOR: "1", ...env },
