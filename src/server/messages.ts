@@ -1,6 +1,5 @@
 // POST /v1/messages and /v1/messages/count_tokens: validate → route → translate → upstream → JSON or SSE.
 import type { Context } from "hono";
-import type { Config } from "../config/schema.ts";
 import { InvalidRequestError, ProxyError, toAnthropicError, UpstreamError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { resolveRoute, type Route } from "../routing.ts";

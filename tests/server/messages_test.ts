@@ -5,7 +5,6 @@ import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts"
 import {
   jsonResponse,
   type MockStep,
-  sseResponse,
   startMockUpstream,
   streamResponse,
 } from "../helpers/mock_upstream.ts";

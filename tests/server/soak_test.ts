@@ -76,10 +76,7 @@ Deno.test({
     try {
       await round(0);
       const warm = rssKiB(proxy.child.pid);
-      for (let r = 1; r < ROUNDS; r++) {
-        await round(r);
-        if (Deno.env.get("SOAK_DEBUG")) console.log(`round ${r}: ${rssKiB(proxy.child.pid)} KiB`);
-      }
+      for (let r = 1; r < ROUNDS; r++) await round(r);
       const after = rssKiB(proxy.child.pid);
       const growthMiB = (after - warm) / 1024;
       assert.ok(
