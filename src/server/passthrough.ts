@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { Config } from "../config/schema.ts";
 import { toAnthropicError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
+import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { findPreset } from "../providers.ts";
 import type { Route } from "../routing.ts";
 import {
@@ -17,8 +18,8 @@ import type { MessagesRequestFields } from "../translate/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
-import type { AppDeps } from "./deps.ts";
+import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { type AppDeps, configSecrets } from "./deps.ts";
 
 /** What {@linkcode proxyPassthrough} needs about the request. */
 export interface PassthroughContext {
@@ -64,18 +65,23 @@ export async function proxyPassthrough(
   const { route, record, finish } = ctx;
   const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages");
   if (upstream.changes.length > 0) record.changes = upstream.changes;
+  const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
+  const log = deps.config.log.bodies ? bodyLog(record, secrets) : undefined;
+  log?.("client", ctx.text);
+  log?.("upstream", upstream.body);
   const result = await send(c, deps, route, upstream);
   record.retries = result.attempts - 1;
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
   const { response, body } = result;
-  if (!response.ok) return await errorAnswer(response, finish);
+  if (!response.ok) return await errorAnswer(response, { finish, secrets, log });
   const markOrigin = marksSignatures(deps.config) ? route.provider.name : undefined;
   const contentType = response.headers.get("content-type") ?? "";
   if (body && contentType.includes("text/event-stream")) {
-    return streamAnswer(response, body, { deps, finish, markOrigin });
+    return streamAnswer(response, body, { deps, finish, markOrigin, log });
   }
   const text = body ? await new Response(body).text() : "";
   const { out, fields } = readMessage(text, markOrigin);
+  log?.("response", out);
   finish(response.status, fields);
   return new Response(out, { status: response.status, headers: answerHeaders(response) });
 }
@@ -95,7 +101,10 @@ export async function forwardCountTokens(
     await body?.cancel().catch(() => {});
     return undefined;
   }
-  if (!response.ok) return await errorAnswer(response, () => {});
+  if (!response.ok) {
+    const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
+    return await errorAnswer(response, { finish: () => {}, secrets });
+  }
   const text = body ? await new Response(body).text() : "";
   return new Response(text, { status: response.status, headers: answerHeaders(response) });
 }
@@ -173,22 +182,39 @@ function send(
   });
 }
 
+/** Writes a capped, redacted body into the log record (with `--log-bodies`). */
+type BodyLog = (name: keyof NonNullable<RequestLogRecord["bodies"]>, text: string) => void;
+
+function bodyLog(record: RequestLogRecord, secrets: readonly string[]): BodyLog {
+  const bodies: NonNullable<RequestLogRecord["bodies"]> = (record.bodies = {});
+  return (name, text) => {
+    bodies[name] = capBody(redactSecrets(text, secrets));
+  };
+}
+
+interface ErrorOptions {
+  finish: PassthroughContext["finish"];
+  /** Keys that must not reach the log or a wrapped message. */
+  secrets: readonly string[];
+  log?: BodyLog | undefined;
+}
+
 /** An upstream error: its own bytes when already an Anthropic envelope, else wrapped in one. */
-async function errorAnswer(
-  response: Response,
-  finish: PassthroughContext["finish"],
-): Promise<Response> {
+async function errorAnswer(response: Response, options: ErrorOptions): Promise<Response> {
+  const { finish, secrets } = options;
   const text = await readErrorBody(response);
+  options.log?.("response", text);
   const headers = answerHeaders(response);
   const envelope = anthropicEnvelope(text);
   if (envelope) {
     finish(response.status, {
       error_type: envelope.error.type,
-      error_message: envelope.error.message,
+      error_message: redactSecrets(envelope.error.message, secrets),
     });
     return new Response(text, { status: response.status, headers });
   }
   const mapped = fromUpstreamError(response.status, text);
+  mapped.body.error.message = redactSecrets(mapped.body.error.message, secrets);
   finish(mapped.status, {
     error_type: mapped.body.error.type,
     error_message: mapped.body.error.message,
@@ -238,6 +264,7 @@ interface StreamOptions {
   deps: AppDeps;
   finish: PassthroughContext["finish"];
   markOrigin: string | undefined;
+  log?: BodyLog | undefined;
 }
 
 /** Pipes the upstream SSE body to the client through the tee; ends with an error event on failure. */
@@ -246,13 +273,20 @@ function streamAnswer(
   body: ReadableStream<Uint8Array>,
   options: StreamOptions,
 ): Response {
-  const { deps, finish, markOrigin } = options;
+  const { deps, finish, markOrigin, log } = options;
   const tee = new AnthropicStreamTee(markOrigin !== undefined ? { markOrigin } : {});
   const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
+    if (log && seen.length < DEFAULT_BODY_CAP) seen += decoder.decode(bytes, { stream: true });
+    controller.enqueue(bytes);
+  };
   let finished = false;
   const done = (extra: Partial<RequestLogRecord> = {}) => {
     if (finished) return;
     finished = true;
+    log?.("response", seen);
     deps.metrics?.streamEnded();
     finish(response.status, { ...usageFields(tee.summary), ...extra });
   };
@@ -264,18 +298,18 @@ function streamAnswer(
           const { done: end, value } = await reader.read();
           if (end) {
             const rest = tee.flush();
-            if (rest.length > 0) controller.enqueue(join(rest));
+            if (rest.length > 0) emit(controller, join(rest));
             controller.close();
             return done();
           }
           const out = tee.push(value);
-          if (out.length > 0) return controller.enqueue(join(out));
+          if (out.length > 0) return emit(controller, join(out));
         }
       } catch (error) {
         if (finished) return;
         tee.discard();
         const { body: envelope } = toAnthropicError(error);
-        controller.enqueue(encoder.encode(encodeSseEvent(envelope)));
+        emit(controller, encoder.encode(encodeSseEvent(envelope)));
         controller.close();
         done({ error_type: envelope.error.type, error_message: envelope.error.message });
       }

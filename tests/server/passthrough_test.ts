@@ -399,3 +399,33 @@ Deno.test("handleCountTokens counts locally when the provider has no count_token
     assert.equal(mock.requests.length, 1);
   });
 });
+
+Deno.test("proxyPassthrough logs capped, redacted bodies when asked", async () => {
+  const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
+  await withMock((req) => sse(bytes, req), async (mock) => {
+    const { app, records } = proxy(config(mock.url, ANTHROPIC, { log: { bodies: true } }));
+    const text = JSON.stringify(ask({ system: `remember ${KEY}` }));
+    await (await app.request(post(text))).arrayBuffer();
+    const bodies = records[0]?.bodies;
+    assert.equal(bodies?.response, decoder.decode(bytes));
+    assert.equal(bodies?.upstream, bodies?.client);
+    assert.doesNotMatch(bodies?.client ?? "", new RegExp(KEY));
+    assert.match(bodies?.client ?? "", /remember \[REDACTED\]/);
+  });
+});
+
+Deno.test("proxyPassthrough keeps the provider key out of a wrapped error", async () => {
+  await withMock(
+    () =>
+      new Response(`bad key ${KEY}`, { status: 401, headers: { "content-type": "text/plain" } }),
+    async (mock) => {
+      const { app, records } = proxy(config(mock.url, ANTHROPIC));
+      const response = await app.request(post(ask()));
+      assert.equal(response.status, 401);
+      const body = await response.json();
+      assert.equal(body.error.type, "authentication_error");
+      assert.doesNotMatch(body.error.message, new RegExp(KEY));
+      assert.doesNotMatch(records[0]?.error_message ?? "", new RegExp(KEY));
+    },
+  );
+});
