@@ -1,8 +1,8 @@
 // Builds the single-file executables into dist/ with `deno compile` (or `bun build --compile`), plus SHA256SUMS.
 //
-//   deno task compile                          all five targets with deno compile (needs dl.deno.land)
+//   deno task compile                          all five targets with deno compile (downloads denort)
 //   deno task compile:bun                      all five targets with bun build --compile (needs npm)
-//   deno task compile:bun --target linux-x64   one target; --target may repeat
+//   deno task compile:bun --target linux-x64   one target ("host" for this machine); may repeat
 //   deno task compile --release-tag v0.1.0     also fail unless the tag is "v" + deno.json's version
 // deno-lint-ignore-file no-console
 import { createHash } from "node:crypto";
@@ -73,6 +73,9 @@ export interface CompileCommandOptions {
 /**
  * The arguments (after the `deno` or `bun` executable) that compile `target`.
  *
+ * Bun: `--bytecode` precompiles the bundle, which starts about 3x faster for 9 MB more; ESM
+ * because main.ts uses top-level await.
+ *
  * Deno: managed npm (`--node-modules-dir=none`) with `--exclude-unused-npm` embeds only the npm
  * packages main.ts reaches, not the whole node_modules/ (the test-only Claude Code CLI is 500 MB).
  */
@@ -83,6 +86,8 @@ export function compileCommand(target: Target, options: CompileCommandOptions): 
       "build",
       entry,
       "--compile",
+      "--bytecode",
+      "--format=esm",
       `--target=${target.bun}`,
       "--outfile",
       options.output,

@@ -59,6 +59,8 @@ Deno.test("compileCommand for bun builds a standalone executable for the target"
     "build",
     "main.ts",
     "--compile",
+    "--bytecode",
+    "--format=esm",
     "--target=bun-linux-x64",
     "--outfile",
     "dist/y",
