@@ -32,7 +32,13 @@ async function commands(binaries: string[]): Promise<ProxyCommand[]> {
   list.push({
     label: "deno run main.ts",
     program: Deno.execPath(),
-    args: ["run", "--quiet", ...DENO_PERMISSIONS, main],
+    args: [
+      "run",
+      "--quiet",
+      `--config=${new URL("deno.json", ROOT).pathname}`,
+      ...DENO_PERMISSIONS,
+      main,
+    ],
     env: { DENO_DIR: await denoDir() },
   });
   if (await hasBun()) list.push({ label: "bun main.ts", program: "bun", args: [main], env: {} });

@@ -43,7 +43,14 @@ export async function denoRunCommand(): Promise<ProxyCommand> {
   return {
     label: "deno run with the compile permissions",
     program: Deno.execPath(),
-    args: ["run", "--no-prompt", "--quiet", ...DENO_PERMISSIONS, `${ROOT}main.ts`],
+    args: [
+      "run",
+      "--no-prompt",
+      "--quiet",
+      `--config=${ROOT}deno.json`,
+      ...DENO_PERMISSIONS,
+      `${ROOT}main.ts`,
+    ],
     env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
   };
 }

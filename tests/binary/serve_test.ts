@@ -4,7 +4,12 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
 import { VERSION } from "../../src/version.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
-import { type MockUpstream, startMockUpstream } from "../helpers/mock_upstream.ts";
+import {
+  type MockUpstream,
+  type RecordedRequest,
+  sseResponse,
+  startMockUpstream,
+} from "../helpers/mock_upstream.ts";
 import {
   makeTempHome,
   type ProxyCommand,
@@ -135,6 +140,55 @@ function defineServeTests({ label, command }: Subject) {
       assert.ok(tool?.role === "tool");
       assert.equal(tool.tool_call_id, "call_abc123");
       assert.equal(mock.requests[0]!.headers.authorization, "Bearer sk-test-secret-key-123456");
+    });
+  });
+
+  test("cancels the upstream request when the client goes away mid-stream", async (command) => {
+    let reached!: () => void;
+    const upstreamReached = new Promise<void>((resolve) => (reached = resolve));
+    const handler = (req: RecordedRequest) => {
+      reached();
+      const first = {
+        id: "chatcmpl-1",
+        object: "chat.completion.chunk",
+        model: "gpt-4o",
+        choices: [{ index: 0, delta: { role: "assistant", content: "Hel" }, finish_reason: null }],
+      };
+      return sseResponse([first], { end: "hang", done: false, signal: req.signal });
+    };
+    await withProxy(command, handler, async ({ proxy, mock }) => {
+      const client = new AbortController();
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "any" },
+        body: JSON.stringify({
+          model: "claude-test-sonnet",
+          max_tokens: 50,
+          stream: true,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+        signal: client.signal,
+      });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let seen = "";
+      while (!seen.includes('"text":"Hel"')) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        seen += decoder.decode(value, { stream: true });
+      }
+      assert.match(seen, /"text":"Hel"/);
+      await upstreamReached;
+      client.abort();
+      await reader.cancel().catch(() => {});
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), 10_000);
+      });
+      const outcome = await Promise.race([mock.requests[0]!.disconnected, limit]);
+      clearTimeout(timer);
+      assert.notEqual(outcome, "timeout", "the upstream request was not cancelled within 10 s");
+      assert.equal(mock.requests[0]!.aborted, true);
     });
   });
 
