@@ -13,7 +13,11 @@ import {
   markMessageSignatures,
   upstreamRequestText,
 } from "../translate/anthropic_clean.ts";
-import { AnthropicStreamTee, type StreamSummary } from "../translate/anthropic_stream_tee.ts";
+import {
+  AnthropicStreamTee,
+  type AnthropicStreamTeeOptions,
+  type StreamSummary,
+} from "../translate/anthropic_stream_tee.ts";
 import type { MessagesRequestFields } from "../translate/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
@@ -74,13 +78,16 @@ export async function proxyPassthrough(
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
   const { response, body } = result;
   if (!response.ok) return await errorAnswer(response, { finish, secrets, log });
-  const markOrigin = marksSignatures(deps.config) ? route.provider.name : undefined;
+  const rewrite: Rewrite = {
+    ...(marksSignatures(deps.config) ? { markOrigin: route.provider.name } : {}),
+    ...(route.model !== ctx.body.model ? { model: ctx.body.model } : {}),
+  };
   const contentType = response.headers.get("content-type") ?? "";
   if (body && contentType.includes("text/event-stream")) {
-    return streamAnswer(response, body, { deps, finish, markOrigin, log });
+    return streamAnswer(response, body, { deps, finish, rewrite, log });
   }
   const text = body ? await new Response(body).text() : "";
-  const { out, fields } = readMessage(text, markOrigin);
+  const { out, fields } = readMessage(text, rewrite);
   log?.("response", out);
   finish(response.status, fields);
   return new Response(out, { status: response.status, headers: answerHeaders(response) });
@@ -108,6 +115,13 @@ export async function forwardCountTokens(
   const text = body ? await new Response(body).text() : "";
   return new Response(text, { status: response.status, headers: answerHeaders(response) });
 }
+
+/**
+ * What changes in an answer: signatures get their origin when several providers are configured, and a
+ * mapped model is reported under the name the client asked for (Claude Code drops thinking blocks
+ * from history when the answer names another model).
+ */
+type Rewrite = AnthropicStreamTeeOptions;
 
 /**
  * Whether thinking signatures leaving the proxy are wrapped with their origin. With one provider no
@@ -232,10 +246,10 @@ function answerHeaders(response: Response): Headers {
   return headers;
 }
 
-/** Log fields from a non-streaming answer, and the answer with its signatures marked if asked. */
+/** Log fields from a non-streaming answer, and the answer rewritten as {@linkcode Rewrite} says. */
 function readMessage(
   text: string,
-  markOrigin: string | undefined,
+  rewrite: Rewrite,
 ): { out: string; fields: Partial<RequestLogRecord> } {
   let json: Record<string, unknown>;
   try {
@@ -255,15 +269,21 @@ function readMessage(
     },
     complete: true,
   });
-  if (markOrigin === undefined) return { out: text, fields };
-  const marked = markMessageSignatures(json, markOrigin);
-  return { out: marked === json ? text : JSON.stringify(marked), fields };
+  let out = rewrite.markOrigin === undefined
+    ? json
+    : markMessageSignatures(json, rewrite.markOrigin);
+  if (
+    rewrite.model !== undefined && typeof json.model === "string" && json.model !== rewrite.model
+  ) {
+    out = { ...out, model: rewrite.model };
+  }
+  return { out: out === json ? text : JSON.stringify(out), fields };
 }
 
 interface StreamOptions {
   deps: AppDeps;
   finish: PassthroughContext["finish"];
-  markOrigin: string | undefined;
+  rewrite: Rewrite;
   log?: BodyLog | undefined;
 }
 
@@ -273,8 +293,8 @@ function streamAnswer(
   body: ReadableStream<Uint8Array>,
   options: StreamOptions,
 ): Response {
-  const { deps, finish, markOrigin, log } = options;
-  const tee = new AnthropicStreamTee(markOrigin !== undefined ? { markOrigin } : {});
+  const { deps, finish, rewrite, log } = options;
+  const tee = new AnthropicStreamTee(rewrite);
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let seen = "";

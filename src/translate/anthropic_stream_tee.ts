@@ -20,6 +20,11 @@ export interface StreamSummary {
 export interface AnthropicStreamTeeOptions {
   /** Wrap thinking signatures (and redacted data) with this provider name; unset passes them as is. */
   markOrigin?: string;
+  /**
+   * Report this model in `message_start` (the name the client asked for, when the route mapped it);
+   * unset passes the upstream's name as is.
+   */
+  model?: string;
 }
 
 const LF = 0x0a;
@@ -116,16 +121,22 @@ export class AnthropicStreamTee {
     return out;
   }
 
-  /** Reads one event; returns replacement bytes when its signature was marked. */
+  /** Reads one event; returns replacement bytes when its model was renamed or signature marked. */
   #read(frame: Uint8Array): Uint8Array | undefined {
     const text = this.#decoder.decode(frame);
     const { event, data } = parseFrame(text);
     if (data === undefined) return undefined;
     const type = event ?? typeOf(data);
     switch (type) {
-      case "message_start":
-        this.#onUsage((parseJson(data)?.message as Record<string, unknown> | undefined)?.usage);
-        return undefined;
+      case "message_start": {
+        const message = parseJson(data)?.message as Record<string, unknown> | undefined;
+        this.#onUsage(message?.usage);
+        const model = this.#options.model;
+        if (model === undefined || typeof message?.model !== "string" || message.model === model) {
+          return undefined;
+        }
+        return replaceData(text, data, renameModel(data, message.model, model));
+      }
       case "message_delta": {
         const json = parseJson(data);
         const stop = (json?.delta as Record<string, unknown> | undefined)?.stop_reason;
@@ -151,12 +162,7 @@ export class AnthropicStreamTee {
     const origin = this.#options.markOrigin;
     if (origin === undefined) return undefined;
     const marked = markEventSignature(data, origin);
-    if (marked === undefined) return undefined;
-    const at = text.indexOf(data);
-    const rewritten = at >= 0
-      ? text.slice(0, at) + marked + text.slice(at + data.length)
-      : `event: ${typeOf(marked) ?? "content_block_delta"}\ndata: ${marked}\n\n`;
-    return encoder.encode(rewritten);
+    return marked === undefined ? undefined : replaceData(text, data, marked);
   }
 
   #onUsage(usage: unknown): void {
@@ -230,6 +236,27 @@ export function parseFrame(text: string): { event?: string; data?: string } {
     else if (field === "data") data = data === undefined ? value : `${data}\n${value}`;
   }
   return { ...(event ? { event } : {}), ...(data !== undefined ? { data } : {}) };
+}
+
+/** The event's text with its data swapped, keeping every other byte; re-framed if not found. */
+function replaceData(text: string, data: string, replacement: string): Uint8Array {
+  const at = text.indexOf(data);
+  const rewritten = at >= 0
+    ? text.slice(0, at) + replacement + text.slice(at + data.length)
+    : `event: ${typeOf(replacement) ?? "message"}\ndata: ${replacement}\n\n`;
+  return encoder.encode(rewritten);
+}
+
+/** `message_start` data with the first `"model"` value (the message's) renamed in place. */
+function renameModel(data: string, from: string, to: string): string {
+  const match = /"model"\s*:\s*/.exec(data);
+  const literal = JSON.stringify(from);
+  if (match && data.startsWith(literal, match.index + match[0].length)) {
+    const at = match.index + match[0].length;
+    return data.slice(0, at) + JSON.stringify(to) + data.slice(at + literal.length);
+  }
+  const event = JSON.parse(data);
+  return JSON.stringify({ ...event, message: { ...event.message, model: to } });
 }
 
 function typeOf(data: string): string | undefined {

@@ -429,3 +429,32 @@ Deno.test("proxyPassthrough keeps the provider key out of a wrapped error", asyn
     },
   );
 });
+
+Deno.test("proxyPassthrough reports a mapped model under the name the client asked for", async () => {
+  const bytes = await Deno.readFile(new URL("messages-stream-text-sonnet-4-5.sse", DIR));
+  const json = await Deno.readTextFile(new URL("message-text.json", DIR));
+  await withMock(
+    (req, n) =>
+      n === 1
+        ? sse(bytes, req)
+        : new Response(json, { headers: { "content-type": "application/json" } }),
+    async (mock) => {
+      const { app } = proxy(
+        config(mock.url, ANTHROPIC, { models: { "*opus*": "claude-sonnet-4-5" } }),
+      );
+      const text = await collectText(
+        (await app.request(post(ask({ model: "claude-opus-4-8" })))).body!,
+      );
+      assert.match(text, /"message":\{"model":"claude-opus-4-8",/);
+      assert.equal(
+        text.length,
+        decoder.decode(bytes).length - "claude-sonnet-4-5-20250929".length +
+          "claude-opus-4-8".length,
+      );
+      const message =
+        await (await app.request(post(ask({ model: "claude-opus-4-8", stream: false })))).json();
+      assert.equal(message.model, "claude-opus-4-8");
+      assert.equal(mock.requests[1]?.json<{ model: string }>().model, "claude-sonnet-4-5");
+    },
+  );
+});

@@ -24,8 +24,11 @@ function fixture(name: string): Promise<Uint8Array> {
 }
 
 /** Runs pieces through a tee and returns the output bytes and the tee. */
-function run(pieces: Uint8Array[], markOrigin?: string) {
-  const tee = new AnthropicStreamTee(markOrigin ? { markOrigin } : {});
+function run(pieces: Uint8Array[], markOrigin?: string, model?: string) {
+  const tee = new AnthropicStreamTee({
+    ...(markOrigin ? { markOrigin } : {}),
+    ...(model ? { model } : {}),
+  });
   const out: Uint8Array[] = [];
   for (const piece of pieces) out.push(...tee.push(piece));
   out.push(...tee.flush());
@@ -159,4 +162,17 @@ Deno.test("parseFrame joins data lines and ignores comments", () => {
     data: "a\nb",
   });
   assert.deepEqual(parseFrame(": only a comment\n\n"), {});
+});
+
+Deno.test("AnthropicStreamTee reports the client's model in message_start and nothing else changes", async () => {
+  const bytes = await fixture("messages-stream-text-sonnet-4-5.sse");
+  const text = decoder.decode(bytes);
+  const expected = text.replace(
+    '"model":"claude-sonnet-4-5-20250929"',
+    '"model":"claude-opus-4-8"',
+  );
+  assert.notEqual(expected, text);
+  const out = run(everyByte(bytes), undefined, "claude-opus-4-8").bytes;
+  assert.equal(decoder.decode(out), expected);
+  assert.deepEqual(run([bytes], undefined, "claude-sonnet-4-5-20250929").bytes, bytes);
 });
