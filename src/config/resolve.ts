@@ -1,6 +1,6 @@
 // Merges CLI flags, environment, config file, provider presets and defaults into one Config. Pure.
 import { ConfigError } from "../errors.ts";
-import { PROVIDER_PRESETS } from "../providers.ts";
+import { findPreset, PROVIDER_PRESETS } from "../providers.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
 import { resolveModelOptions, resolveModels } from "./resolve_models.ts";
@@ -98,7 +98,7 @@ export function resolveConfig(input: ResolveInput): Config {
   if (Object.keys(providers).length === 0 && context.problems.length === 0) {
     throw nothingConfigured(input);
   }
-  const defaultProvider = chooseDefault(context, providers, preferred);
+  const defaultProvider = chooseDefault(context, { providers, preferred, env });
   const models = resolveModels(context, {
     file,
     env,
@@ -152,9 +152,13 @@ function applyPins(
 
 function chooseDefault(
   context: ResolveContext,
-  providers: Record<string, ProviderConfig>,
-  preferred: string | undefined,
+  options: {
+    providers: Record<string, ProviderConfig>;
+    preferred: string | undefined;
+    env: Record<string, string | undefined>;
+  },
 ): string {
+  const { providers, preferred, env } = options;
   const names = Object.keys(providers);
   if (preferred === undefined) {
     const first = names[0];
@@ -166,9 +170,13 @@ function chooseDefault(
   }
   const found = findProviderName(providers, preferred);
   if (found !== undefined) return found;
+  const preset = findPreset(preferred);
+  const hint = preset?.apiKeyEnv && !envValue(env, preset.apiKeyEnv)
+    ? `; set ${preset.apiKeyEnv}, or add it to a config file (run "claude-proxy init")`
+    : "";
   context.problems.push(
     `${context.origins.default_provider}: provider "${preferred}" is not configured` +
-      `${suggestProvider(providers, preferred)} (configured: ${names.join(", ") || "none"})`,
+      `${suggestProvider(providers, preferred)} (configured: ${names.join(", ") || "none"})${hint}`,
   );
   return names[0] ?? "";
 }

@@ -41,26 +41,29 @@ export function resolveModels(
     else if (rule.exact) exact.push(rule);
     else globs.push(rule);
   };
+  const fileModels = Object.entries(file.models ?? {});
   const envTiers = new Map<string, [string, string]>();
   for (const { pattern, variable } of TIERS) {
-    const value = envValue(env, variable) ??
-      (variable === "MIDDLE_MODEL" ? envValue(env, "BIG_MODEL") : undefined);
+    // MIDDLE_MODEL defaults to BIG_MODEL (as in the seeds), but a default never beats the file.
+    const fallback = variable === "MIDDLE_MODEL" && fileModels.length === 0
+      ? envValue(env, "BIG_MODEL")
+      : undefined;
+    const value = envValue(env, variable) ?? fallback;
     if (value === undefined) continue;
     const origin = envValue(env, variable)
       ? `env ${variable}`
       : "env BIG_MODEL (MIDDLE_MODEL unset)";
     if (isPinned(context, ["models", pattern])) {
       context.notices.push(
-        `Ignoring ${origin.replace(/^env /, "")} from the environment: "models.${
-          JSON.stringify(pattern)
-        }" is pinned by "${fileOrigin(context, ["models", pattern])}"`,
+        `Ignoring ${origin.replace(/^env /, "")} from the environment: ${
+          keyPath(["models", pattern])
+        } is pinned by "${fileOrigin(context, ["models", pattern])}"`,
       );
       continue;
     }
     envTiers.set(pattern, [value, origin]);
     add(pattern, value, origin);
   }
-  const fileModels = Object.entries(file.models ?? {});
   for (const [pattern, target] of fileModels) {
     if (!envTiers.has(pattern)) add(pattern, target, fileOrigin(context, ["models", pattern]));
   }
@@ -96,11 +99,15 @@ function parseRule(
 ): ModelRule | undefined {
   const { pattern, target, origin, providers } = options;
   const at = target.lastIndexOf("@");
-  const model = (at > 0 ? target.slice(0, at) : target).trim();
-  const wanted = at > 0 ? target.slice(at + 1).trim() : undefined;
-  const label = `models.${JSON.stringify(pattern)}`;
+  const model = (at >= 0 ? target.slice(0, at) : target).trim();
+  const wanted = at >= 0 ? target.slice(at + 1).trim() : undefined;
+  const label = `model rule ${JSON.stringify(pattern)}`;
   if (!model) {
-    context.problems.push(`${origin}: "${label}" maps to an empty upstream model`);
+    context.problems.push(`${origin}: ${label} maps to an empty upstream model`);
+    return undefined;
+  }
+  if (wanted === "") {
+    context.problems.push(`${origin}: ${label} ends with "@" but names no provider`);
     return undefined;
   }
   let provider: string | undefined;
@@ -109,7 +116,7 @@ function parseRule(
     if (provider === undefined) {
       const configured = Object.keys(providers).join(", ") || "none";
       context.problems.push(
-        `${origin}: "${label}" routes to provider "${wanted}", which is not configured` +
+        `${origin}: ${label} routes to provider "${wanted}", which is not configured` +
           `${suggestProvider(providers, wanted)} (configured: ${configured})`,
       );
       return undefined;

@@ -31,7 +31,7 @@ export function resolveProviders(
   options: ResolveProvidersOptions,
 ): Record<string, ProviderConfig> {
   const entries = fileProviders(options.file);
-  if (entries.length === 0) entries.push(...zeroConfigProviders(context, options));
+  if (entries.length === 0) entries.push(...zeroConfigProviders(options));
   const out: Record<string, ProviderConfig> = {};
   let usedOpenCode = false;
   for (const entry of entries) {
@@ -61,10 +61,7 @@ function fileProviders(file: FileConfig): ProviderEntry[] {
  * With no provider in any file: every preset whose key is in the environment (then in OpenCode's
  * auth.json), in preset order, plus the preferred preset when it needs no key.
  */
-function zeroConfigProviders(
-  context: ResolveContext,
-  options: ResolveProvidersOptions,
-): ProviderEntry[] {
+function zeroConfigProviders(options: ResolveProvidersOptions): ProviderEntry[] {
   const { env, openCode } = options;
   const out: ProviderEntry[] = [];
   const preferred = options.preferred === undefined ? undefined : presetName(options.preferred);
@@ -87,13 +84,6 @@ function zeroConfigProviders(
       ? "preferred provider"
       : undefined;
     if (detectedFrom) out.push({ name, table: { name }, detectedFrom });
-  }
-  if (preferred !== undefined && !out.some((e) => e.name === preferred)) {
-    const preset = PROVIDER_PRESETS[preferred]!;
-    context.problems.push(
-      `provider "${preferred}" is preferred but has no key: set ${preset.apiKeyEnv || "its key"}` +
-        ` or configure it in a file (run "claude-proxy init")`,
-    );
   }
   return out;
 }

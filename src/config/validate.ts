@@ -1,7 +1,7 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
-import { lineOf } from "./parse.ts";
+import { keyPath, lineOfPath } from "./layers.ts";
 
 /** A provider table as written in the file. */
 export interface FileProvider {
@@ -63,7 +63,6 @@ type Kind =
   | "positive"
   | "boolean"
   | "string[]"
-  | "string-map"
   | { oneOf: readonly string[] }
   | { table: Spec }
   | { tables: Spec }
@@ -77,8 +76,8 @@ const PROVIDER_SPEC: Spec = {
   api_key: "string",
   api_key_from: { oneOf: ["config", "client"] },
   format: { oneOf: ["openai", "anthropic"] },
-  headers: "string-map",
-  query: "string-map",
+  headers: { map: "string" },
+  query: { map: "string" },
   timeout_ms: "positive",
   reasoning_history: "boolean",
   supports_documents: "boolean",
@@ -153,7 +152,7 @@ function checkTable(
     const where = locate(options, path, key);
     if (kind === undefined) {
       const hint = suggest(key, Object.keys(spec));
-      problems.push(`${where}unknown key "${[...path, key].join(".")}"${hint}`);
+      problems.push(`${where}unknown key ${quoted([...path, key])}${hint}`);
       continue;
     }
     checkValue(item, kind, [...path, key], problems, options);
@@ -167,10 +166,10 @@ function checkValue(
   problems: string[],
   options: { source: string; text?: string },
 ): void {
-  const name = path.join(".");
+  const name = quoted(path);
   const where = locate(options, path.slice(0, -1), path[path.length - 1] ?? "");
   const fail = (expected: string) =>
-    problems.push(`${where}"${name}" must be ${expected}, got ${describe(item)}`);
+    problems.push(`${where}${name} must be ${expected}, got ${describe(item)}`);
   if (typeof kind === "string") {
     switch (kind) {
       case "string":
@@ -195,11 +194,6 @@ function checkValue(
           fail("a list of strings");
         }
         return;
-      case "string-map":
-        if (!isTable(item) || Object.values(item).some((x) => typeof x !== "string")) {
-          fail("a table of strings");
-        }
-        return;
     }
   }
   if ("oneOf" in kind) {
@@ -213,7 +207,7 @@ function checkValue(
   if ("tables" in kind) {
     for (const [key, sub] of Object.entries(item)) {
       if (!isTable(sub)) {
-        problems.push(`${where}"${name}.${key}" must be a table, got ${describe(sub)}`);
+        problems.push(`${where}${quoted([...path, key])} must be a table, got ${describe(sub)}`);
       } else checkTable(sub, kind.tables, [...path, key], problems, options);
     }
     return;
@@ -241,17 +235,15 @@ function checkProviders(
   for (const { path, table, implied } of tables) {
     const named = typeof table.name === "string" ? table.name : undefined;
     const preset = named ?? implied;
-    const label = path.join(".");
+    const label = keyPath(path);
     if (preset !== undefined && presetName(preset) === undefined) {
       const where = locate(options, path, named !== undefined ? "name" : "");
       const what = named !== undefined
-        ? `"${label}.name" names unknown preset "${preset}"`
+        ? `${quoted([...path, "name"])} names unknown preset "${preset}"`
         : `provider "${preset}" is not a preset: add name = "<preset>" to [${label}]`;
-      problems.push(
-        `${where}${what}${suggest(preset, known)} (presets: ${
-          Object.keys(PROVIDER_PRESETS).join(", ")
-        })`,
-      );
+      const hint = suggest(preset, known) ||
+        ` (presets: ${Object.keys(PROVIDER_PRESETS).join(", ")})`;
+      problems.push(`${where}${what}${hint}`);
     }
     if (table.api_key !== undefined && table.api_key_env !== undefined) {
       problems.push(
@@ -273,6 +265,12 @@ function checkProviders(
   }
 }
 
+/** A key path for messages: `"provider.format"`, or `models."*opus*"` when parts need quotes. */
+function quoted(path: readonly string[]): string {
+  const key = keyPath(path);
+  return key.includes('"') ? key : `"${key}"`;
+}
+
 function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
     !(value instanceof Date);
@@ -287,7 +285,8 @@ function describe(value: unknown): string {
 }
 
 function locate(options: { source: string; text?: string }, table: string[], key: string): string {
-  const line = options.text === undefined ? undefined : lineOf(options.text, table, key);
+  const parts = key === "" ? table : [...table, key];
+  const line = options.text === undefined ? undefined : lineOfPath(options.text, parts);
   return line === undefined ? `${options.source}: ` : `${options.source}:${line}: `;
 }
 

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { loadConfig } from "../../src/config/load.ts";
+import { validateConfig } from "../../src/config/validate.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { assertGolden } from "../helpers/golden.ts";
+import { fromFileUrl } from "../helpers/paths.ts";
+
+const DIR = new URL("../fixtures/config/invalid/", import.meta.url);
+const SHOWN_AS = "tests/fixtures/config/invalid/";
+
+/** Loads a fixture as `--config` would, and returns the message the user sees. */
+async function messageFor(name: string): Promise<string> {
+  const path = fromFileUrl(new URL(name, DIR));
+  try {
+    await loadConfig({
+      configPath: path,
+      cli: {},
+      env: {},
+      platform: "linux",
+      cwd: fromFileUrl(DIR),
+      home: "/nonexistent-home",
+      managedPaths: [],
+      openCodeAuthPath: null,
+    });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `${name}: ${err}`);
+    assert.ok(err.problems.length > 0, `${name}: a ConfigError lists its problems`);
+    return `${err.message.replaceAll(fromFileUrl(DIR), SHOWN_AS)}\n`;
+  }
+  assert.fail(`${name}: expected a ConfigError`);
+}
+
+for (const file of readdirSync(DIR).filter((f) => f.endsWith(".toml")).sort()) {
+  Deno.test(`loadConfig explains ${file.replace(/\.toml$/, "")} in the message of its golden file`, async () => {
+    assertGolden(await messageFor(file), new URL(file.replace(/\.toml$/, ".error.txt"), DIR));
+  });
+}
+
+Deno.test("validateConfig lists every problem at once, each with file, line and key", () => {
+  const text = `prot = 1\nhost = 2\n[provider]\nname = "openai"\nformat = "x"\n`;
+  try {
+    validateConfig({ prot: 1, host: 2, provider: { name: "openai", format: "x" } }, {
+      source: "c.toml",
+      text,
+    });
+    assert.fail("expected a ConfigError");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.problems, [
+      `c.toml:1: unknown key "prot" (did you mean "port"?)`,
+      `c.toml:2: "host" must be a string, got number 2`,
+      `c.toml:5: "provider.format" must be one of "openai", "anthropic", got "x"`,
+    ]);
+    assert.match(err.message, /^Invalid config "c\.toml" \(3 problems\):\n {2}- c\.toml:1: /);
+  }
+});
+
+Deno.test("validateConfig accepts every key the README documents", () => {
+  const file = validateConfig({
+    port: 4222,
+    host: "127.0.0.1",
+    auth_token: "t",
+    default_provider: "deepseek",
+    provider: {
+      name: "deepseek",
+      base_url: "https://api.deepseek.com/v1",
+      api_key_env: "DEEPSEEK_API_KEY",
+      format: "openai",
+      headers: { "X-Title": "claude-proxy" },
+      timeout_ms: 60000,
+    },
+    providers: { openrouter: { api_key: "sk-or" } },
+    models: { "*": "deepseek-chat", "*opus*": "deepseek-reasoner@deepseek" },
+    model_options: { "deepseek-*": { max_tokens: 8192, reasoning_effort: "high", images: false } },
+    params: { drop: ["reasoning_effort"] },
+    log: { file: "/tmp/x.jsonl", max_entries: 10, bodies: true },
+  }, { source: "ok.toml" });
+  assert.equal(file.port, 4222);
+});
