@@ -37,7 +37,8 @@ export const TARGETS: readonly Target[] = [
 
 /**
  * What the compiled program may do: serve and call upstreams, read config and env, write the
- * request log, and ask the OS for the home directory. No subprocesses, no FFI.
+ * request log, ask the OS for the home directory, and start Claude Code (`claude-proxy run`).
+ * No FFI.
  */
 export const DENO_PERMISSIONS: readonly string[] = [
   "--allow-net",
@@ -45,6 +46,7 @@ export const DENO_PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-sys",
+  "--allow-run",
 ];
 
 /** The compiler that builds the binaries. */

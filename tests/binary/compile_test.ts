@@ -41,7 +41,7 @@ Deno.test("selectTargets takes all targets by default and rejects unknown names"
   assert.throws(() => selectTargets(["linux-mips"]), /Unknown target "linux-mips"/);
 });
 
-Deno.test("compileCommand for deno grants the compile permissions and embeds only used npm packages", () => {
+Deno.test("compileCommand for deno grants the listed permissions, not FFI, and embeds only used npm packages", () => {
   const args = compileCommand(windows, { compiler: "deno", output: "dist/x.exe" });
   assert.equal(args[0], "compile");
   assert.deepEqual(args.slice(args.indexOf("--target"), args.indexOf("--target") + 2), [
@@ -49,7 +49,7 @@ Deno.test("compileCommand for deno grants the compile permissions and embeds onl
     "x86_64-pc-windows-msvc",
   ]);
   for (const flag of DENO_PERMISSIONS) assert.ok(args.includes(flag), flag);
-  assert.ok(!args.some((a) => a === "-A" || a === "--allow-all" || a.startsWith("--allow-run")));
+  assert.ok(!args.some((a) => a === "-A" || a === "--allow-all" || a.startsWith("--allow-ffi")));
   assert.ok(args.includes("--exclude-unused-npm") && args.includes("--node-modules-dir=none"));
   assert.deepEqual(args.slice(-3), ["--output", "dist/x.exe", "main.ts"]);
 });
