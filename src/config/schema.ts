@@ -51,6 +51,8 @@ export interface ProviderConfig {
   maxEffort: "high" | "xhigh";
   /** Whether `reasoning_effort` is sent for non-reasoning-named models too. */
   sendReasoningEffort: boolean;
+  /** OpenAI format: the provider quirks applied, by name (see src/quirks/registry.ts). */
+  quirks: string[];
   /** Request timeout for first byte, in milliseconds (overrides the global one). */
   timeoutMs?: number;
   /** Anthropic format: request fields removed before forwarding (`drop_fields` paths). */
