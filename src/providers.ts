@@ -20,6 +20,8 @@ export interface ProviderPreset {
   maxEffort?: "high" | "xhigh";
   /** Sends `reasoning_effort` whenever the client asks for thinking. */
   sendReasoningEffort?: boolean;
+  /** OpenAI format: the provider quirks applied, by name (see src/quirks/registry.ts). */
+  quirks?: readonly string[];
   /** Fixed query parameters (Azure's api-version). */
   query?: Record<string, string>;
   /** Default `[models]` for zero-config start: opus, sonnet, haiku. */
@@ -50,6 +52,15 @@ const THIRD_PARTY_DROP: readonly string[] = [
 /** The beta that goes with a dropped field. */
 const THIRD_PARTY_BETAS: readonly string[] = ["context-management-*"];
 
+/** The quirks every OpenAI-format preset applies: tool names and ids, history and tool-call repair. */
+const COMMON_QUIRKS: readonly string[] = [
+  "history_repair",
+  "tool_names",
+  "tool_ids",
+  "tool_call_repair",
+  "context_retry",
+];
+
 /** Every built-in preset, by lower-case name. */
 export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
   openai: {
@@ -61,6 +72,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     maxEffort: "xhigh",
     defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
     openCodeId: "openai",
+    quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     description: "OpenAI Chat Completions",
   },
   azure: {
@@ -73,6 +85,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     query: { "api-version": "2024-10-21" },
     openCodeId: "azure",
     autoDetect: false,
+    quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     description:
       "Azure OpenAI: base_url = https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
   },
@@ -90,6 +103,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "anthropic/claude-haiku-4.5",
     },
     openCodeId: "openrouter",
+    quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     description: "OpenRouter (OpenAI-compatible)",
   },
   fireworks: {
@@ -103,6 +117,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "accounts/fireworks/models/kimi-k2-instruct-0905",
     },
     openCodeId: "fireworks-ai",
+    quirks: [...COMMON_QUIRKS, "think_tags"],
     description: "Fireworks AI",
   },
   grok: {
@@ -112,6 +127,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
     openCodeId: "xai",
+    quirks: COMMON_QUIRKS,
     description: "xAI Grok",
   },
   xai: {
@@ -122,6 +138,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
     openCodeId: "xai",
     autoDetect: false,
+    quirks: COMMON_QUIRKS,
     description: "xAI Grok (alias of grok)",
   },
   together: {
@@ -135,6 +152,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       middle: "openai/gpt-oss-120b",
       small: "openai/gpt-oss-20b",
     },
+    quirks: [...COMMON_QUIRKS, "think_tags"],
     description: "Together AI",
   },
   groq: {
@@ -148,6 +166,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "openai/gpt-oss-20b",
     },
     openCodeId: "groq",
+    quirks: [...COMMON_QUIRKS, "think_tags"],
     description: "Groq",
   },
   deepseek: {
@@ -158,6 +177,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     reasoningHistory: true,
     defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
     openCodeId: "deepseek",
+    quirks: [...COMMON_QUIRKS, "deepseek_reasoning", "merge_same_role"],
     description: "DeepSeek",
   },
   gemini: {
@@ -168,6 +188,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     sendReasoningEffort: true,
     defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
     openCodeId: "google",
+    quirks: [...COMMON_QUIRKS, "gemini_schema", "gemini_thought_signatures"],
     description: "Google Gemini (OpenAI-compatible endpoint)",
   },
   mistral: {
@@ -181,6 +202,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "mistral-small-latest",
     },
     openCodeId: "mistral",
+    quirks: COMMON_QUIRKS,
     description: "Mistral AI",
   },
   cerebras: {
@@ -190,6 +212,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     openCodeId: "cerebras",
     defaultModels: { big: "gpt-oss-120b", middle: "gpt-oss-120b", small: "gpt-oss-120b" },
+    quirks: COMMON_QUIRKS,
     description: "Cerebras",
   },
   moonshot: {
@@ -200,6 +223,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     reasoningHistory: true,
     defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
     openCodeId: "moonshotai",
+    quirks: [...COMMON_QUIRKS, "deepseek_reasoning"],
     description: "Moonshot AI (Kimi)",
   },
   zai: {
@@ -210,6 +234,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     reasoningHistory: true,
     defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
     openCodeId: "zai",
+    quirks: COMMON_QUIRKS,
     description: "Z.ai (GLM)",
   },
   ollama: {
@@ -219,6 +244,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     keyless: true,
     autoDetect: false,
+    quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
     description: "Ollama on this machine",
   },
   lmstudio: {
@@ -228,6 +254,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     keyless: true,
     autoDetect: false,
+    quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
     description: "LM Studio on this machine",
   },
   anthropic: {
@@ -333,6 +360,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     needsBaseUrl: true,
     keyless: true,
     autoDetect: false,
+    quirks: [...COMMON_QUIRKS, "think_tags"],
     description: "Any OpenAI-compatible server: set base_url (and api_key_env if it needs a key)",
   },
 };
