@@ -1,6 +1,7 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
+import { QUIRK_NAMES } from "../quirks/registry.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
 
 /** A provider table as written in the file. */
@@ -24,6 +25,12 @@ export interface FileProvider {
   rejected_betas?: string[];
   /** Anthropic format: features the provider lacks (replaces the preset's list). */
   unsupported?: string[];
+  /** OpenAI format: the provider quirks to apply (replaces the preset's list). */
+  quirks?: string[];
+  /** Quirks removed from the preset's (or `quirks`) list. */
+  disable_quirks?: string[];
+  /** Quirks added to the preset's (or `quirks`) list. */
+  enable_quirks?: string[];
 }
 
 /** Per-model options as written in the file. */
@@ -86,6 +93,9 @@ const PROVIDER_SPEC: Spec = {
   drop_fields: "string[]",
   rejected_betas: "string[]",
   unsupported: "string[]",
+  quirks: "string[]",
+  disable_quirks: "string[]",
+  enable_quirks: "string[]",
 };
 
 const EFFORTS = ["minimal", "low", "medium", "high", "xhigh"] as const;
@@ -262,6 +272,29 @@ function checkProviders(
       );
     }
     seen.set(key, label);
+    checkQuirkNames(table, path, problems, options);
+  }
+}
+
+/** Reports quirk names that no quirk has, in `quirks`, `disable_quirks` and `enable_quirks`. */
+function checkQuirkNames(
+  table: Record<string, unknown>,
+  path: string[],
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  for (const key of ["quirks", "disable_quirks", "enable_quirks"]) {
+    const names = table[key];
+    if (!Array.isArray(names)) continue;
+    for (const name of names) {
+      if (typeof name !== "string" || QUIRK_NAMES.includes(name)) continue;
+      const hint = suggest(name, [...QUIRK_NAMES]) || ` (quirks: ${QUIRK_NAMES.join(", ")})`;
+      problems.push(
+        `${locate(options, path, key)}${
+          quoted([...path, key])
+        } names unknown quirk "${name}"${hint}`,
+      );
+    }
   }
 }
 
