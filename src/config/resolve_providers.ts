@@ -1,5 +1,6 @@
 // Resolves the provider tables (or the zero-config provider from the environment) against the presets. Pure.
 import { findPreset, presetName, PROVIDER_PRESETS, type ProviderPreset } from "../providers.ts";
+import { QUIRK_NAMES } from "../quirks/registry.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
 import { PROVIDER_FEATURES, type ProviderConfig, type ProviderFeature } from "./schema.ts";
@@ -144,6 +145,7 @@ function resolveProvider(
       supportsDocuments: table.supports_documents ?? preset.supportsDocuments ?? false,
       maxEffort: table.max_effort ?? preset.maxEffort ?? "high",
       sendReasoningEffort: table.send_reasoning_effort ?? preset.sendReasoningEffort ?? false,
+      quirks: resolveQuirks(table, preset),
       ...(table.timeout_ms !== undefined ? { timeoutMs: table.timeout_ms } : {}),
       ...passthroughSettings(name, table, preset, context.problems),
     },
@@ -216,4 +218,14 @@ function passthroughSettings(
     ...(rejectedBetas ? { rejectedBetas: [...rejectedBetas] } : {}),
     ...(unsupported ? { unsupported } : {}),
   };
+}
+
+/**
+ * The quirks a provider applies: the file's `quirks` list (else the preset's), less
+ * `disable_quirks`, plus `enable_quirks`. Unknown names were reported by validateConfig.
+ */
+function resolveQuirks(table: FileProvider, preset: ProviderPreset): string[] {
+  const disabled = new Set(table.disable_quirks ?? []);
+  const listed = [...(table.quirks ?? preset.quirks ?? []), ...(table.enable_quirks ?? [])];
+  return [...new Set(listed)].filter((name) => !disabled.has(name) && QUIRK_NAMES.includes(name));
 }
