@@ -3,6 +3,14 @@ import type { Context } from "hono";
 import { InvalidRequestError, ProxyError, toAnthropicError, UpstreamError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { resolveRoute, type Route } from "../routing.ts";
+import {
+  applyAnthropicQuirks,
+  applyRequestQuirks,
+  applyResponseQuirks,
+  quirkChunkTransform,
+  quirkRetry,
+} from "../quirks/apply_quirks.ts";
+import { quirksByName } from "../quirks/registry.ts";
 import { countTokens } from "../tokens.ts";
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
@@ -97,10 +105,21 @@ interface ForwardContext {
 }
 
 async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Promise<Response> {
-  const { body, route, record, finish } = ctx;
+  const { route, record, finish } = ctx;
   const provider = route.provider;
+  const quirks = quirksByName(provider.quirks);
+  const changes: string[] = [];
+  const quirkContext = {
+    provider: provider.name,
+    model: route.model,
+    note(change: string) {
+      changes.push(change);
+      record.changes = changes;
+    },
+  };
+  const body = applyAnthropicQuirks(quirks, ctx.body, quirkContext);
   checkImages(body, route);
-  const { request, changes } = toOpenAIRequest(body, {
+  const translated = toOpenAIRequest(body, {
     model: route.model,
     ...(route.options.reasoning !== undefined ? { reasoningModel: route.options.reasoning } : {}),
     ...(provider.sendReasoningEffort ? { sendReasoningEffort: true } : {}),
@@ -110,32 +129,50 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     providerName: provider.name,
     drop: deps.config.drop,
   });
-  applyModelOptions(request, route, changes);
+  changes.push(...translated.changes);
+  applyModelOptions(translated.request, route, changes);
+  const requestContext = { ...quirkContext, anthropic: body };
+  let request = applyRequestQuirks(quirks, translated.request, requestContext);
   if (changes.length > 0) record.changes = changes;
   const stream = body.stream === true;
-  const upstreamBody = JSON.stringify(request);
   const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
   bodies?.set("client", ctx.text);
-  bodies?.set("upstream", upstreamBody);
-  const { response, attempts, body: responseBody } = await sendUpstream({
-    url: upstreamUrl(provider, "/chat/completions"),
-    headers: upstreamHeaders(provider, c.req.raw.headers),
-    body: upstreamBody,
-  }, {
-    signal: c.req.raw.signal,
-    timeouts: {
-      connectMs: deps.config.upstream.connectTimeoutMs,
-      firstByteMs: provider.timeoutMs ?? deps.config.upstream.firstByteTimeoutMs,
-      idleMs: deps.config.upstream.idleTimeoutMs,
-    },
-    retry: { attempts: Math.max(1, deps.config.upstream.retries) },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    onRetry: () => deps.metrics?.retry(provider.name),
-  });
+  const send = (sent: ChatCompletionRequest) => {
+    const upstreamBody = JSON.stringify(sent);
+    bodies?.set("upstream", upstreamBody);
+    return sendUpstream({
+      url: upstreamUrl(provider, "/chat/completions"),
+      headers: upstreamHeaders(provider, c.req.raw.headers),
+      body: upstreamBody,
+    }, {
+      signal: c.req.raw.signal,
+      timeouts: {
+        connectMs: deps.config.upstream.connectTimeoutMs,
+        firstByteMs: provider.timeoutMs ?? deps.config.upstream.firstByteTimeoutMs,
+        idleMs: deps.config.upstream.idleTimeoutMs,
+      },
+      retry: { attempts: Math.max(1, deps.config.upstream.retries) },
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      onRetry: () => deps.metrics?.retry(provider.name),
+    });
+  };
+  let { response, attempts, body: responseBody } = await send(request);
+  let errorText = response.ok ? undefined : await readErrorBody(response);
+  const retried = errorText === undefined ? undefined : quirkRetry(quirks, {
+    status: response.status,
+    body: errorText,
+  }, { request, ctx: requestContext });
+  if (retried) {
+    const first = attempts;
+    request = retried;
+    ({ response, attempts, body: responseBody } = await send(request));
+    attempts += first;
+    errorText = response.ok ? undefined : await readErrorBody(response);
+  }
   record.retries = attempts - 1;
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
-  if (!response.ok) {
-    const text = await readErrorBody(response);
+  if (errorText !== undefined) {
+    const text = errorText;
     bodies?.set("response", text);
     const mapped = fromUpstreamError(response.status, text);
     mapped.body.error.message = redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps));
@@ -148,10 +185,13 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const signature = makeSignature(provider.name);
   const ids = { messageId: deps.newId("msg_"), newToolId: () => deps.newId("toolu_") };
   const contentType = response.headers.get("content-type") ?? "";
+  const responseContext = { ...requestContext, request, newToolId: ids.newToolId };
   if (stream && contentType.includes("text/event-stream") && responseBody) {
     const translator = new StreamTranslator({ model: body.model, signature, ...ids });
+    const transform = quirkChunkTransform(quirks, responseContext);
     deps.metrics?.streamStarted();
     const events = anthropicEventStream(responseBody, translator, {
+      ...(transform ? { transform } : {}),
       pingIntervalMs: deps.config.upstream.pingIntervalMs,
       onEnd: (summary) => {
         deps.metrics?.streamEnded();
@@ -167,7 +207,11 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     const out = bodies ? events.pipeThrough(bodies.tap("response")) : events;
     return new Response(out, { status: 200, headers: SSE_HEADERS });
   }
-  const json = await readUpstreamJson(response, responseBody);
+  const json = applyResponseQuirks(
+    quirks,
+    await readUpstreamJson(response, responseBody),
+    responseContext,
+  );
   const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
   const messageText = JSON.stringify(message);
   bodies?.set("response", messageText);

@@ -17,6 +17,18 @@ export interface AnthropicEventStreamOptions {
   onEnd?: (summary: StreamSummary) => void;
   /** Aborting it stops the stream (closing the output) and cancels the upstream body. */
   signal?: AbortSignal;
+  /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
+  transform?: ChunkTransform;
+}
+
+/**
+ * A stateful transform of one stream's upstream chunks. It owns the chunks it is given (it may
+ * change them in place) and returns the chunks to pass on; `flush()` runs once at the end of the
+ * input. A returned chunk with an `error` ends the stream with that error, as it is.
+ */
+export interface ChunkTransform {
+  push(chunk: ChatCompletionChunk): ChatCompletionChunk[];
+  flush(): ChatCompletionChunk[];
 }
 
 /** The default keep-alive interval. */
@@ -95,7 +107,7 @@ class EventPump {
         if (this.#ended) return;
         const detail = error instanceof Error ? error.message : String(error);
         events = this.#translator.fail({
-          type: "api_error",
+          type: errorTypeOf(error),
           message: `Upstream stream failed: ${detail}`,
         });
       }
@@ -120,7 +132,10 @@ class EventPump {
   #onMessage(message: EventSourceMessage): StreamEvent[] {
     if (message.event === "error") return this.#translator.fail(upstreamStreamError(message.data));
     const data = message.data.trim();
-    if (data === "[DONE]") return this.#translator.finish();
+    if (data === "[DONE]") {
+      const flushed = this.#flush();
+      return this.#translator.done ? flushed : flushed.concat(this.#translator.finish());
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -133,16 +148,44 @@ class EventPump {
     }
     const { error } = chunk as ChatCompletionChunk;
     if (error) return this.#translator.fail(upstreamStreamError(error));
-    return this.#translator.push(chunk as ChatCompletionChunk);
+    const transform = this.#options.transform;
+    if (!transform) return this.#translator.push(chunk as ChatCompletionChunk);
+    return this.#pushAll(transform.push(chunk as ChatCompletionChunk));
+  }
+
+  /** Translates chunks from the transform; one carrying an error ends the stream with it. */
+  #pushAll(chunks: ChatCompletionChunk[]): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    for (const chunk of chunks) {
+      const { error } = chunk;
+      if (error) {
+        const type = typeof error.type === "string" && ANTHROPIC_ERROR_TYPES.has(error.type)
+          ? error.type as AnthropicErrorType
+          : "api_error";
+        events.push(...this.#translator.fail({ type, message: String(error.message ?? "") }));
+        break;
+      }
+      events.push(...this.#translator.push(chunk));
+    }
+    return events;
+  }
+
+  /** The transform's last chunks, translated (once, at the end of the input). */
+  #flush(): StreamEvent[] {
+    const transform = this.#options.transform;
+    return transform ? this.#pushAll(transform.flush()) : [];
   }
 
   /** EOF without `[DONE]`: complete only if a finish_reason arrived and nothing was skipped. */
   #endOfInput(): StreamEvent[] {
+    const flushed = this.#flush();
+    if (this.#translator.done) return flushed;
     if (this.#translator.finishReason !== null && this.#skipped === 0) {
-      return this.#translator.finish();
+      return flushed.concat(this.#translator.finish());
     }
     const detail = this.#skipped > 0 ? ` (${this.#skipped} unparsable chunks skipped)` : "";
-    return this.#translator.fail({ type: "api_error", message: `${INCOMPLETE_MESSAGE}${detail}` });
+    const message = `${INCOMPLETE_MESSAGE}${detail}`;
+    return flushed.concat(this.#translator.fail({ type: "api_error", message }));
   }
 
   #enqueue(events: StreamEvent[]): void {
@@ -194,6 +237,14 @@ const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
   "timeout_error",
   "overloaded_error",
 ]);
+
+/** The Anthropic type an error thrown while reading carries (a ProxyError's), else `api_error`. */
+function errorTypeOf(error: unknown): AnthropicErrorType {
+  const type = asRecord(error)?.type;
+  return typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)
+    ? type as AnthropicErrorType
+    : "api_error";
+}
 
 /** Maps an in-stream upstream error (an `event: error` payload or a chunk's `error`) to Anthropic. */
 export function upstreamStreamError(payload: unknown): UpstreamError {
