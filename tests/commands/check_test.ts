@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseCli } from "../../src/cli.ts";
+import { pingModel, runCheck } from "../../src/commands/check.ts";
+import { describeConfig } from "../../src/config/describe.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
+import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
+import { makeSandbox } from "../cli/sandbox.ts";
+
+const SECRET = "sk-check-secret-0123456789";
+
+async function checkWith(configText: string, argv: string[] = []) {
+  const root = await Deno.makeTempDir({ prefix: "claude-proxy-check-" });
+  try {
+    const path = join(root, "config.toml");
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path, configText);
+    const lines: string[] = [];
+    const code = await runCheck(parseCli(["check", "-c", path, ...argv]), {
+      env: {},
+      platform: "linux",
+      cwd: root,
+      home: root,
+      managedPaths: [],
+      openCodeAuthPath: null,
+      write: (text) => lines.push(text),
+      pingTimeoutMs: 5000,
+    });
+    return { code, output: lines.join("\n"), path };
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("describeConfig shows routes, providers and origins but never a key", () => {
+  const config = resolveConfig({
+    cli: { port: 5000 },
+    env: { DEEPSEEK_API_KEY: SECRET },
+    file: {
+      providers: { deepseek: {}, groq: {} },
+      models: { "*haiku*": "llama@groq", "*": "deepseek-chat" },
+      model_options: { "deepseek-chat": { max_tokens: 8192 } },
+    },
+    source: "c.toml",
+    origins: { 'models."*"': "c.toml:7" },
+  });
+  const text = describeConfig(config);
+  assert.doesNotMatch(text, new RegExp(SECRET));
+  assert.match(text, /^ {2}\*haiku\* → groq\/llama +c\.toml$/m);
+  assert.match(text, /^ {2}\* +→ deepseek\/deepseek-chat +c\.toml:7$/m);
+  assert.match(text, /^ {2}claude-haiku-4-5-20251001 +→ groq\/llama +by "\*haiku\*"$/m);
+  assert.match(text, /^ {2}deepseek \(default\): preset deepseek, openai format$/m);
+  assert.match(text, /^ {4}key: present \(env DEEPSEEK_API_KEY\)$/m);
+  assert.match(text, /^ {4}key: missing: set GROQ_API_KEY$/m);
+  assert.match(text, /^ {2}deepseek-chat: max_tokens = 8192$/m);
+  assert.match(text, /^ {2}port +5000 +--port$/m);
+});
+
+Deno.test("runCheck exits 0 when every provider has its key, 1 when one is missing", async () => {
+  const ok = await checkWith(`[provider]\nname = "deepseek"\napi_key = "${SECRET}"\n`);
+  assert.equal(ok.code, 0);
+  assert.match(ok.output, /key: present \(.*config\.toml:3\)/);
+  assert.doesNotMatch(ok.output, new RegExp(SECRET));
+  const missing = await checkWith(`[provider]\nname = "mistral"\n`);
+  assert.equal(missing.code, 1);
+  assert.match(missing.output, /key: missing: set MISTRAL_API_KEY/);
+});
+
+Deno.test("pingModel prefers a haiku route to the provider, then any route to it", () => {
+  const config = resolveConfig({
+    cli: {},
+    env: {},
+    file: {
+      providers: { a: { name: "ollama" }, b: { name: "lmstudio" } },
+      models: { "*opus*": "big@a", "*haiku*": "small@a", "*": "other@b" },
+    },
+    source: "c.toml",
+  });
+  assert.equal(pingModel(config, config.providers.a!), "small");
+  assert.equal(pingModel(config, config.providers.b!), "other");
+});
+
+Deno.test("runCheck --ping sends a one-token request to each provider and reports what came back", async () => {
+  const mock = await startMockUpstream((request) => {
+    const body = request.json<{ model: string; max_tokens?: number }>();
+    if (request.path.startsWith("/bad/")) {
+      return jsonResponse({ error: { message: `Incorrect API key provided: ${SECRET}` } }, 401);
+    }
+    return jsonResponse({
+      id: "c1",
+      object: "chat.completion",
+      model: body.model,
+      choices: [{
+        index: 0,
+        message: { role: "assistant", content: "OK" },
+        finish_reason: "length",
+      }],
+      usage: { prompt_tokens: 3, completion_tokens: body.max_tokens ?? 0, total_tokens: 4 },
+    });
+  });
+  try {
+    const result = await checkWith(
+      `[providers.good]
+name = "custom"
+base_url = "${mock.url}/good/v1"
+api_key = "sk-good"
+
+[providers.bad]
+name = "custom"
+base_url = "${mock.url}/bad/v1"
+api_key = "${SECRET}"
+
+[models]
+"*haiku*" = "fast-model@good"
+"*" = "other-model@bad"
+`,
+      ["--ping"],
+    );
+    assert.equal(result.code, 1, "a failed ping fails the check");
+    assert.match(
+      result.output,
+      /^ {2}good fast-model: ok: HTTP 200 in \d+ ms: model "fast-model" answered "OK"$/m,
+    );
+    assert.match(
+      result.output,
+      /^ {2}bad other-model: failed: HTTP 401 in \d+ ms: Incorrect API key provided: \[key\]$/m,
+    );
+    assert.doesNotMatch(result.output, new RegExp(SECRET));
+    const good = mock.requests.find((r) => r.path === "/good/v1/chat/completions")!;
+    assert.deepEqual(good.json(), {
+      model: "fast-model",
+      messages: [{ role: "user", content: "Reply with OK" }],
+      max_tokens: 1,
+    });
+    assert.equal(good.headers.authorization, "Bearer sk-good");
+  } finally {
+    await mock.close();
+  }
+});
+
+Deno.test("runCheck --ping reports a provider that cannot be reached", async () => {
+  const result = await checkWith(
+    `[provider]\nname = "custom"\nbase_url = "http://127.0.0.1:1/v1"\n[models]\n"*" = "m"\n`,
+    ["--ping"],
+  );
+  assert.equal(result.code, 1);
+  assert.match(result.output, /^ {2}custom m: failed: .+$/m);
+});
+
+Deno.test("claude-proxy check prints the resolved routes and key status, never the key", async () => {
+  await using box = await makeSandbox();
+  const result = await box.run(["check", "--provider", "deepseek"], {
+    env: {
+      DEEPSEEK_API_KEY: SECRET,
+      OPENAI_API_KEY: "sk-other-secret",
+      BIG_MODEL: "deepseek-reasoner",
+    },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Config: \(no file\)$/m);
+  assert.match(result.stdout, /^ {2}\*opus\* +→ deepseek\/deepseek-reasoner +env BIG_MODEL$/m);
+  assert.match(result.stdout, /^ {2}deepseek \(default\): preset deepseek, openai format$/m);
+  assert.match(result.stdout, /^ {2}openai: preset openai, openai format$/m);
+  assert.doesNotMatch(result.stdout + result.stderr, /sk-check-secret|sk-other-secret/);
+});
