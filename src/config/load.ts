@@ -2,6 +2,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { ConfigError } from "../errors.ts";
+import { defaultLogPath } from "../log/default_path.ts";
 import { type ConfigLayer, type LayerKind, mergeLayers } from "./layers.ts";
 import { type OpenCodeAuth, parseOpenCodeAuth } from "./opencode_auth.ts";
 import { parseConfig } from "./parse.ts";
@@ -54,6 +55,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
     origins: merged.origins,
     pinned: merged.pinned,
     ...(openCode ? { openCode } : {}),
+    defaultLogFile: defaultLogPath({
+      env: options.env,
+      platform: options.platform,
+      home: home(options),
+    }),
     searched: {
       configs: files.searched.filter((s) => s.kind !== "managed").map((s) => s.path),
       ...(authPath !== null ? { openCode: authPath } : {}),

@@ -41,6 +41,8 @@ export interface ResolveInput {
   pinned?: readonly string[];
   /** API keys from OpenCode's auth.json, used when a provider's key variable is unset. */
   openCode?: OpenCodeAuth;
+  /** The request log used when nothing names one (the platform's default path); none if omitted. */
+  defaultLogFile?: string;
   /** What was looked for, for the message when nothing at all is configured. */
   searched?: { configs: readonly string[]; openCode?: string };
 }
@@ -105,7 +107,12 @@ export function resolveConfig(input: ResolveInput): Config {
     providers,
     defaultProvider: providers[defaultProvider],
   });
-  const settings = resolveSettings(context, cli, env, file);
+  const settings = resolveSettings(context, {
+    cli,
+    env,
+    file,
+    defaultLogFile: input.defaultLogFile,
+  });
   if (context.problems.length > 0) {
     const count = context.problems.length === 1
       ? "1 problem"
@@ -188,10 +195,14 @@ type Settings = Pick<
 
 function resolveSettings(
   context: ResolveContext,
-  cli: CliConfigOptions,
-  env: Record<string, string | undefined>,
-  file: FileConfig,
+  input: {
+    cli: CliConfigOptions;
+    env: Record<string, string | undefined>;
+    file: FileConfig;
+    defaultLogFile: string | undefined;
+  },
 ): Settings {
+  const { cli, env, file, defaultLogFile } = input;
   const from = (key: string) => fileOrigin(context, key.split("."));
   const host = pick(context, "host", [
     [cli.host, "--host"],
@@ -209,6 +220,7 @@ function resolveSettings(
     [cli.logFile, "--log-file"],
     [envValue(env, "CLAUDE_PROXY_LOG_FILE"), "env CLAUDE_PROXY_LOG_FILE"],
     [file.log?.file, from("log.file")],
+    [defaultLogFile, "default"],
   ]);
   const bodies = pick(context, "log.bodies", [
     [cli.logBodies, "--log-bodies"],

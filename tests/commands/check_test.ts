@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../../src/cli.ts";
 import { pingModel, runCheck } from "../../src/commands/check.ts";
-import { describeConfig } from "../../src/config/describe.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
 import { makeSandbox } from "../cli/sandbox.ts";
@@ -32,30 +31,6 @@ async function checkWith(configText: string, argv: string[] = []) {
     await Deno.remove(root, { recursive: true });
   }
 }
-
-Deno.test("describeConfig shows routes, providers and origins but never a key", () => {
-  const config = resolveConfig({
-    cli: { port: 5000 },
-    env: { DEEPSEEK_API_KEY: SECRET },
-    file: {
-      providers: { deepseek: {}, groq: {} },
-      models: { "*haiku*": "llama@groq", "*": "deepseek-chat" },
-      model_options: { "deepseek-chat": { max_tokens: 8192 } },
-    },
-    source: "c.toml",
-    origins: { 'models."*"': "c.toml:7" },
-  });
-  const text = describeConfig(config);
-  assert.doesNotMatch(text, new RegExp(SECRET));
-  assert.match(text, /^ {2}\*haiku\* → groq\/llama +c\.toml$/m);
-  assert.match(text, /^ {2}\* +→ deepseek\/deepseek-chat +c\.toml:7$/m);
-  assert.match(text, /^ {2}claude-haiku-4-5-20251001 +→ groq\/llama +by "\*haiku\*"$/m);
-  assert.match(text, /^ {2}deepseek \(default\): preset deepseek, openai format$/m);
-  assert.match(text, /^ {4}key: present \(env DEEPSEEK_API_KEY\)$/m);
-  assert.match(text, /^ {4}key: missing: set GROQ_API_KEY$/m);
-  assert.match(text, /^ {2}deepseek-chat: max_tokens = 8192$/m);
-  assert.match(text, /^ {2}port +5000 +--port$/m);
-});
 
 Deno.test("runCheck exits 0 when every provider has its key, 1 when one is missing", async () => {
   const ok = await checkWith(`[provider]\nname = "deepseek"\napi_key = "${SECRET}"\n`);

@@ -121,7 +121,10 @@ Deno.test("resolveConfig takes the log file from --log-file over CLAUDE_PROXY_LO
   const env = { CLAUDE_PROXY_LOG_FILE: "/env.jsonl" };
   assert.equal(resolve({ cli: { logFile: "/cli.jsonl" }, env, file }).log.file, "/cli.jsonl");
   assert.equal(resolve({ env, file }).log.file, "/env.jsonl");
-  assert.equal(resolve({ file }).log.file, "/file.jsonl");
+  assert.equal(resolve({ file, defaultLogFile: "/default.jsonl" }).log.file, "/file.jsonl");
+  const fallback = resolve({ defaultLogFile: "/default.jsonl" });
+  assert.equal(fallback.log.file, "/default.jsonl");
+  assert.equal(fallback.origins["log.file"], "default");
   assert.equal(resolve().log.file, undefined);
 });
 

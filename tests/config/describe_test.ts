@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describeConfig, keyStatus } from "../../src/config/describe.ts";
+import { resolveConfig } from "../../src/config/resolve.ts";
+
+const SECRET = "sk-describe-secret-0123456789";
+
+Deno.test("describeConfig shows routes, providers and origins but never a key", () => {
+  const config = resolveConfig({
+    cli: { port: 5000 },
+    env: { DEEPSEEK_API_KEY: SECRET },
+    file: {
+      providers: { deepseek: {}, groq: {} },
+      models: { "*haiku*": "llama@groq", "*": "deepseek-chat" },
+      model_options: { "deepseek-chat": { max_tokens: 8192 } },
+    },
+    source: "c.toml",
+    origins: { 'models."*"': "c.toml:7" },
+  });
+  const text = describeConfig(config);
+  assert.doesNotMatch(text, new RegExp(SECRET));
+  assert.match(text, /^ {2}\*haiku\* → groq\/llama +c\.toml$/m);
+  assert.match(text, /^ {2}\* +→ deepseek\/deepseek-chat +c\.toml:7$/m);
+  assert.match(text, /^ {2}claude-haiku-4-5-20251001 +→ groq\/llama +by "\*haiku\*"$/m);
+  assert.match(text, /^ {2}deepseek \(default\): preset deepseek, openai format$/m);
+  assert.match(text, /^ {4}key: present \(env DEEPSEEK_API_KEY\)$/m);
+  assert.match(text, /^ {4}key: missing: set GROQ_API_KEY$/m);
+  assert.match(text, /^ {2}deepseek-chat: max_tokens = 8192$/m);
+  assert.match(text, /^ {2}port +5000 +--port$/m);
+});
+
+Deno.test("describeConfig lists the notices and ignored overrides", () => {
+  const config = resolveConfig({
+    cli: { port: 1 },
+    env: {},
+    file: { port: 2, provider: { name: "groq" } },
+    source: "c.toml",
+    origins: { port: "/etc/claude-proxy/config.toml:1" },
+    pinned: ["port"],
+  });
+  const text = describeConfig(config);
+  assert.match(text, /^Notices:$/m);
+  assert.match(
+    text,
+    /^ {2}Ignoring --port: "port" is pinned by "\/etc\/claude-proxy\/config\.toml:1"$/m,
+  );
+  assert.match(text, /^ {2}Provider "groq" has no API key: set GROQ_API_KEY/m);
+});
+
+Deno.test("keyStatus tells a present key, a missing one, a client key and a keyless server apart", () => {
+  const config = resolveConfig({
+    cli: {},
+    env: { DEEPSEEK_API_KEY: SECRET },
+    file: {
+      providers: {
+        deepseek: {},
+        groq: {},
+        anthropic: { api_key_from: "client" },
+        ollama: {},
+      },
+    },
+    source: "c.toml",
+  });
+  const p = config.providers;
+  assert.deepEqual(keyStatus(p.deepseek!, "env DEEPSEEK_API_KEY"), {
+    ok: true,
+    text: "present (env DEEPSEEK_API_KEY)",
+  });
+  assert.deepEqual(keyStatus(p.groq!, undefined), { ok: false, text: "missing: set GROQ_API_KEY" });
+  assert.equal(keyStatus(p.anthropic!, undefined).ok, true);
+  assert.deepEqual(keyStatus(p.ollama!, undefined), { ok: true, text: "none needed" });
+});
