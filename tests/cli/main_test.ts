@@ -131,3 +131,50 @@ Deno.test("claude-proxy --show-config-paths shows the configured log file and th
   assert.doesNotMatch(result.stdout, /^ {2}(project|user) /m, "--config replaces the search");
   assert.match(result.stdout, new RegExp(`Request log: /tmp/mine\\.jsonl \\(${named}:2\\)`));
 });
+
+const RECORD = {
+  time: "2026-01-01T00:00:00.000Z",
+  id: "req_1",
+  method: "POST",
+  path: "/v1/messages",
+  model: "claude-haiku-4-5",
+  status: 200,
+  total_ms: 12,
+};
+
+Deno.test("claude-proxy logs reads the request log at the default path, or --log-file", async () => {
+  await using box = await makeSandbox();
+  box.write("home/.local/state/claude-proxy/requests.jsonl", `${JSON.stringify(RECORD)}\n`);
+  const fromDefault = await box.run(["logs", "--json"]);
+  assert.equal(fromDefault.code, 0, fromDefault.stderr);
+  assert.deepEqual(JSON.parse(fromDefault.stdout.trim()), RECORD);
+  const other = box.write("other.jsonl", `${JSON.stringify({ ...RECORD, id: "req_2" })}\n`);
+  const fromFlag = await box.run(["logs", "--json", "--log-file", other]);
+  assert.equal(JSON.parse(fromFlag.stdout.trim()).id, "req_2");
+  const configured = box.write("project/claude-proxy.toml", `[log]\nfile = "${other}"\n`);
+  const fromConfig = await box.run(["logs", "--json"]);
+  assert.equal(JSON.parse(fromConfig.stdout.trim()).id, "req_2", configured);
+});
+
+Deno.test("claude-proxy serves from a key in the environment alone and stops cleanly on SIGTERM", async () => {
+  await using box = await makeSandbox();
+  const child = box.spawn(["--port", "0"], { env: { DEEPSEEK_API_KEY: "sk-serve-secret" } });
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  while (!/listening on (http:\/\/\S+)/.test(banner)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    banner += value;
+  }
+  const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
+  assert.ok(url, banner);
+  const health = await fetch(`${url}/health`);
+  assert.equal(health.status, 200);
+  await health.body?.cancel();
+  child.kill("SIGTERM");
+  const status = await child.status;
+  await reader.cancel();
+  await child.stderr.cancel();
+  assert.equal(status.code, 0);
+  assert.doesNotMatch(banner, /sk-serve-secret/);
+});
