@@ -25,47 +25,60 @@ export function withIdleTimeout(
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const timed = idleMs > 0 && idleMs < 2 ** 31;
+  // One lazy timer instead of a setTimeout/clearTimeout pair per chunk: each read only moves the
+  // deadline, and the timer, when it fires early, re-arms itself for the time that is left.
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let deadline = 0;
+  let reading = false;
   let settled = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
   const stopTimer = () => {
     clearTimeout(timer);
     timer = undefined;
   };
+  const onTimer = () => {
+    timer = undefined;
+    if (settled || !reading) return;
+    const left = deadline - performance.now();
+    if (left > 0) {
+      timer = setTimeout(onTimer, Math.ceil(left));
+      return;
+    }
+    settled = true;
+    const error = idleTimeoutError(idleMs);
+    controller.error(error);
+    reader.cancel(error).catch(() => {});
+    options.onTimeout?.(error);
+  };
+  const onChunk = ({ done, value }: ReadableStreamReadResult<Uint8Array>) => {
+    reading = false;
+    if (settled) return;
+    if (done) {
+      settled = true;
+      stopTimer();
+      controller.close();
+    } else {
+      controller.enqueue(value);
+    }
+  };
+  const onError = (error: unknown) => {
+    reading = false;
+    if (settled) return;
+    settled = true;
+    stopTimer();
+    controller.error(options.mapError ? options.mapError(error) : error);
+  };
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      return new Promise<void>((resolve) => {
-        if (timed) {
-          timer = setTimeout(() => {
-            timer = undefined;
-            if (settled) return;
-            settled = true;
-            const error = idleTimeoutError(idleMs);
-            controller.error(error);
-            reader.cancel(error).catch(() => {});
-            options.onTimeout?.(error);
-            resolve();
-          }, idleMs);
-        }
-        reader.read().then(({ done, value }) => {
-          stopTimer();
-          if (!settled) {
-            if (done) {
-              settled = true;
-              controller.close();
-            } else {
-              controller.enqueue(value);
-            }
-          }
-          resolve();
-        }, (error: unknown) => {
-          stopTimer();
-          if (!settled) {
-            settled = true;
-            controller.error(options.mapError ? options.mapError(error) : error);
-          }
-          resolve();
-        });
-      });
+    start(c) {
+      controller = c;
+    },
+    pull() {
+      if (timed) {
+        reading = true;
+        deadline = performance.now() + idleMs;
+        timer ??= setTimeout(onTimer, idleMs);
+      }
+      return reader.read().then(onChunk, onError);
     },
     cancel(reason) {
       settled = true;
