@@ -110,7 +110,7 @@ export const HELP =
 
 Usage:
   claude-proxy [serve] [options]           run the proxy (the default command)
-  claude-proxy run [options] [-- ARGS...]  start the proxy and Claude Code with it; ARGS go to claude
+  claude-proxy run [options] [-- ARGS...]  start the proxy, then Claude Code with ARGS through it
   claude-proxy init [options]              write a commented starter config (asks on a terminal)
   claude-proxy check [--ping] [options]    show the resolved config, routes and whether keys are set
   claude-proxy logs [options]              show recent requests from the request log
@@ -134,13 +134,14 @@ Check options:
       --ping               also send a one-token request to each provider and report the answer
 
 Init options:
-      --provider NAME      preset to use (default: asked; else the first key in the environment, else openai)
+      --provider NAME      preset to use (default: asked; else the first key set, else openai)
       --api-key-env VAR    variable that holds the key (default: the preset's, e.g. OPENAI_API_KEY)
       --base-url URL       provider URL (needed for azure and custom; default: the preset's)
-      --opus MODEL         upstream model for opus requests, like BIG_MODEL (default: the preset's)
-      --sonnet MODEL       upstream model for sonnet requests, like MIDDLE_MODEL (default: the preset's)
-      --haiku MODEL        upstream model for haiku requests, like SMALL_MODEL (default: the preset's)
-      --scope SCOPE        "user" (the platform config dir) or "project" (./claude-proxy.toml) (default: user)
+      --opus MODEL         model for opus requests, like BIG_MODEL (default: the preset's)
+      --sonnet MODEL       model for sonnet requests, like MIDDLE_MODEL (default: the preset's)
+      --haiku MODEL        model for haiku requests, like SMALL_MODEL (default: the preset's)
+      --scope SCOPE        user (the platform config dir) or project (./claude-proxy.toml);
+                           default: user
   -c, --config PATH        write this file instead
       --force              overwrite an existing file
   -y, --yes                do not ask: use the flags and defaults
@@ -154,8 +155,9 @@ Logs options:
       --no-color           no colors (also when NO_COLOR is set)
 
 Environment: PORT, HOST, PREFERRED_PROVIDER, BIG_MODEL, MIDDLE_MODEL, SMALL_MODEL, OPENAI_BASE_URL,
-provider keys (OPENAI_API_KEY, DEEPSEEK_API_KEY, ...), CLAUDE_PROXY_LOG_FILE, CLAUDE_PROXY_AUTH_TOKEN,
-CLAUDE_PATH. Precedence: command line > environment > config file > preset > default.
+provider keys (OPENAI_API_KEY, DEEPSEEK_API_KEY, ...), CLAUDE_PROXY_LOG_FILE,
+CLAUDE_PROXY_AUTH_TOKEN, CLAUDE_PATH.
+Precedence: command line > environment > config file > preset > default.
 
 Start: claude-proxy init, then claude-proxy run
    or: claude-proxy, then ANTHROPIC_BASE_URL=http://127.0.0.1:${DEFAULT_PORT} claude`;
