@@ -338,7 +338,7 @@ function streamAnswer(
       done({ error_type: "client_closed", error_message: "Client closed the connection" });
       return reader.cancel(reason);
     },
-  }, { highWaterMark: 0 });
+  }); // The default high-water mark reads one chunk ahead while the previous one is written.
   return new Response(stream, { status: response.status, headers: answerHeaders(response) });
 }
 

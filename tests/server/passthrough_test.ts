@@ -458,3 +458,26 @@ Deno.test("proxyPassthrough reports a mapped model under the name the client ask
     },
   );
 });
+
+Deno.test("proxyPassthrough cancels the upstream when the client goes away mid-stream", async () => {
+  const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
+  const head = decoder.decode(bytes).split("\n\n").slice(0, 3).join("\n\n") + "\n\n";
+  await withMock(
+    (req) =>
+      streamResponse([head], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    async (mock) => {
+      const { app, records } = proxy(config(mock.url, ANTHROPIC));
+      const response = await app.request(post(ask()));
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      assert.match(decoder.decode(first.value), /message_start/);
+      await reader.cancel();
+      await mock.requests[0]!.disconnected;
+      assert.equal(records[0]?.error_type, "client_closed");
+    },
+  );
+});
