@@ -5,7 +5,7 @@ import process from "node:process";
 import { type CliOptions, HELP, parseCli } from "./src/cli.ts";
 import { runCheck } from "./src/commands/check.ts";
 import { logFilePath, runConfigPaths } from "./src/commands/config_paths.ts";
-import { runInit, terminalAsk } from "./src/commands/init.ts";
+import { runInit, terminalPrompt } from "./src/commands/init.ts";
 import { runLogs } from "./src/commands/logs.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
@@ -63,8 +63,12 @@ async function runCommand(cli: CliOptions): Promise<number> {
         openLogger: (config) => openLogger(config, env),
       });
     case "init": {
-      const ask = cli.yes ? undefined : terminalAsk();
-      return await runInit(cli, { env, write, ...(ask ? { ask } : {}) });
+      const prompt = cli.yes ? undefined : terminalPrompt();
+      try {
+        return await runInit(cli, { env, write, ...(prompt ? { ask: prompt.ask } : {}) });
+      } finally {
+        prompt?.close();
+      }
     }
     case "check":
       return await runCheck(cli, { env, write });

@@ -102,6 +102,10 @@ export async function collectAnswers(
   };
 }
 
+/** The presets named in the provider question (all are accepted). */
+const PRESET_HINT = ["openai", "openrouter", "deepseek", "gemini", "groq", "ollama", "custom"]
+  .join(", ");
+
 /** The first preset whose key is in the environment, else openai. */
 export function guessProvider(env: Record<string, string | undefined>): string {
   for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
@@ -126,13 +130,14 @@ async function askPreset(
     }
     return name;
   }
+  let question = `Provider (${PRESET_HINT}, ...)`;
   for (let attempt = 0;; attempt++) {
-    const answer = (await ask(`Provider (${known.join(", ")})`, guess)).trim();
+    const answer = (await ask(question, guess)).trim();
     const name = presetName(answer);
     if (name !== undefined) return name;
-    if (attempt === 2) {
-      throw new UsageError(`Unknown provider "${answer}"${suggest(answer, known)}`);
-    }
+    const problem = `Unknown provider "${answer}"${suggest(answer, known)}`;
+    if (attempt === 2) throw new UsageError(problem);
+    question = `${problem}; presets: ${known.join(", ")}\nProvider`;
   }
 }
 
@@ -169,16 +174,36 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Questions on the terminal: `ask` reads one line per question; `close` releases stdin. */
+export interface TerminalPrompt {
+  ask: AskFunction;
+  close(): void;
+}
+
 /** Asks on the terminal (stdin/stdout); undefined when stdin is not a terminal. */
-export function terminalAsk(): AskFunction | undefined {
+export function terminalPrompt(): TerminalPrompt | undefined {
   if (!process.stdin.isTTY) return undefined;
-  return async (question, fallback) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      const answer = await rl.question(fallback ? `${question} [${fallback}]: ` : `${question}: `);
-      return answer.trim() || fallback;
-    } finally {
-      rl.close();
-    }
+  // One interface for every question, and a queue, so lines typed ahead are not lost.
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines: string[] = [];
+  const waiting: Array<(line: string | undefined) => void> = [];
+  let closed = false;
+  rl.on("line", (line) => {
+    const next = waiting.shift();
+    if (next) next(line);
+    else lines.push(line);
+  });
+  rl.on("close", () => {
+    closed = true;
+    for (const next of waiting.splice(0)) next(undefined);
+  });
+  const ask: AskFunction = async (question, fallback) => {
+    process.stdout.write(fallback ? `${question} [${fallback}]: ` : `${question}: `);
+    const line = lines.length > 0 || closed
+      ? lines.shift()
+      : await new Promise<string | undefined>((resolve) => waiting.push(resolve));
+    if (line === undefined) throw new UsageError("Input ended before every question was answered");
+    return line.trim() || fallback;
   };
+  return { ask, close: () => rl.close() };
 }

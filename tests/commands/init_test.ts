@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../../src/cli.ts";
 import { type AskFunction, collectAnswers, runInit } from "../../src/commands/init.ts";
 import { ConfigError, UsageError } from "../../src/errors.ts";
-import { makeSandbox } from "../cli/sandbox.ts";
+import { makeSandbox, REPO } from "../cli/sandbox.ts";
 
 async function tempDirs() {
   const root = await Deno.makeTempDir({ prefix: "claude-proxy-init-" });
@@ -87,14 +87,18 @@ Deno.test("collectAnswers asks for the provider, key variable and models on a te
     haiku: "gemini-2.5-flash-lite",
   });
   assert.equal(questions.length, 5);
-  assert.match(questions[0]!, /^Provider \(openai, azure, /);
+  assert.match(questions[0]!, /^Provider \(openai, openrouter, deepseek, /);
 });
 
 Deno.test("collectAnswers asks again after an unknown provider and suggests the closest", async () => {
   const { ask, questions } = scripted(["deepsek", "deepseek"]);
   const answers = await collectAnswers(parseCli(["init"]), { env: {}, ask });
   assert.equal(answers.provider, "deepseek");
-  assert.equal(questions.filter((q) => q.startsWith("Provider")).length, 2);
+  assert.equal(questions.length, 2 + 4, "two provider questions, then key and models");
+  assert.match(
+    questions[1]!,
+    /^Unknown provider "deepsek" \(did you mean "deepseek"\?\); presets: /,
+  );
   const flags = collectAnswers(parseCli(["init", "--provider", "deepsek"]), { env: {} });
   await assert.rejects(
     flags,
@@ -159,4 +163,45 @@ Deno.test("claude-proxy init -y writes a config that check then accepts once the
   const again = await box.run(["init", "--scope", "project", "-y"]);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /^error: Not writing ".*claude-proxy\.toml": it already exists/);
+});
+
+Deno.test({
+  name: "claude-proxy init asks its questions on a terminal and writes the answers",
+  ignore: !existsSync("/usr/bin/script") || Deno.build.os !== "linux",
+  fn: async () => {
+    await using box = await makeSandbox();
+    const target = join(box.root, "asked.toml");
+    const command = [Deno.execPath(), "run", "-A", "--quiet", "--config", join(REPO, "deno.json")]
+      .concat([join(REPO, "main.ts"), "init", "-c", target])
+      .map((part) => `'${part}'`).join(" ");
+    // `script` gives the command a pseudo-terminal, so init sees a TTY on stdin.
+    const child = new Deno.Command("/usr/bin/script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd: box.project,
+      env: box.env,
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode("groq\n\nbig-one\n\n\n"));
+    let output = "";
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    while (!output.includes("Then start:")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      output += value;
+    }
+    await writer.close();
+    await reader.cancel();
+    await child.stderr.cancel();
+    await child.status;
+    assert.match(output, /Provider \(openai, .*\) \[openai\]: /);
+    assert.match(output, /Variable that holds the API key .*\[GROQ_API_KEY\]: /);
+    const text = readFileSync(target, "utf8");
+    assert.match(text, /^name = "groq"/m);
+    assert.match(text, /^"\*opus\*" = "big-one"/m);
+    assert.match(text, /^"\*haiku\*" = "openai\/gpt-oss-20b"/m);
+  },
 });
