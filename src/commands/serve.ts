@@ -1,6 +1,7 @@
 // The serve command: load the config, start the server, print where it listens, drain on SIGINT/SIGTERM.
 import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
+import { loadOptionsFor } from "./config_paths.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
@@ -18,27 +19,14 @@ export interface ServeCommandOptions {
   write: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
-  /** Grace period for in-flight requests on shutdown (default 30 s). */
+  /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
   shutdownGraceMs?: number;
 }
 
 /** Loads the config and serves until SIGINT or SIGTERM; resolves with the exit code. */
 export async function runServe(cli: CliOptions, options: ServeCommandOptions): Promise<number> {
   const env = runtime.env();
-  const config = await loadConfig({
-    ...(cli.config !== undefined ? { configPath: cli.config } : {}),
-    cli: {
-      ...(cli.port !== undefined ? { port: cli.port } : {}),
-      ...(cli.host !== undefined ? { host: cli.host } : {}),
-      ...(cli.logFile !== undefined ? { logFile: cli.logFile } : {}),
-      ...(cli.provider !== undefined ? { provider: cli.provider } : {}),
-      ...(cli.logBodies !== undefined ? { logBodies: cli.logBodies } : {}),
-    },
-    env,
-    platform: runtime.platform(),
-    cwd: runtime.cwd(),
-    home: homedir(),
-  });
+  const config = await loadConfig(loadOptionsFor(cli, { env }));
   const logPath = config.log.file ??
     defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
   let warned = false;
@@ -61,15 +49,9 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   };
   const app = createApp(deps);
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
-  options.write(startBanner(config, server.port, logPath));
-  if (!isLoopback(config.host) && !config.authToken) {
-    options.write(
-      `warning: listening on ${config.host} without auth_token: anyone who can reach this port ` +
-        "can use your provider keys; set auth_token (or CLAUDE_PROXY_AUTH_TOKEN)",
-    );
-  }
-  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-  const code = await new Promise<number>((resolve) => {
+  const graceMs = options.shutdownGraceMs ?? config.shutdownGraceMs;
+  // Listen for signals before printing the listen URL: whoever reads it may signal at once.
+  const code = new Promise<number>((resolve) => {
     let stopping = false;
     const remove = runtime.onShutdownSignal(() => {
       if (stopping) return resolve(130);
@@ -89,12 +71,18 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
       resolve(0);
     });
   });
+  if (!isLoopback(config.host) && !config.authToken) {
+    options.write(
+      `warning: listening on ${config.host} without auth_token: anyone who can reach this port ` +
+        "can use your provider keys; set auth_token (or CLAUDE_PROXY_AUTH_TOKEN)",
+    );
+  }
+  for (const notice of config.notices) options.write(`notice: ${notice}`);
+  options.write(startBanner(config, server.port, logPath));
+  const exitCode = await code;
   await logger.close();
-  return code;
+  return exitCode;
 }
-
-/** How long in-flight requests may take to finish after SIGINT/SIGTERM. */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
 /** Whether `host` binds only the loopback interface. */
 export function isLoopback(host: string): boolean {

@@ -11,6 +11,7 @@ import {
   DEFAULT_LOG_MAX_ENTRIES,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   DEFAULT_UPSTREAM,
   type ProviderConfig,
 } from "./schema.ts";
@@ -190,7 +191,7 @@ function chooseDefault(
 
 type Settings = Pick<
   Config,
-  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "upstream" | "drop"
+  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "shutdownGraceMs" | "upstream" | "drop"
 >;
 
 function resolveSettings(
@@ -243,6 +244,7 @@ function resolveSettings(
     },
     ...(authToken ? { authToken } : {}),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
       connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,

@@ -88,6 +88,8 @@ export interface Config {
   /** Clients must send this as x-api-key or Bearer when set. */
   authToken?: string;
   maxBodyBytes: number;
+  /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
+  shutdownGraceMs: number;
   upstream: UpstreamConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
@@ -123,6 +125,8 @@ export interface UpstreamConfig {
 export const DEFAULT_PORT = 4222;
 /** The default bind address: loopback only. */
 export const DEFAULT_HOST = "127.0.0.1";
+/** The default grace period for in-flight requests on shutdown: 30 s. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 /** The default request body limit: 32 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */

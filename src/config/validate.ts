@@ -60,7 +60,7 @@ export interface FileConfig {
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
   };
-  limits?: { max_body_bytes?: number };
+  limits?: { max_body_bytes?: number; shutdown_grace_ms?: number };
 }
 
 type Kind =
@@ -127,7 +127,7 @@ const FILE_SPEC: Spec = {
       ping_interval_ms: "count",
     },
   },
-  limits: { table: { max_body_bytes: "count" } },
+  limits: { table: { max_body_bytes: "count", shutdown_grace_ms: "count" } },
 };
 
 /** Validates a parsed config; throws one ConfigError listing every problem. */

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { errorBody, toAnthropicError } from "../errors.ts";
 import { METRICS_CONTENT_TYPE } from "../log/metrics.ts";
+import { configFingerprint } from "../config/fingerprint.ts";
 import { findRule } from "../routing.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
@@ -29,7 +30,12 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.on(["GET", "HEAD"], "/", (c) => c.json({ name: "claude-proxy", version: VERSION }));
-  app.on(["GET", "HEAD"], "/health", (c) => c.json({ status: "ok", version: VERSION }));
+  const fingerprint = configFingerprint(config);
+  app.on(
+    ["GET", "HEAD"],
+    "/health",
+    (c) => c.json({ status: "ok", version: VERSION, config: fingerprint }),
+  );
   app.get("/metrics", (c) => {
     if (!deps.metrics) return c.text("", 404);
     return c.body(deps.metrics.render(), 200, { "content-type": METRICS_CONTENT_TYPE });
