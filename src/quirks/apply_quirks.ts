@@ -1,4 +1,4 @@
-// Runs a provider's quirks at each hook point: history, request, response, stream chunks and retry. Pure.
+// Runs a provider's quirks at each hook point: history, request, answer, stream, retry. Pure.
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
 import type {
   ChatCompletionChunk,
@@ -50,7 +50,7 @@ export function applyResponseQuirks(
   return out;
 }
 
-/** One transform chaining the quirks' chunk transforms upstream first; undefined when none has one. */
+/** The quirks' chunk transforms chained, upstream first; undefined when none has one. */
 export function quirkChunkTransform(
   quirks: readonly Quirk[],
   ctx: QuirkResponseContext,

@@ -1,4 +1,4 @@
-// Small accessors shared by the quirks: the parts of a chunk or completion the translator reads. Pure.
+// Small accessors the quirks share: the parts of a chunk or answer the translator reads. Pure.
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,

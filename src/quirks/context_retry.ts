@@ -1,4 +1,4 @@
-// Quirk `context_retry`: when input + max_tokens overflows the model, retry once with the output budget that fits. Pure.
+// Quirk `context_retry`: a context-length error is retried once with a max_tokens that fits. Pure.
 //
 // Claude Code asks for 32k–64k output tokens; a model with a 128k (or a local 32k) window refuses
 // a long conversation with "maximum context length is 128000 tokens. However, you requested 140000

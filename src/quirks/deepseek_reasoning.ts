@@ -1,4 +1,4 @@
-// Quirk `deepseek_reasoning`: every assistant turn that called tools carries `reasoning_content`, even empty. Pure.
+// Quirk `deepseek_reasoning`: assistant tool-call turns always carry `reasoning_content`. Pure.
 //
 // DeepSeek's thinking mode (and Kimi's) refuses a history whose assistant tool-call turns lack
 // `reasoning_content`: "Missing reasoning_content field in the assistant message at message index

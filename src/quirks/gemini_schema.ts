@@ -1,4 +1,4 @@
-// Quirk `gemini_schema`: tool schemas rewritten into the JSON-Schema subset Gemini accepts, walking the schema's structure. Pure.
+// Quirk `gemini_schema`: tool schemas rewritten into the JSON-Schema subset Gemini accepts. Pure.
 //
 // Gemini's function declarations take an OpenAPI-style subset and refuse the rest: `Unknown name
 // "exclusiveMinimum"`, `properties: should be non-empty for OBJECT type`, `format: only 'enum' and
@@ -10,22 +10,17 @@ import type { Quirk, QuirkContext } from "./registry.ts";
 
 type Schema = Record<string, unknown>;
 
-/** Keywords copied as they are (after the structural ones are handled). */
-const PLAIN_KEYWORDS: ReadonlySet<string> = new Set([
-  "title",
-  "description",
-  "nullable",
-  "minimum",
-  "maximum",
-  "minItems",
-  "maxItems",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "minProperties",
-  "maxProperties",
-  "propertyOrdering",
-]);
+/** Keywords copied as they are, for any type. */
+const PLAIN_KEYWORDS: readonly string[] = ["title", "description", "nullable"];
+
+/** Keywords copied as they are for one type only (or when the type is not known). */
+const TYPED_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  string: ["minLength", "maxLength", "pattern"],
+  number: ["minimum", "maximum"],
+  integer: ["minimum", "maximum"],
+  array: ["minItems", "maxItems"],
+  object: ["minProperties", "maxProperties", "propertyOrdering"],
+};
 
 /** The `format` values Gemini accepts, by type. */
 const FORMATS: Readonly<Record<string, readonly string[]>> = {
@@ -77,7 +72,10 @@ function cleanNode(input: Schema, walk: Walk): Schema {
   }
   if (type === "null") return { nullable: true, ...describe(node) };
   if (type !== undefined) out.type = type;
-  for (const key of Object.keys(node)) if (PLAIN_KEYWORDS.has(key)) out[key] = node[key];
+  const typed = type === undefined ? Object.values(TYPED_KEYWORDS).flat() : TYPED_KEYWORDS[type];
+  for (const key of [...PLAIN_KEYWORDS, ...typed ?? []]) {
+    if (node[key] !== undefined) out[key] = node[key];
+  }
   const format = node.format;
   if (typeof format === "string" && type !== undefined && FORMATS[type]?.includes(format)) {
     out.format = format;

@@ -1,4 +1,4 @@
-// Quirk `gemini_thought_signatures`: Gemini's thought signatures ride in the tool_use id and go back on the next turn. Pure.
+// Quirk `gemini_thought_signatures`: signatures ride in tool_use ids to the next turn. Pure.
 //
 // Gemini (OpenAI-compatible endpoint) puts a thought signature on function calls, at
 // `tool_calls[].extra_content.google.thought_signature` (older models: on the message), and refuses
@@ -78,7 +78,7 @@ export const geminiThoughtSignatures: Quirk = {
   },
 };
 
-/** Per stream: encodes each call's id once, at its first fragment, and keeps later ids consistent. */
+/** Per stream: encodes each call's id at its first fragment and keeps later ids the same. */
 class SignatureChunks implements ChunkTransform {
   #ctx: QuirkResponseContext;
   /** Call index → the encoded id, or null when the call has no signature. */

@@ -5,8 +5,8 @@
 // OpenAI-compatible providers refuse all three ("No tool output found for tool call call-a.",
 // "tool messages must be a response to a preceding message with tool_calls"). Missing results get
 // an error result, repeated ones are dropped and orphaned ones become user text. Empty messages
-// are dropped, and runs of same-role messages joined into one turn (as the
-// Anthropic API itself reads them), so every call is directly followed by its results.
+// are dropped and runs of same-role messages joined into one turn (as the Anthropic API reads
+// them), so every call is directly followed by its results.
 import type {
   ContentBlock,
   Message,
@@ -107,7 +107,7 @@ export const historyRepair: Quirk = {
   },
 };
 
-/** A user message with its results matched to `callIds`: missing added, repeats and orphans fixed. */
+/** A user message with its results matched to `callIds`: missing added, others fixed. */
 function fixResults(message: Message, callIds: string[], counts: Counts): Message {
   const content = message.content;
   const blocks: ContentBlock[] = Array.isArray(content) ? content : [];

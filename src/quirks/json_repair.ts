@@ -1,4 +1,4 @@
-// Repairs of tool-call argument text: Python-style quotes and literals, trailing text, wrapping; and a streaming JSON-prefix check. Pure.
+// Tool-argument repairs (Python quotes, trailing text, wrapping), a streaming JSON check. Pure.
 
 /**
  * Returns `raw` as the text of a JSON object when that is unambiguous, or undefined.

@@ -1,4 +1,4 @@
-// Quirk `merge_same_role`: consecutive messages of one role are joined for providers that refuse them. Pure.
+// Quirk `merge_same_role`: consecutive messages of one role are joined after translation. Pure.
 //
 // DeepSeek's reasoner and many local chat templates (Ollama, LM Studio, llama.cpp) refuse two user
 // or two assistant messages in a row. They appear after translation when a message the provider

@@ -1,4 +1,4 @@
-// Quirk `openai_reasoning`: `reasoning_effort` kept to the levels each OpenAI reasoning model has. Pure.
+// Quirk `openai_reasoning`: `reasoning_effort` kept to the levels each OpenAI model has. Pure.
 //
 // The translator already sends `max_completion_tokens` and no `temperature` / `top_p` to o-series
 // and gpt-5 models, and maps Claude Code's effort to `reasoning_effort` (see effort.ts). The levels
@@ -45,7 +45,7 @@ export function modelEfforts(model: string): readonly (ReasoningEffort | "none")
   return MODEL_EFFORTS.find((entry) => entry.pattern.test(name))?.efforts;
 }
 
-/** The level to send for `effort` to a model that accepts `allowed`: the next up, else the highest. */
+/** The level to send for `effort` to a model with `allowed`: the next up, else the highest. */
 export function nearestEffort(
   effort: string,
   allowed: readonly string[],

@@ -1,4 +1,4 @@
-// Provider quirks: the hook interface every quirk implements and the list of all quirks by name. Pure.
+// Provider quirks: the hook interface every quirk implements and every quirk by name. Pure.
 //
 // A quirk is a named transformation a provider needs on top of the general translation. Presets
 // attach quirks by name (`ProviderPreset.quirks`) and the config can replace or adjust the list.

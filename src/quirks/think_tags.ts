@@ -1,4 +1,4 @@
-// Quirk `think_tags`: reasoning written inline as `<think>…</think>` becomes reasoning, including tags split across chunks. Pure.
+// Quirk `think_tags`: inline `<think>…</think>` becomes reasoning, even split across chunks. Pure.
 //
 // Qwen3 on Groq, DeepSeek-R1 on Together or Ollama and MiniMax put their reasoning at the start of
 // `content` between `<think>` (or `<thought>`) tags. Only a tag that opens the content (after

@@ -1,4 +1,4 @@
-// Quirk `tool_call_repair`: malformed tool calls are repaired where that is unambiguous, else end in a clear error. Pure.
+// Quirk `tool_call_repair`: malformed tool calls repaired where unambiguous, else an error. Pure.
 //
 // GLM, Qwen3-coder, Gemini and local servers send tool calls with an empty or decorated name
 // (`functions.Read`), Python-style or trailing-text arguments, cumulative argument snapshots

@@ -1,4 +1,4 @@
-// The streaming half of `tool_call_repair`: fixes tool-call fragments as they pass, and what is left at the end. Pure.
+// The streaming half of `tool_call_repair`: fixes fragments as they pass and at the end. Pure.
 //
 // Arguments pass through live while they can still become a JSON object; from the first piece that
 // cannot (a single quote, `True`, text after the object) they are held, and at the end the repaired

@@ -1,4 +1,4 @@
-// Quirk `tool_ids`: upstream tool-call ids Anthropic refuses are encoded into valid tool_use ids and decoded back. Pure.
+// Quirk `tool_ids`: tool-call ids Anthropic refuses are encoded into valid ids, reversibly. Pure.
 //
 // Anthropic tool_use ids must match `^[a-zA-Z0-9_-]+$`; Kimi sends ids like `functions.read:0` and
 // expects them back. Without state, the original id (and, for Gemini, the thought signature) rides

@@ -1,4 +1,4 @@
-// Quirk `tool_names`: tool names providers refuse are shortened deterministically and mapped back. Pure.
+// Quirk `tool_names`: tool names providers refuse are shortened and mapped back. Pure.
 //
 // OpenAI and Gemini refuse function names over 64 characters or outside `[a-zA-Z0-9_-]` (Gemini:
 // starting with a letter or `_`); Claude Code's MCP tools (`mcp__plugin_<plugin>_<server>__<tool>`)
