@@ -256,3 +256,63 @@ Deno.test("anthropicEventStream handles CRLF framing and comment lines", async (
   assertAnthropicGrammar(events);
   assert.equal(reassembleAnthropic(events).text, "crlf");
 });
+
+Deno.test("anthropicEventStream keeps the Anthropic type of an error thrown while reading", async () => {
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) {
+        const error = Object.assign(new Error("idle for 1 s"), { type: "timeout_error" });
+        return controller.error(error);
+      }
+      sent = true;
+      controller.enqueue(encoder.encode(delta({ content: "partial" })));
+    },
+  });
+  const events = parseAnthropicSse(
+    await collectText(anthropicEventStream(body, translator(), { pingIntervalMs: 0 })),
+  );
+  assert.deepEqual(events.at(-1), {
+    type: "error",
+    error: { type: "timeout_error", message: "Upstream stream failed: idle for 1 s" },
+  });
+});
+
+Deno.test("anthropicEventStream passes chunks through the transform and flushes it before finishing", async () => {
+  const seen: string[] = [];
+  const { events, summaries } = await run(
+    delta({ content: "a" }) + delta({ content: "b" }, "stop") + "data: [DONE]\n\n",
+    {
+      transform: {
+        push(chunk) {
+          seen.push(JSON.stringify(chunk.choices?.[0]?.delta));
+          const out = chunk.choices![0]!.delta!;
+          out.content = String(out.content).toUpperCase();
+          return [chunk];
+        },
+        flush: () => [{ choices: [{ index: 0, delta: { content: "!" } }] }],
+      },
+    },
+  );
+  assertAnthropicGrammar(events);
+  assert.equal(seen.length, 2);
+  assert.equal(reassembleAnthropic(events).text, "AB!");
+  assert.equal(summaries[0]?.stopReason, "end_turn");
+});
+
+Deno.test("anthropicEventStream ends with a transform's error chunk as it is", async () => {
+  for (const ending of ["data: [DONE]\n\n", ""]) {
+    const { events, summaries } = await run(delta({ content: "a" }, "tool_calls") + ending, {
+      transform: {
+        push: (chunk) => [chunk],
+        flush: () => [{ error: { message: "No tool call came", type: "api_error" } }],
+      },
+    });
+    assertAnthropicGrammar(events, { error: true });
+    assert.deepEqual(events.at(-1), {
+      type: "error",
+      error: { type: "api_error", message: "No tool call came" },
+    });
+    assert.equal(summaries[0]?.error?.message, "No tool call came");
+  }
+});
