@@ -39,15 +39,16 @@ export const toolCallRepair: Quirk = {
     for (const call of calls) {
       const fn: { name?: string; arguments?: string } = call.function ?? {};
       call.function = fn as { name: string; arguments: string };
-      const raw = fn.arguments ?? "";
+      const given: unknown = fn.arguments;
+      const raw = typeof given === "string" ? given : given == null ? "" : JSON.stringify(given);
       const args = repairArguments(raw);
       if (args === undefined && !TRUNCATED_FINISH.has(reason)) {
         throw new UpstreamError(502, "api_error", notObjectMessage(fn.name ?? "", raw));
       }
       if (args !== undefined && args !== raw) {
         ctx.note(`tool_call_repair: repaired the arguments of "${fn.name ?? ""}"`);
-        fn.arguments = args;
       }
+      if (args !== undefined) fn.arguments = args;
       fn.name = repairName(fn.name ?? "", args ?? "", tools, ctx);
     }
     return res;

@@ -1,5 +1,6 @@
 // Tests for tool-argument repair and the streaming JSON-object prefix check.
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { isObjectText, JsonPrefixScanner, repairArguments } from "../../src/quirks/json_repair.ts";
 
 Deno.test("repairArguments keeps a JSON object as it is", () => {
@@ -51,4 +52,22 @@ Deno.test("JsonPrefixScanner rejects single quotes, Python literals, bad nesting
   for (const text of ["{'a': 1}", '{"a": True}', '{"a": [1}', '{"a": 1} more', "x{}"]) {
     assert.equal(new JsonPrefixScanner().push(text), false, text);
   }
+});
+
+Deno.test("JsonPrefixScanner accepts any JSON object split anywhere", () => {
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.string(), fc.jsonValue()),
+      fc.nat(),
+      fc.boolean(),
+      (value, cut, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+        const at = cut % (text.length + 1);
+        const scanner = new JsonPrefixScanner();
+        return scanner.push(text.slice(0, at)) && scanner.push(text.slice(at)) &&
+          scanner.complete && repairArguments(text) === text;
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

@@ -230,3 +230,15 @@ Deno.test("tool_call_repair passes a well-formed stream through unchanged", () =
   assert.equal(JSON.stringify(out), before);
   assert.deepEqual(transform.flush(), []);
 });
+
+Deno.test("tool_call_repair serialises arguments sent as an object", () => {
+  const res = toolCallRepair.response!(
+    answer([{
+      id: "c",
+      type: "function",
+      function: { name: "Bash", arguments: { command: "ls" } },
+    }]),
+    context(),
+  );
+  assert.equal(res.choices[0]!.message.tool_calls![0]!.function!.arguments, '{"command":"ls"}');
+});
