@@ -96,7 +96,10 @@ function defineServeTests({ label, command }: Subject) {
       );
       assert.match(proxy.stdout.text, /claude-test-sonnet → custom\/gpt-4o/);
       const response = await fetch(`${proxy.url}/health`);
-      assert.deepEqual(await response.json(), { status: "ok", version: VERSION });
+      const health = await response.json();
+      assert.equal(health.status, "ok");
+      assert.equal(health.version, VERSION);
+      assert.match(health.config, /^[0-9a-f]{16}$/, "the config fingerprint");
     });
   });
 

@@ -308,3 +308,66 @@ Deno.test("messages aborts a slow upstream request when the client goes away bef
     },
   );
 });
+
+Deno.test("messages forwards the client's own key upstream for a provider with api_key_from = client", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ choices: [{ message: { content: "ok" }, finish_reason: "stop" }] }),
+    ],
+    {},
+    async ({ mock, proxy }) => {
+      proxy.config.providers.custom!.apiKeyFrom = "client";
+      const response = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "sk-client-own-key-42" },
+        body: JSON.stringify(REQUEST),
+      });
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+      assert.equal(mock.requests[0]!.headers.authorization, "Bearer sk-client-own-key-42");
+      const missing = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(REQUEST),
+      });
+      assert.equal(missing.status, 401);
+      assert.equal((await errorOf(missing)).type, "authentication_error");
+      assert.equal(mock.requests.length, 1, "no request without a key");
+    },
+  );
+});
+
+Deno.test("messages names the first-byte timeout when the upstream never answers", async () => {
+  await withProxy(
+    async (req) => {
+      await req.disconnected;
+      return new Response("late");
+    },
+    { upstream: { retries: 1, first_byte_timeout_ms: 200 } },
+    async ({ post }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 504);
+      const error = await errorOf(response);
+      assert.equal(error.type, "timeout_error");
+      assert.match(error.message, /first-byte timeout/);
+    },
+  );
+});
+
+Deno.test("messages streams a timeout error naming the idle timeout when the upstream stalls mid-stream", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    { upstream: { retries: 1, idle_timeout_ms: 200 } },
+    async ({ post }) => {
+      const response = await post({ ...REQUEST, stream: true });
+      const text = await response.text();
+      assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"timeout_error"/);
+      assert.match(text, /idle timeout/);
+    },
+  );
+});
