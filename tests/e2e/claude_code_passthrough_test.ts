@@ -1,10 +1,9 @@
 // End to end with the real Claude Code CLI through the passthrough: claude -p → proxy → mock Anthropic
 // upstream, with a thinking block and a Bash tool round trip.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
-import { fromFileUrl } from "../helpers/paths.ts";
+import { HAS_CLAUDE, runClaude } from "../helpers/claude_cli.ts";
 import {
   jsonResponse,
   type RecordedRequest,
@@ -13,43 +12,9 @@ import {
 } from "../helpers/mock_upstream.ts";
 import { startProxy } from "../helpers/proxy.ts";
 
-const CLAUDE = fromFileUrl(new URL("../../node_modules/.bin/claude", import.meta.url));
 const MARKER = "passthrough-e2e-5c20d7";
 const KEY = "sk-ant-e2e-upstream-0123456789";
 const SIGNATURE = "EpMCCkYIBxgCKkBmockSignatureFromTheUpstream+/w==";
-
-/** Runs `claude -p` against `baseUrl` in a throwaway HOME; returns exit code and output. */
-async function runClaude(baseUrl: string, args: string[]) {
-  const home = await Deno.makeTempDir({ prefix: "claude-proxy-home-" });
-  try {
-    const output = await new Deno.Command(CLAUDE, {
-      args,
-      cwd: home,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        ANTHROPIC_BASE_URL: baseUrl,
-        ANTHROPIC_API_KEY: "any",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_TELEMETRY: "1",
-        DISABLE_AUTOUPDATER: "1",
-        CI: "true",
-      },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-}
 
 type Block = Record<string, unknown>;
 
@@ -173,7 +138,7 @@ function anthropicModel(req: RecordedRequest): Response {
 
 Deno.test({
   name: "Claude Code runs a Bash tool round trip through the passthrough to an Anthropic upstream",
-  ignore: !existsSync(CLAUDE),
+  ignore: !HAS_CLAUDE,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

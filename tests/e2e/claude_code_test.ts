@@ -1,48 +1,12 @@
 // End to end with the real Claude Code CLI (pinned in deno.json): claude -p → proxy → mock OpenAI upstream.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { fromFileUrl } from "../helpers/paths.ts";
+import { HAS_CLAUDE, runClaude } from "../helpers/claude_cli.ts";
 import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { startMockUpstream } from "../helpers/mock_upstream.ts";
 import { startProxy, testConfig } from "../helpers/proxy.ts";
 
-const CLAUDE = fromFileUrl(new URL("../../node_modules/.bin/claude", import.meta.url));
 const MARKER = "proxy-e2e-7f3a91";
-
-/** Runs `claude -p` against `baseUrl` in a throwaway HOME; returns exit code and output. */
-export async function runClaude(baseUrl: string, args: string[]) {
-  const home = await Deno.makeTempDir({ prefix: "claude-proxy-home-" });
-  try {
-    const command = new Deno.Command(CLAUDE, {
-      args,
-      cwd: home,
-      env: {
-        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-        HOME: home,
-        ANTHROPIC_BASE_URL: baseUrl,
-        ANTHROPIC_API_KEY: "any",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_TELEMETRY: "1",
-        DISABLE_AUTOUPDATER: "1",
-        CI: "true",
-      },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    });
-    const output = await command.output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
-}
 
 function toolMessages(request: ChatCompletionRequest) {
   return request.messages.filter((m) => m.role === "tool");
@@ -50,7 +14,7 @@ function toolMessages(request: ChatCompletionRequest) {
 
 Deno.test({
   name: "Claude Code runs a Bash tool call through the proxy and prints the model's answer",
-  ignore: !existsSync(CLAUDE),
+  ignore: !HAS_CLAUDE,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
