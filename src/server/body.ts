@@ -56,7 +56,8 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-const BLOCK_TYPES = new Set([
+/** The content block types a request may carry; any other is a 400 naming its path. */
+export const BLOCK_TYPES: ReadonlySet<string> = new Set([
   "text",
   "image",
   "document",
