@@ -1,8 +1,9 @@
 // The request log file: one JSON line per finished request, bounded like a ring buffer.
 //
 // Design (one writer process per file):
-// - `write()` only serialises the record (secrets redacted, no raw newline can survive
-//   JSON.stringify) and pushes the bytes onto an in-memory queue; it never awaits and never throws.
+// - `write()` only queues the record; it never awaits and never throws. The records queued in one
+//   turn of the event loop are serialised (secrets redacted, no raw newline can survive
+//   JSON.stringify) in a task of their own, so a request's answer never waits for its log line.
 //   If the queue already holds `maxPending` lines or 32 MiB, the record is dropped and counted
 //   (`stats().dropped`) instead of letting memory grow while the disk is stuck.
 // - One drain loop empties the queue, so file operations never overlap. It appends whole lines
@@ -136,6 +137,9 @@ class JsonlLogWriter implements JsonlLog {
   #bytes = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  /** Records written but not yet serialised, and the timer that will serialise them. */
+  #records: RequestLogRecord[] = [];
+  #encodeTimer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
   #closed = false;
@@ -174,25 +178,38 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   write(record: RequestLogRecord): void {
-    if (this.#closed || this.#pending.length >= this.#maxPending) {
+    if (this.#closed || this.#pending.length + this.#records.length >= this.#maxPending) {
       this.#stats.dropped += 1;
       return;
     }
-    const line = this.#encode(record);
-    if (!line || this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
-      this.#stats.dropped += 1;
-      return;
-    }
-    this.#pending.push(line);
-    this.#pendingBytes += line.length;
-    if (!this.#running) {
-      this.#running = true;
-      this.#idle = this.#drain();
-    }
+    this.#records.push(record);
+    this.#encodeTimer ??= setTimeout(() => this.#encodeRecords(), 0);
   }
 
   async flush(): Promise<void> {
+    this.#encodeRecords();
     while (this.#running) await this.#idle;
+  }
+
+  /** Serialises the queued records onto the line queue and starts the drain. */
+  #encodeRecords(): void {
+    clearTimeout(this.#encodeTimer);
+    this.#encodeTimer = undefined;
+    const records = this.#records;
+    this.#records = [];
+    for (const record of records) {
+      const line = this.#encode(record);
+      if (!line || this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
+        this.#stats.dropped += 1;
+        continue;
+      }
+      this.#pending.push(line);
+      this.#pendingBytes += line.length;
+    }
+    if (!this.#running && this.#pending.length > 0) {
+      this.#running = true;
+      this.#idle = this.#drain();
+    }
   }
 
   async close(): Promise<void> {
