@@ -1,7 +1,7 @@
 // The end-to-end benchmark: the direct baseline and claude-proxy (and claude-code-router) in one run.
 //
 //   deno run -A bench/run.ts [--ccr] [--quick] [--case NAME]... [--binary PATH] [--json FILE]
-//                            [--profile DIR] [--compare CHECKOUT]
+//                            [--profile DIR] [--v8-flags FLAGS] [--compare CHECKOUT]
 //
 // One invocation starts the mock OpenAI upstream and claude-proxy (and, with --ccr,
 // claude-code-router 2.0.0 installed from npm) as separate processes on 127.0.0.1, checks each
@@ -12,7 +12,8 @@
 // --ccr, one with --quick). The figures print as Markdown, each with its ratio to direct.
 // deno-lint-ignore-file no-console
 import { parseArgs } from "node:util";
-import { type Endpoint, runLoad, type Sample, timedRequest } from "./load.ts";
+import { measureCountTokens, variant } from "./count_tokens.ts";
+import { type Endpoint, runLoad, timedRequest } from "./load.ts";
 import { cpuMs, memory, sampleRss } from "./proc_stats.ts";
 import {
   anthropicRequest,
@@ -28,6 +29,15 @@ import {
   startClaudeProxy,
   startMock,
 } from "./targets.ts";
+import {
+  countTokensReport,
+  type Figures,
+  machine,
+  type MemoryFigures,
+  memoryReport,
+  scenarioReport,
+  targetChecks,
+} from "./report.ts";
 import { verifyAnswer } from "./verify.ts";
 
 interface Settings {
@@ -67,31 +77,6 @@ interface Target {
   /** The process whose CPU and memory are reported (none for direct). */
   server?: ServerProcess;
   endpoints: Map<string, Endpoint>;
-}
-
-/** Per target and case: everything measured. */
-interface Figures {
-  samples: Sample[];
-  /** Server CPU over the sequential phases, and the requests it served. */
-  cpuMs: number;
-  mockCpuMs: number;
-  driverCpuMs: number;
-  requests: number;
-  /** By concurrency. */
-  load: Map<number, {
-    completed: number;
-    windowMs: number;
-    cpuMs: number;
-    mockCpuMs: number;
-    errors: number;
-  }>;
-}
-
-interface MemoryFigures {
-  idleFresh: number;
-  peakAt64: number;
-  idleAfter: number;
-  hwm: number;
 }
 
 const PROXY_MARKERS = { tokenMarker: '"text_delta"', stopMarker: "event: message_stop" };
@@ -218,183 +203,6 @@ async function loadPhases(
   }
 }
 
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-type Metric = keyof Sample;
-const METRICS: [Metric, string][] = [
-  ["total", "total"],
-  ["firstByte", "first byte"],
-  ["firstToken", "first token"],
-  ["stop", "message_stop"],
-];
-const QUANTILES: [number, string][] = [[0.5, "p50"], [0.9, "p90"], [0.99, "p99"]];
-
-function values(samples: Sample[], metric: Metric): number[] {
-  return samples.map((s) => s[metric]).filter((v): v is number => v !== undefined)
-    .sort((a, b) => a - b);
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return "–";
-  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
-}
-
-function times(value: number, base: number): string {
-  if (!Number.isFinite(value) || !Number.isFinite(base) || base === 0) return "–";
-  return `${(value / base).toFixed(value / base < 10 ? 2 : 0)}×`;
-}
-
-function added(value: number, base: number): string {
-  if (!Number.isFinite(value) || !Number.isFinite(base)) return "–";
-  const diff = value - base;
-  return `${diff >= 0 ? "+" : "−"}${ms(Math.abs(diff))}`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)]
-    .join("\n");
-}
-
-function rps(load: Figures["load"], concurrency: number): number {
-  const entry = load.get(concurrency);
-  return entry && entry.windowMs > 0 ? entry.completed / (entry.windowMs / 1000) : NaN;
-}
-
-function scenarioReport(scenario: Scenario, targets: Target[], figures: Figures[]): string {
-  const [direct] = figures;
-  const others = targets.slice(1);
-  const header = [
-    scenario.label,
-    "direct",
-    ...others.flatMap((t) => [t.name, "× direct", "added"]),
-  ];
-  const rows: string[][] = [];
-  const row = (label: string, pick: (f: Figures) => number, unit = "ms") => {
-    const base = pick(direct!);
-    const cells = [label, ms(base)];
-    figures.slice(1).forEach((f) => {
-      const value = pick(f);
-      cells.push(ms(value), times(value, base), unit === "ms" ? added(value, base) : "");
-    });
-    rows.push(cells);
-  };
-  for (const [metric, label] of METRICS) {
-    if (!scenario.stream && (metric === "firstToken" || metric === "stop")) continue;
-    for (const [q, name] of QUANTILES) {
-      row(`${label} ${name} (ms)`, (f) => percentile(values(f.samples, metric), q));
-    }
-  }
-  if (direct!.load.size > 0) {
-    for (const concurrency of [...direct!.load.keys()]) {
-      row(`requests/s at concurrency ${concurrency}`, (f) => rps(f.load, concurrency), "rps");
-    }
-  }
-  const cpuRow = (label: string, pick: (f: Figures) => number) => {
-    rows.push([label, "", ...figures.slice(1).flatMap((f) => [ms(pick(f)), "", ""])]);
-  };
-  cpuRow("server CPU per request, sequential (ms)", (f) => f.cpuMs / f.requests);
-  const loaded = direct!.load.get(16);
-  if (loaded) {
-    cpuRow("server CPU per request at concurrency 16 (ms)", (f) => {
-      const entry = f.load.get(16);
-      return entry && entry.completed > 0 ? entry.cpuMs / entry.completed : NaN;
-    });
-  }
-  row("mock CPU per request, sequential (ms)", (f) => f.mockCpuMs / f.requests, "cpu");
-  row("driver CPU per request, sequential (ms)", (f) => f.driverCpuMs / f.requests, "cpu");
-  return table(header, rows);
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-}
-
-function memoryReport(targets: Target[], memoryFigures: Map<string, MemoryFigures>): string {
-  const rows = targets.slice(1).map((t) => {
-    const m = memoryFigures.get(t.name)!;
-    return [t.name, mb(m.idleFresh), mb(m.peakAt64), mb(m.idleAfter), mb(m.hwm)];
-  });
-  return table(
-    ["memory (VmRSS)", "idle after start", "peak at concurrency 64", "idle after the run", "VmHWM"],
-    rows,
-  );
-}
-
-function machine(): string {
-  const cpu = /^model name\s*:\s*(.+)$/m.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ??
-    "unknown CPU";
-  const cores = navigator.hardwareConcurrency;
-  const date = new Date().toISOString().slice(0, 10);
-  const load = Deno.loadavg()[0]!.toFixed(2);
-  return `${date}; ${cores} cores (${cpu}); Linux ${Deno.osRelease()}; Deno ${Deno.version.deno}; ` +
-    `load average ${load}`;
-}
-
-type Check = [label: string, value: (c: CheckContext) => number, goal: number, op: "≤" | "≥"];
-
-interface CheckContext {
-  added(name: string, metric: Metric): number;
-  cpu(name: string): number;
-  share(name: string, concurrency: number): number;
-  memory: MemoryFigures;
-}
-
-/** The project's performance goals (see the Performance section of README.md). */
-const CHECKS: Check[] = [
-  ["added latency p50, 76 KB non-streaming (ms)", (c) => c.added("real-json", "total"), 1, "≤"],
-  ["added latency p50, 76 KB streaming (ms)", (c) => c.added("real-stream", "total"), 1, "≤"],
-  [
-    "added first token p50, 76 KB streaming (ms)",
-    (c) => c.added("real-stream", "firstToken"),
-    1,
-    "≤",
-  ],
-  ["CPU per request, 76 KB non-streaming (ms)", (c) => c.cpu("real-json"), 1, "≤"],
-  ["CPU per request, 76 KB streaming (ms)", (c) => c.cpu("real-stream"), 1.5, "≤"],
-  ["CPU per request, 200-chunk small stream (ms)", (c) => c.cpu("small-stream"), 1, "≤"],
-  ["requests/s at 16, 76 KB non-streaming (% of direct)", (c) => c.share("real-json", 16), 40, "≥"],
-  ["requests/s at 16, 76 KB streaming (% of direct)", (c) => c.share("real-stream", 16), 40, "≥"],
-  ["requests/s at 16, small streams (% of direct)", (c) => c.share("small-stream", 16), 30, "≥"],
-  ["RSS idle after start (MB)", (c) => c.memory.idleFresh / 2 ** 20, 60, "≤"],
-  ["RSS peak at concurrency 64 (MB)", (c) => c.memory.peakAt64 / 2 ** 20 || NaN, 120, "≤"],
-];
-
-/** The pass/fail table for the goals; goals whose case did not run are left out. */
-function targetChecks(
-  byName: Map<string, Map<string, Figures>>,
-  memoryFigures: Map<string, MemoryFigures>,
-): string {
-  const direct = byName.get("direct")!;
-  const proxy = byName.get("claude-proxy")!;
-  const p50 = (f: Figures | undefined, metric: Metric) =>
-    f ? percentile(values(f.samples, metric), 0.5) : NaN;
-  const context: CheckContext = {
-    added: (name, metric) => p50(proxy.get(name), metric) - p50(direct.get(name), metric),
-    cpu: (name) => {
-      const f = proxy.get(name);
-      return f ? f.cpuMs / f.requests : NaN;
-    },
-    share: (name, concurrency) => {
-      const p = proxy.get(name);
-      const d = direct.get(name);
-      return p && d ? 100 * rps(p.load, concurrency) / rps(d.load, concurrency) : NaN;
-    },
-    memory: memoryFigures.get("claude-proxy")!,
-  };
-  const rows: string[][] = [];
-  for (const [label, value, goal, op] of CHECKS) {
-    const v = value(context);
-    if (!Number.isFinite(v)) continue;
-    const met = op === "≤" ? v <= goal : v >= goal;
-    rows.push([label, ms(v), `${op} ${goal}`, met ? "yes" : "**no**"]);
-  }
-  return table(["goal", "claude-proxy", "target", "met"], rows);
-}
-
 function log(text: string): void {
   console.error(text);
 }
@@ -410,9 +218,11 @@ async function main(): Promise<void> {
       profile: { type: "string" },
       case: { type: "string", multiple: true },
       compare: { type: "string" },
+      "v8-flags": { type: "string" },
     },
   });
   const settings = flags.quick ? QUICK : FULL;
+  const loadBefore = Deno.loadavg()[0]!;
   const all = await scenarios();
   const list = flags.case ? all.filter((s) => flags.case!.includes(s.name)) : all;
   if (list.length === 0) {
@@ -424,7 +234,10 @@ async function main(): Promise<void> {
     servers.push(mock);
     const proxy = await startClaudeProxy(mock.url, {
       ...(flags.binary ? { binary: flags.binary } : {}),
-      ...(flags.profile ? { denoFlags: ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] } : {}),
+      denoFlags: [
+        ...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : []),
+        ...(flags["v8-flags"] ? [`--v8-flags=${flags["v8-flags"]}`] : []),
+      ],
     });
     servers.push(proxy);
     const targets: Target[] = [
@@ -471,6 +284,19 @@ async function main(): Promise<void> {
         await verifyAnswer(target.endpoints.get(scenario.name)!, scenario);
       }
     }
+    log("count_tokens ...");
+    const small = all.find((s) => s.name === "small-stream")!;
+    const real = all.find((s) => s.name === "real-json")!;
+    const realRequest = await anthropicRequest(real);
+    const variants = [];
+    for (let i = 0; i < 40; i++) {
+      variants.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
+    }
+    const tokens = await measureCountTokens(proxy.url, {
+      small: await anthropicRequest(small),
+      variants,
+      repeat: Array.from({ length: 50 }, () => realRequest),
+    }, proxy.pid);
     log("warming up ...");
     for (const target of targets) {
       for (const scenario of list) {
@@ -493,7 +319,7 @@ async function main(): Promise<void> {
       entry.peakAt64 = peaks.get(target.name) ?? 0;
     }
     const out: string[] = [];
-    out.push(`Machine: ${machine()}`);
+    out.push(`Machine: ${machine(loadBefore)}`);
     out.push(
       `Each case: ${settings.rounds * settings.perRound} sequential requests per target ` +
         `(${settings.rounds} alternating rounds); load windows of ${settings.loadWindowMs} ms × ` +
@@ -504,17 +330,18 @@ async function main(): Promise<void> {
         "",
         scenarioReport(
           scenario,
-          targets,
+          targets.map((t) => t.name),
           targets.map((t) => figures.get(t.name)!.get(scenario.name)!),
         ),
       );
     }
-    out.push("", memoryReport(targets, memoryFigures));
-    out.push("", targetChecks(figures, memoryFigures));
+    out.push("", memoryReport(targets.slice(1).map((t) => t.name), memoryFigures));
+    out.push("", countTokensReport(tokens));
+    out.push("", targetChecks(figures, memoryFigures, tokens));
     console.log(out.join("\n"));
     if (flags.json) {
       const dump = {
-        machine: machine(),
+        machine: machine(loadBefore),
         settings,
         figures: Object.fromEntries([...figures].map(([name, byCase]) => [
           name,
