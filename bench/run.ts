@@ -1,7 +1,7 @@
 // The end-to-end benchmark: the direct baseline and claude-proxy (and claude-code-router) in one run.
 //
 //   deno run -A bench/run.ts [--ccr] [--quick] [--case NAME]... [--binary PATH] [--json FILE]
-//                            [--profile DIR] [--v8-flags FLAGS] [--compare CHECKOUT]
+//                            [--profile DIR] [--v8-flags FLAGS] [--compare CHECKOUT|BINARY]...
 //
 // One invocation starts the mock OpenAI upstream and claude-proxy (and, with --ccr,
 // claude-code-router 2.0.0 installed from npm) as separate processes on 127.0.0.1, checks each
@@ -11,6 +11,7 @@
 // Every loop is bounded by a count or a time; the whole run takes about two minutes (four with
 // --ccr, one with --quick). The figures print as Markdown, each with its ratio to direct.
 // deno-lint-ignore-file no-console
+import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { measureCountTokens, variant } from "./count_tokens.ts";
 import { type Endpoint, runLoad, timedRequest } from "./load.ts";
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
       json: { type: "string" },
       profile: { type: "string" },
       case: { type: "string", multiple: true },
-      compare: { type: "string" },
+      compare: { type: "string", multiple: true },
       "v8-flags": { type: "string" },
     },
   });
@@ -263,11 +264,15 @@ async function main(): Promise<void> {
         ),
       });
     }
-    if (flags.compare) {
-      const other = await startClaudeProxy(mock.url, { checkout: flags.compare });
+    for (const path of flags.compare ?? []) {
+      const binary = Deno.statSync(path).isFile;
+      const other = await startClaudeProxy(
+        mock.url,
+        binary ? { binary: path } : { checkout: path },
+      );
       servers.push(other);
       targets.push({
-        name: "claude-proxy (compare)",
+        name: `claude-proxy (${basename(path)})`,
         server: other,
         endpoints: await endpoints(other.url, list, (s) => anthropicRequest(s), PROXY_MARKERS),
       });
