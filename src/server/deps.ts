@@ -1,6 +1,7 @@
 // What the server needs from outside: config, logger, metrics, fetch, clock and id source.
-import type { Config } from "../config/schema.ts";
+import type { Config, ProviderConfig } from "../config/schema.ts";
 import type { RequestLogger } from "../log/record.ts";
+import type { SendUpstreamOptions } from "../upstream/client.ts";
 
 /** Metrics hooks the server calls; implemented by the metrics module. */
 export interface MetricsSink {
@@ -35,4 +36,24 @@ export function configSecrets(config: Config): string[] {
   const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
   if (config.authToken) secrets.push(config.authToken);
   return secrets;
+}
+
+/** The upstream call options for `provider`: the client's abort signal, timeouts, retries, metrics. */
+export function upstreamOptions(
+  deps: AppDeps,
+  provider: ProviderConfig,
+  signal: AbortSignal,
+): SendUpstreamOptions {
+  const upstream = deps.config.upstream;
+  return {
+    signal,
+    timeouts: {
+      connectMs: upstream.connectTimeoutMs,
+      firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
+      idleMs: upstream.idleTimeoutMs,
+    },
+    retry: { attempts: Math.max(1, upstream.retries) },
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    onRetry: () => deps.metrics?.retry(provider.name),
+  };
 }

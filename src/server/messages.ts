@@ -25,7 +25,7 @@ import { anthropicEventStream } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyText, validateMessagesRequest } from "./body.ts";
-import { type AppDeps, configSecrets } from "./deps.ts";
+import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
 
@@ -144,17 +144,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
       url: upstreamUrl(provider, "/chat/completions"),
       headers: upstreamHeaders(provider, c.req.raw.headers),
       body: upstreamBody,
-    }, {
-      signal: c.req.raw.signal,
-      timeouts: {
-        connectMs: deps.config.upstream.connectTimeoutMs,
-        firstByteMs: provider.timeoutMs ?? deps.config.upstream.firstByteTimeoutMs,
-        idleMs: deps.config.upstream.idleTimeoutMs,
-      },
-      retry: { attempts: Math.max(1, deps.config.upstream.retries) },
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      onRetry: () => deps.metrics?.retry(provider.name),
-    });
+    }, upstreamOptions(deps, provider, c.req.raw.signal));
   };
   let { response, attempts, body: responseBody } = await send(request);
   let errorText = response.ok ? undefined : await readErrorBody(response);

@@ -23,7 +23,7 @@ import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
-import { type AppDeps, configSecrets } from "./deps.ts";
+import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 
 /** What {@linkcode proxyPassthrough} needs about the request. */
 export interface PassthroughContext {
@@ -183,17 +183,10 @@ function send(
   upstream: PreparedUpstream,
 ): Promise<UpstreamResult> {
   const { url, headers, body } = upstream;
-  return sendUpstream({ url, headers, body }, {
-    signal: c.req.raw.signal,
-    timeouts: {
-      connectMs: deps.config.upstream.connectTimeoutMs,
-      firstByteMs: route.provider.timeoutMs ?? deps.config.upstream.firstByteTimeoutMs,
-      idleMs: deps.config.upstream.idleTimeoutMs,
-    },
-    retry: { attempts: Math.max(1, deps.config.upstream.retries) },
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    onRetry: () => deps.metrics?.retry(route.provider.name),
-  });
+  return sendUpstream(
+    { url, headers, body },
+    upstreamOptions(deps, route.provider, c.req.raw.signal),
+  );
 }
 
 /** Writes a capped, redacted body into the log record (with `--log-bodies`). */
