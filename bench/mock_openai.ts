@@ -2,6 +2,8 @@
 //
 //   deno run --allow-net bench/mock_openai.ts     (prints "listening on http://127.0.0.1:PORT")
 //
+// Requests to a path ending in `/messages` get the Anthropic answers of bench/mock_anthropic.ts
+// instead (the passthrough cases); every other path gets the OpenAI ones below.
 // The model name picks the answer, so the mock never parses the request body (it only reads it):
 // - `bench-json`: a non-streaming completion with one short text;
 // - `bench-text-N`: a stream of N text chunks, a finish chunk and a usage chunk, then `[DONE]`;
@@ -9,6 +11,7 @@
 //   fragments, then finish, usage and `[DONE]`.
 // Each stream frame is enqueued on its own pull, so it reaches the socket as its own write, as a
 // real provider's tokens do (there is no delay between them). Answers are encoded once and cached.
+import { anthropicMessage, anthropicStreamFrames } from "./mock_anthropic.ts";
 
 /** The model-name prefix every benchmark scenario uses. */
 export const MODEL_PREFIX = "bench-";
@@ -119,17 +122,23 @@ type Answer = { stream: false; body: Uint8Array<ArrayBuffer> } | {
   frames: Uint8Array<ArrayBuffer>[];
 };
 
+/** Which API a request speaks, from its path. */
+type Api = "openai" | "anthropic";
+
 const answers = new Map<string, Answer | null>();
 
-function answerFor(model: string): Answer | null {
-  let answer = answers.get(model);
+function answerFor(api: Api, model: string): Answer | null {
+  const key = `${api} ${model}`;
+  let answer = answers.get(key);
   if (answer !== undefined) return answer;
-  const frames = streamFrames(model);
+  const frames = api === "openai" ? streamFrames(model) : anthropicStreamFrames(model);
+  const json = api === "openai"
+    ? (model === "bench-json" ? completion(model) : undefined)
+    : anthropicMessage(model);
   if (frames) answer = { stream: true, frames: frames.map((f) => encoder.encode(f)) };
-  else if (model === "bench-json") {
-    answer = { stream: false, body: encoder.encode(completion(model)) };
-  } else answer = null;
-  answers.set(model, answer);
+  else if (json !== undefined) answer = { stream: false, body: encoder.encode(json) };
+  else answer = null;
+  answers.set(key, answer);
   return answer;
 }
 
@@ -149,7 +158,8 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
 export async function handle(request: Request): Promise<Response> {
   const body = await request.text();
   const model = modelOf(body);
-  const answer = model === undefined ? null : answerFor(model);
+  const api: Api = new URL(request.url).pathname.endsWith("/messages") ? "anthropic" : "openai";
+  const answer = model === undefined ? null : answerFor(api, model);
   if (request.method !== "POST" || !answer) {
     const message = `Mock upstream: unknown scenario ${JSON.stringify(model ?? null)}`;
     return new Response(JSON.stringify({ error: { message, type: "invalid_request_error" } }), {

@@ -7,7 +7,10 @@
 // claude-code-router 2.0.0 installed from npm) as separate processes on 127.0.0.1, checks each
 // answer once, warms up, then alternates targets phase by phase: sequential requests for latency
 // and CPU per request, then closed-loop load at concurrency 1, 16 and 64 for throughput. "direct"
-// sends the same case straight to the mock in OpenAI format (what the proxy itself sends upstream).
+// sends the same case straight to the mock as the proxy itself sends it upstream: in OpenAI format,
+// or, for the `passthrough-*` cases (routed to an Anthropic-format provider), as the same Anthropic
+// request with the upstream model. claude-code-router has no passthrough here: it gets those cases
+// through its OpenAI provider, like the others.
 // Every loop is bounded by a count or a time; the whole run takes about two minutes (four with
 // --ccr, one with --quick). The figures print as Markdown, each with its ratio to direct.
 // deno-lint-ignore-file no-console
@@ -17,6 +20,7 @@ import { measureCountTokens, variant } from "./count_tokens.ts";
 import { type Endpoint, runLoad, timedRequest } from "./load.ts";
 import { cpuMs, memory, sampleRss } from "./proc_stats.ts";
 import {
+  ANTHROPIC_UPSTREAM_KEY,
   anthropicRequest,
   directRequest,
   type PreparedRequest,
@@ -61,7 +65,7 @@ const FULL: Settings = {
   loadWarmupMs: 300,
   loadWindowMs: 1200,
   loadRounds: 2,
-  loadCases: ["real-json", "real-stream", "small-stream"],
+  loadCases: ["real-json", "real-stream", "small-stream", "passthrough-real-stream"],
 };
 
 const QUICK: Settings = {
@@ -80,14 +84,19 @@ interface Target {
   endpoints: Map<string, Endpoint>;
 }
 
-const PROXY_MARKERS = { tokenMarker: '"text_delta"', stopMarker: "event: message_stop" };
-const DIRECT_MARKERS = { tokenMarker: '"delta":{"content":"', stopMarker: "data: [DONE]" };
+const ANTHROPIC_MARKERS = { tokenMarker: '"text_delta"', stopMarker: "event: message_stop" };
+const OPENAI_MARKERS = { tokenMarker: '"delta":{"content":"', stopMarker: "data: [DONE]" };
+
+/** Anthropic frames from the proxies; direct answers in the format of the case's upstream. */
+function markers(direct: boolean, scenario: Scenario) {
+  return direct && scenario.upstream === "openai" ? OPENAI_MARKERS : ANTHROPIC_MARKERS;
+}
 
 async function endpoints(
   url: string,
   list: Scenario[],
   prepare: (s: Scenario) => PreparedRequest | Promise<PreparedRequest>,
-  markers: { tokenMarker: string; stopMarker: string },
+  direct = false,
 ): Promise<Map<string, Endpoint>> {
   const map = new Map<string, Endpoint>();
   for (const scenario of list) {
@@ -95,7 +104,7 @@ async function endpoints(
       url,
       request: await prepare(scenario),
       stream: scenario.stream,
-      ...markers,
+      ...markers(direct, scenario),
     });
   }
   return map;
@@ -233,7 +242,14 @@ async function main(): Promise<void> {
   try {
     const mock = await startMock();
     servers.push(mock);
+    const routes = {
+      passthrough: Object.fromEntries(
+        all.filter((s) => s.upstream === "anthropic").map((s) => [s.clientModel, s.model]),
+      ),
+      anthropicKey: ANTHROPIC_UPSTREAM_KEY,
+    };
     const proxy = await startClaudeProxy(mock.url, {
+      ...routes,
       ...(flags.binary ? { binary: flags.binary } : {}),
       denoFlags: [
         ...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : []),
@@ -242,11 +258,11 @@ async function main(): Promise<void> {
     });
     servers.push(proxy);
     const targets: Target[] = [
-      { name: "direct", endpoints: await endpoints(mock.url, list, directRequest, DIRECT_MARKERS) },
+      { name: "direct", endpoints: await endpoints(mock.url, list, directRequest, true) },
       {
         name: "claude-proxy",
         server: proxy,
-        endpoints: await endpoints(proxy.url, list, (s) => anthropicRequest(s), PROXY_MARKERS),
+        endpoints: await endpoints(proxy.url, list, (s) => anthropicRequest(s)),
       },
     ];
     if (flags.ccr) {
@@ -260,7 +276,6 @@ async function main(): Promise<void> {
           ccr.url,
           list,
           (s) => anthropicRequest(s, { model: `mock,${s.model}` }),
-          PROXY_MARKERS,
         ),
       });
     }
@@ -268,13 +283,13 @@ async function main(): Promise<void> {
       const binary = Deno.statSync(path).isFile;
       const other = await startClaudeProxy(
         mock.url,
-        binary ? { binary: path } : { checkout: path },
+        { ...routes, ...(binary ? { binary: path } : { checkout: path }) },
       );
       servers.push(other);
       targets.push({
         name: `claude-proxy (${basename(path)})`,
         server: other,
-        endpoints: await endpoints(other.url, list, (s) => anthropicRequest(s), PROXY_MARKERS),
+        endpoints: await endpoints(other.url, list, (s) => anthropicRequest(s)),
       });
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,4 +1,8 @@
 // The benchmark requests: the real Claude Code request and a one-message request, per target format.
+//
+// Most cases go to an OpenAI-format provider (translated both ways); the `passthrough-*` cases go to
+// an Anthropic-format provider, where the proxy forwards the client's request with only the model
+// changed and pipes the answer back through its tee.
 import type { MessagesRequest } from "../src/translate/anthropic_types.ts";
 import { toOpenAIRequest } from "../src/translate/request.ts";
 
@@ -8,8 +12,8 @@ export const FIXTURE_URL = new URL(
   import.meta.url,
 );
 
-/** Which kind of server a request goes to. */
-export type TargetKind = "direct" | "anthropic";
+/** The API the proxy speaks upstream for a case: translated to OpenAI, or passed through. */
+export type UpstreamFormat = "openai" | "anthropic";
 
 /** One benchmark case: a request body and the upstream answer the mock gives (by model name). */
 export interface Scenario {
@@ -18,6 +22,13 @@ export interface Scenario {
   label: string;
   /** The mock model: `bench-json`, `bench-text-N` or `bench-tool-N`. */
   model: string;
+  /**
+   * The model the client asks the proxy for: `model` itself for OpenAI cases (unmapped, it passes
+   * through to the default provider); for passthrough cases a Claude-like name that a `[models]`
+   * rule maps to `model` at the Anthropic-format provider, as a third-party provider's route does.
+   */
+  clientModel: string;
+  upstream: UpstreamFormat;
   stream: boolean;
   /** The Anthropic request (model and stream already set). */
   anthropic: MessagesRequest;
@@ -69,7 +80,26 @@ export async function scenarios(): Promise<Scenario[]> {
     base: MessagesRequest,
     model: string,
     stream: boolean,
-  ): Scenario => ({ name, label, model, stream, anthropic: { ...base, model, stream } });
+  ): Scenario => ({
+    name,
+    label,
+    model,
+    clientModel: model,
+    upstream: "openai",
+    stream,
+    anthropic: { ...base, model, stream },
+  });
+  const passthrough = (
+    name: string,
+    label: string,
+    base: MessagesRequest,
+    model: string,
+    stream: boolean,
+  ): Scenario => ({
+    ...make(name, `${label} (passthrough)`, base, model, stream),
+    clientModel: `claude-${model}`,
+    upstream: "anthropic",
+  });
   return [
     make("real-json", "76 KB request, non-streaming answer", real, "bench-json", false),
     make("real-stream", "76 KB request, 50-chunk text stream", real, "bench-text-50", true),
@@ -81,13 +111,41 @@ export async function scenarios(): Promise<Scenario[]> {
       true,
     ),
     make("small-stream", "1-message request, 200-chunk text stream", small, "bench-text-200", true),
+    passthrough(
+      "passthrough-real-json",
+      "76 KB request, non-streaming answer",
+      real,
+      "bench-json",
+      false,
+    ),
+    passthrough(
+      "passthrough-real-stream",
+      "76 KB request, 50-delta text stream",
+      real,
+      "bench-text-50",
+      true,
+    ),
+    passthrough(
+      "passthrough-small-stream",
+      "1-message request, 200-delta text stream",
+      small,
+      "bench-text-200",
+      true,
+    ),
   ];
 }
 
 const encoder = new TextEncoder();
 
-/** The same case as the proxy would send it upstream: OpenAI format, straight to the mock. */
-export function directRequest(scenario: Scenario): PreparedRequest {
+/**
+ * The same case as the proxy would send it upstream, straight to the mock: in OpenAI format, or for a
+ * passthrough case the client's own request and headers with the upstream model and key.
+ */
+export async function directRequest(scenario: Scenario): Promise<PreparedRequest> {
+  if (scenario.upstream === "anthropic") {
+    const request = await anthropicRequest(scenario, { model: scenario.model });
+    return { ...request, headers: { ...request.headers, "x-api-key": ANTHROPIC_UPSTREAM_KEY } };
+  }
   const { request } = toOpenAIRequest(scenario.anthropic, { model: scenario.model });
   return {
     path: "/v1/chat/completions",
@@ -96,12 +154,18 @@ export function directRequest(scenario: Scenario): PreparedRequest {
   };
 }
 
-/** The case as Claude Code sends it to a proxy; `model` replaces the model name (for routing). */
+/** The key the proxy's Anthropic-format provider sends upstream. */
+export const ANTHROPIC_UPSTREAM_KEY = "sk-ant-bench-upstream-key";
+
+/**
+ * The case as Claude Code sends it to a proxy, asking for `clientModel`; `model` replaces the model
+ * name (for routing).
+ */
 export async function anthropicRequest(
   scenario: Scenario,
   options: { model?: string } = {},
 ): Promise<PreparedRequest> {
-  const body = { ...scenario.anthropic, model: options.model ?? scenario.model };
+  const body = { ...scenario.anthropic, model: options.model ?? scenario.clientModel };
   return {
     path: "/v1/messages?beta=true",
     headers: await claudeCodeHeaders(),

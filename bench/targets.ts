@@ -81,21 +81,54 @@ async function denoDir(): Promise<string> {
   return (JSON.parse(decoder.decode(info.stdout)) as { denoDir: string }).denoDir;
 }
 
+/** Options for {@linkcode startClaudeProxy}. */
+export interface ProxyOptions {
+  binary?: string;
+  denoFlags?: string[];
+  checkout?: string;
+  /**
+   * Client model → upstream model, routed to an Anthropic-format provider (the `anthropic` preset
+   * pointed at the mock, key `anthropicKey`) for the passthrough cases.
+   */
+  passthrough?: Record<string, string>;
+  anthropicKey?: string;
+}
+
+/** The proxy's config: the mock as the default (OpenAI-format) provider, and the passthrough routes. */
+export function proxyConfig(upstream: string, options: ProxyOptions = {}): string {
+  const lines = [
+    "[provider]",
+    'name = "custom"',
+    `base_url = "${upstream}/v1"`,
+    'api_key = "sk-bench-upstream-key"',
+  ];
+  const routes = Object.entries(options.passthrough ?? {});
+  if (routes.length > 0) {
+    lines.push(
+      "",
+      "[providers.anthropic]",
+      `base_url = "${upstream}"`,
+      `api_key = ${JSON.stringify(options.anthropicKey ?? "sk-ant-bench-upstream-key")}`,
+      "",
+      "[models]",
+      ...routes.map(([client, model]) => `${JSON.stringify(client)} = "${model}@anthropic"`),
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
 /**
  * Starts claude-proxy as a user would (`deno run -A main.ts`, or `binary` when given) with a
  * config pointing at the mock, in a throwaway home, writing its request log there.
  */
 export async function startClaudeProxy(
   upstream: string,
-  options: { binary?: string; denoFlags?: string[]; checkout?: string } = {},
+  options: ProxyOptions = {},
 ): Promise<ServerProcess & { logPath: string }> {
   const home = await makeTempHome();
   const config = `${home.dir}/config.toml`;
   const logPath = `${home.dir}/requests.jsonl`;
-  await Deno.writeTextFile(
-    config,
-    `[provider]\nname = "custom"\nbase_url = "${upstream}/v1"\napi_key = "sk-bench-upstream-key"\n`,
-  );
+  await Deno.writeTextFile(config, proxyConfig(upstream, options));
   const main = options.checkout ? `${options.checkout}/main.ts` : new URL("main.ts", ROOT).pathname;
   const command = options.binary
     ? { label: "binary", program: options.binary, args: [], env: {} }
