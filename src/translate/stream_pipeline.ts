@@ -1,5 +1,5 @@
-// Web-Streams glue: upstream OpenAI SSE bytes in, Anthropic SSE bytes out, with pings and cancellation.
-import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
+// Stream glue: upstream OpenAI SSE bytes in, Anthropic SSE bytes out, with pings and cancellation.
+import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { AnthropicErrorType, StreamEvent } from "./anthropic_types.ts";
 import type { ChatCompletionChunk } from "./openai_types.ts";
 import { errorTypeForStatus, upstreamErrorMessage } from "./errors.ts";
@@ -8,7 +8,12 @@ import type { StreamSummary, StreamTranslator } from "./stream.ts";
 
 /** Options for {@linkcode anthropicEventStream}. */
 export interface AnthropicEventStreamOptions {
-  /** Send a `ping` after this long without output; 0 disables. Defaults to 10000. */
+  /**
+   * Keep-alive: send a `ping` when nothing was written for a whole interval; 0 disables. Defaults
+   * to 10000. One timer ticks every interval and pings only if no output went out since the
+   * previous tick, so a ping follows between one and two intervals of silence, then one comes
+   * every interval while the silence lasts.
+   */
   pingIntervalMs?: number;
   /**
    * Called exactly once when the stream ends: finished, failed, cancelled by the client or
@@ -19,6 +24,17 @@ export interface AnthropicEventStreamOptions {
   signal?: AbortSignal;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
   transform?: ChunkTransform;
+}
+
+/**
+ * Where upstream bytes come from, one chunk per `read()` (a stream reader is one). A rejected
+ * read ends the stream with an `error` event; an error's Anthropic `type` (a ProxyError's) is kept.
+ */
+export interface ChunkSource {
+  /** The next chunk, or `done` at the end of the input. */
+  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
+  /** Stops reading and releases the source; a pending read then resolves as `done`. */
+  cancel(reason?: unknown): Promise<void>;
 }
 
 /**
@@ -42,7 +58,8 @@ type UpstreamError = { type: AnthropicErrorType; message: string };
  * Pipes an upstream chat-completions SSE body through `translator` into an Anthropic SSE byte
  * stream. `message_start` is sent at once; an upstream that ends without `[DONE]` or a
  * `finish_reason`, breaks, or reports an error ends the stream with an `error` event instead of
- * `message_stop`. Cancelling the returned stream cancels `upstreamBody`.
+ * `message_stop`. Cancelling the returned stream cancels `upstream`. Decoding, SSE parsing and
+ * translation run in one stage: each upstream read becomes at most one output chunk.
  *
  * @example
  * ```ts
@@ -51,11 +68,12 @@ type UpstreamError = { type: AnthropicErrorType; message: string };
  * ```
  */
 export function anthropicEventStream(
-  upstreamBody: ReadableStream<Uint8Array>,
+  upstream: ChunkSource | ReadableStream<Uint8Array>,
   translator: StreamTranslator,
   options: AnthropicEventStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const pump = new EventPump(upstreamBody, translator, options);
+  const source = upstream instanceof ReadableStream ? upstream.getReader() : upstream;
+  const pump = new EventPump(source, translator, options);
   return new ReadableStream<Uint8Array>({
     start: (controller) => pump.start(controller),
     pull: () => pump.pull(),
@@ -64,27 +82,31 @@ export function anthropicEventStream(
 }
 
 class EventPump {
-  #reader: ReadableStreamDefaultReader<EventSourceMessage>;
+  #source: ChunkSource;
   #translator: StreamTranslator;
   #options: AnthropicEventStreamOptions;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #decoder = new TextDecoder();
   #encoder = new TextEncoder();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #parser: EventSourceParser;
+  /** Events translated from the messages of the chunk being parsed. */
+  #pending: StreamEvent[] = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  /** Whether output went out since the last ping tick. */
+  #wrote = false;
   #ended = false;
   #skipped = 0;
   #onAbort = () => this.#abort();
 
   constructor(
-    body: ReadableStream<Uint8Array>,
+    source: ChunkSource,
     translator: StreamTranslator,
     options: AnthropicEventStreamOptions,
   ) {
-    this.#reader = body
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream())
-      .getReader();
+    this.#source = source;
     this.#translator = translator;
     this.#options = options;
+    this.#parser = createParser({ onEvent: (message) => this.#onEvent(message) });
   }
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
@@ -93,23 +115,25 @@ class EventPump {
     if (signal?.aborted) return this.#abort();
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.#enqueue(this.#translator.start());
+    this.#startPing();
   }
 
-  /** Reads upstream events until some output is produced or the stream ends. */
+  /** Reads upstream chunks until some output is produced or the stream ends. */
   async pull(): Promise<void> {
     while (!this.#ended) {
       let events: StreamEvent[];
       try {
-        const result = await this.#reader.read();
+        const { done, value } = await this.#source.read();
         if (this.#ended) return;
-        events = result.done ? this.#endOfInput() : this.#onMessage(result.value);
+        if (done) events = this.#endOfInput();
+        else events = value ? this.#onBytes(value) : [];
       } catch (error) {
         if (this.#ended) return;
         const detail = error instanceof Error ? error.message : String(error);
-        events = this.#translator.fail({
+        events = this.#takePending().concat(this.#translator.fail({
           type: errorTypeOf(error),
           message: `Upstream stream failed: ${detail}`,
-        });
+        }));
       }
       this.#enqueue(events);
       if (this.#translator.done) return this.#close();
@@ -119,14 +143,35 @@ class EventPump {
 
   async cancel(reason: unknown): Promise<void> {
     this.#end({ ...this.#translator.summary(), error: clientClosed("Client closed the stream") });
-    await this.#reader.cancel(reason).catch(() => {});
+    await this.#source.cancel(reason).catch(() => {});
   }
 
   #abort(): void {
     if (this.#ended) return;
     this.#end({ ...this.#translator.summary(), error: clientClosed("Stream aborted") });
     this.#controller?.close();
-    this.#reader.cancel(this.#options.signal?.reason).catch(() => {});
+    this.#source.cancel(this.#options.signal?.reason).catch(() => {});
+  }
+
+  /** Decodes and parses one upstream chunk; returns the events of the messages it completed. */
+  #onBytes(bytes: Uint8Array): StreamEvent[] {
+    this.#parser.feed(this.#decoder.decode(bytes, { stream: true }));
+    return this.#takePending();
+  }
+
+  #takePending(): StreamEvent[] {
+    const events = this.#pending;
+    if (events.length > 0) this.#pending = [];
+    return events;
+  }
+
+  /** One parsed SSE message; those after the one that ended the translation are ignored. */
+  #onEvent(message: EventSourceMessage): void {
+    if (this.#translator.done) return;
+    const events = this.#onMessage(message);
+    if (events.length === 0) return;
+    if (this.#pending.length === 0) this.#pending = events;
+    else this.#pending.push(...events);
   }
 
   #onMessage(message: EventSourceMessage): StreamEvent[] {
@@ -190,19 +235,22 @@ class EventPump {
 
   #enqueue(events: StreamEvent[]): void {
     if (this.#ended || events.length === 0) return;
-    const text = events.map(encodeSseEvent).join("");
+    let text = "";
+    for (const event of events) text += encodeSseEvent(event);
     this.#controller?.enqueue(this.#encoder.encode(text));
-    this.#armPing();
+    this.#wrote = true;
   }
 
-  #armPing(): void {
+  /** Starts the one keep-alive timer; a tick pings only if nothing went out since the last one. */
+  #startPing(): void {
     const interval = this.#options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
-    if (interval <= 0) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      if (this.#ended) return;
-      this.#controller?.enqueue(this.#encoder.encode(PING_FRAME));
-      this.#armPing();
+    if (!(interval > 0 && interval < 2 ** 31) || this.#ended) return;
+    this.#timer = setInterval(() => {
+      if (this.#wrote) {
+        this.#wrote = false;
+      } else if (!this.#ended) {
+        this.#controller?.enqueue(this.#encoder.encode(PING_FRAME));
+      }
     }, interval);
   }
 
@@ -210,13 +258,14 @@ class EventPump {
   #close(): void {
     this.#end(this.#translator.summary());
     this.#controller?.close();
-    this.#reader.cancel().catch(() => {});
+    this.#source.cancel().catch(() => {});
   }
 
   #end(summary: StreamSummary): void {
     if (this.#ended) return;
     this.#ended = true;
-    clearTimeout(this.#timer);
+    clearInterval(this.#timer);
+    this.#timer = undefined;
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     this.#options.onEnd?.(summary);
   }
