@@ -1,28 +1,36 @@
-// Idle timeout for upstream response bodies: errors the stream when the upstream falls silent too long.
+// Idle timeout for upstream response bodies: errors the read when the upstream falls silent too long.
 import { UpstreamError } from "../errors.ts";
+import type { ChunkSource } from "../translate/stream_pipeline.ts";
 
-/** Options for {@linkcode withIdleTimeout}. */
+/** Options for {@linkcode timedChunkReader} and {@linkcode withIdleTimeout}. */
 export interface IdleTimeoutOptions {
-  /** Called once with the error when the timeout fires (after the stream is errored). */
+  /** Called once with the error when the timeout fires (after the source is cancelled). */
   onTimeout?: (error: UpstreamError) => void;
-  /** Turns an error raised by the source into the error the stream reports. */
+  /** Turns an error raised by the source into the error the read rejects with. */
   mapError?: (error: unknown) => unknown;
 }
 
+/** One read: a chunk, or the end of the stream. */
+type ReadResult = { done: boolean; value?: Uint8Array | undefined };
+
+const DONE: ReadResult = Object.freeze({ done: true });
+
 /**
- * Wraps `body` so that waiting more than `idleMs` for the next chunk errors the stream with a 504
- * `timeout_error` and cancels the source. It is not a total deadline: a stream that keeps sending
- * never times out, and time spent while the consumer is not reading does not count. An `idleMs` that
- * is not a positive number of ms below 2^31 disables the timer.
+ * Reads `body` chunk by chunk; a read that waits more than `idleMs` for the next chunk rejects with
+ * a 504 `timeout_error` and cancels the source, and so does every read after it. It is not a total
+ * deadline: a stream that keeps sending never times out, and time spent while the consumer is not
+ * reading does not count. An `idleMs` that is not a positive number of ms below 2^31 disables the
+ * timer. Errors of the source are passed through `options.mapError`.
  *
  * @example
- * const body = withIdleTimeout(response.body!, 120_000);
+ * const chunks = timedChunkReader(response.body!, 120_000);
+ * for (let r = await chunks.read(); !r.done; r = await chunks.read()) use(r.value);
  */
-export function withIdleTimeout(
+export function timedChunkReader(
   body: ReadableStream<Uint8Array>,
   idleMs: number,
   options: IdleTimeoutOptions = {},
-): ReadableStream<Uint8Array> {
+): ChunkSource {
   const reader = chunkReader(body);
   const timed = idleMs > 0 && idleMs < 2 ** 31;
   // One lazy timer instead of a setTimeout/clearTimeout pair per chunk: each read only moves the
@@ -31,7 +39,7 @@ export function withIdleTimeout(
   let deadline = 0;
   let reading = false;
   let settled = false;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let timeout: UpstreamError | undefined;
   const stopTimer = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -45,35 +53,31 @@ export function withIdleTimeout(
       return;
     }
     settled = true;
-    const error = idleTimeoutError(idleMs);
-    controller.error(error);
-    reader.cancel(error).catch(() => {});
-    options.onTimeout?.(error);
+    timeout = idleTimeoutError(idleMs);
+    // Cancelling ends the pending read at once (with `done`), which onChunk turns into the error.
+    reader.cancel(timeout).catch(() => {});
+    options.onTimeout?.(timeout);
   };
-  const onChunk = ({ done, value }: ReadResult) => {
+  const onChunk = (result: ReadResult): ReadResult => {
     reading = false;
-    if (settled) return;
-    if (done || !value) {
+    if (timeout) throw timeout;
+    if (result.done || !result.value) {
       settled = true;
       stopTimer();
-      controller.close();
-    } else {
-      controller.enqueue(value);
+      return DONE;
     }
+    return result;
   };
-  const onError = (error: unknown) => {
+  const onError = (error: unknown): never => {
     reading = false;
-    if (settled) return;
+    if (timeout) throw timeout;
     settled = true;
     stopTimer();
-    controller.error(options.mapError ? options.mapError(error) : error);
+    throw options.mapError ? options.mapError(error) : error;
   };
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-    },
-    pull() {
-      if (timed) {
+  return {
+    read() {
+      if (timed && !settled) {
         reading = true;
         deadline = performance.now() + idleMs;
         timer ??= setTimeout(onTimer, idleMs);
@@ -85,19 +89,44 @@ export function withIdleTimeout(
       stopTimer();
       return reader.cancel(reason);
     },
+  };
+}
+
+/**
+ * Wraps `body` so that waiting more than `idleMs` for the next chunk errors the stream with a 504
+ * `timeout_error` and cancels the source: a stream over {@linkcode timedChunkReader}, with the
+ * same rules.
+ *
+ * @example
+ * const body = withIdleTimeout(response.body!, 120_000);
+ */
+export function withIdleTimeout(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+  options: IdleTimeoutOptions = {},
+): ReadableStream<Uint8Array> {
+  return chunkStream(timedChunkReader(body, idleMs, options));
+}
+
+/** A byte stream that reads `source` once per pull. */
+export function chunkStream(source: ChunkSource): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.read();
+      if (cancelled) return;
+      if (done || !value) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      cancelled = true;
+      return source.cancel(reason);
+    },
   }, { highWaterMark: 0 });
 }
 
 /** Bytes read from a byte stream at most per read (Deno's own default chunk size). */
 const READ_BUFFER_BYTES = 64 * 1024;
-
-/** One read: a chunk, or the end of the stream. */
-type ReadResult = { done: boolean; value?: Uint8Array | undefined };
-
-interface ChunkReader {
-  read(): Promise<ReadResult>;
-  cancel(reason?: unknown): Promise<void>;
-}
 
 /**
  * Reads a byte stream (a fetch body) into one reused buffer and hands out exact-size copies. The
@@ -106,7 +135,7 @@ interface ChunkReader {
  * then allocates 64 KiB per event, which shows up as GC time and as resident memory under load.
  * Streams that are not byte streams are read as they are.
  */
-function chunkReader(body: ReadableStream<Uint8Array>): ChunkReader {
+function chunkReader(body: ReadableStream<Uint8Array>): ChunkSource {
   let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: "byob" });
@@ -114,14 +143,24 @@ function chunkReader(body: ReadableStream<Uint8Array>): ChunkReader {
     return body.getReader();
   }
   let buffer: ArrayBuffer | undefined = new ArrayBuffer(READ_BUFFER_BYTES);
+  let failure: { error: unknown } | undefined;
   return {
     async read() {
-      if (!buffer) return { done: true };
-      const { done, value } = await byob.read(new Uint8Array(buffer));
+      if (failure) throw failure.error;
+      if (!buffer) return DONE;
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await byob.read(new Uint8Array(buffer));
+      } catch (error) {
+        // The buffer went with the failed read; later reads report the same error.
+        failure = { error };
+        throw error;
+      }
+      const { done, value } = result;
       buffer = value?.buffer as ArrayBuffer | undefined;
       if (done || !value) {
         buffer = undefined;
-        return { done: true };
+        return DONE;
       }
       return { done: false, value: value.slice() };
     },
