@@ -1,6 +1,7 @@
 // Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
 import { ProxyError, UpstreamError } from "../errors.ts";
-import { withIdleTimeout } from "./idle_timeout.ts";
+import type { ChunkSource } from "../translate/stream_pipeline.ts";
+import { chunkStream, timedChunkReader } from "./idle_timeout.ts";
 import {
   abortableSleep,
   DEFAULT_RETRY_POLICY,
@@ -70,6 +71,13 @@ export interface UpstreamResult {
   attempts: number;
   /** The response body wrapped with the idle timeout, or null when there is none. */
   body: ReadableStream<Uint8Array> | null;
+  /**
+   * The same body as a {@linkcode ChunkSource}: the same idle timeout and errors, without a
+   * stream stage in between (an empty source when there is no body). Taking it locks `body`, so
+   * read one or the other; it throws a TypeError when `body` is already being read. It does not
+   * use `this`.
+   */
+  chunks(): ChunkSource;
 }
 
 type TryOutcome = { response: Response } | { failure: UpstreamError };
@@ -164,9 +172,10 @@ function wrapResult(
   options: { idleMs: number; signal: AbortSignal | undefined },
 ): UpstreamResult {
   if (response.body === null || NULL_BODY_STATUSES.has(response.status)) {
-    return { response, attempts, body: response.body };
+    const { body } = response;
+    return { response, attempts, body, chunks: () => body?.getReader() ?? EMPTY_SOURCE };
   }
-  const body = withIdleTimeout(response.body, options.idleMs, {
+  const source = timedChunkReader(response.body, options.idleMs, {
     mapError: (error) =>
       options.signal?.aborted || error instanceof ProxyError
         ? error
@@ -174,13 +183,24 @@ function wrapResult(
           cause: error,
         }),
   });
+  // The stream only reads `source` when pulled: a caller that takes `chunks()` bypasses it.
+  const body = chunkStream(source);
   const wrapped = new Response(body, {
     status: response.status,
     statusText: response.statusText,
     headers: response.headers,
   });
-  return { response: wrapped, attempts, body };
+  const chunks = () => {
+    body.getReader();
+    return source;
+  };
+  return { response: wrapped, attempts, body, chunks };
 }
+
+const EMPTY_SOURCE: ChunkSource = Object.freeze({
+  read: () => Promise.resolve({ done: true }),
+  cancel: () => Promise.resolve(),
+});
 
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
