@@ -146,7 +146,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
       body: upstreamBody,
     }, upstreamOptions(deps, provider, c.req.raw.signal));
   };
-  let { response, attempts, body: responseBody } = await send(request);
+  let { response, attempts, body: responseBody, chunks } = await send(request);
   let errorText = response.ok ? undefined : await readErrorBody(response);
   const retried = errorText === undefined ? undefined : quirkRetry(quirks, {
     status: response.status,
@@ -155,7 +155,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   if (retried) {
     const first = attempts;
     request = retried;
-    ({ response, attempts, body: responseBody } = await send(request));
+    ({ response, attempts, body: responseBody, chunks } = await send(request));
     attempts += first;
     errorText = response.ok ? undefined : await readErrorBody(response);
   }
@@ -180,7 +180,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     const translator = new StreamTranslator({ model: body.model, signature, ...ids });
     const transform = quirkChunkTransform(quirks, responseContext);
     deps.metrics?.streamStarted();
-    const events = anthropicEventStream(responseBody, translator, {
+    const events = anthropicEventStream(chunks(), translator, {
       ...(transform ? { transform } : {}),
       pingIntervalMs: deps.config.upstream.pingIntervalMs,
       onEnd: (summary) => {
