@@ -1,16 +1,29 @@
 // Translates an Anthropic Messages request into an OpenAI Chat Completions request. Pure.
 import { createHash } from "node:crypto";
-import { InvalidRequestError } from "../errors.ts";
 import type { MessagesRequest } from "./anthropic_types.ts";
 import type {
   ChatCompletionRequest,
   ChatContentPart,
   ChatMessage,
-  ChatTool,
   ChatToolCall,
-  ChatToolChoice,
 } from "./openai_types.ts";
+import { toOpenAIContentPart } from "./content_part.ts";
 import { effortFor, effortForLevel, isOpenAIReasoningModel } from "./effort.ts";
+import {
+  type Block,
+  blockAt,
+  blocksOf,
+  countedNotes,
+  createRequestState,
+  invalid,
+  isObject,
+  quote,
+  type RequestState,
+  stringAt,
+  textOf,
+  unsupportedBlock,
+} from "./request_state.ts";
+import { toOpenAITools } from "./tools.ts";
 
 /** Options for {@linkcode toOpenAIRequest}. */
 export interface ToOpenAIRequestOptions {
@@ -73,35 +86,7 @@ const TRANSLATED_FIELDS: ReadonlySet<string> = new Set([
   "metadata",
   "stream",
 ]);
-/** Tool fields that are translated, or expected and not needed (`type`, `cache_control`). */
-const TOOL_FIELDS: ReadonlySet<string> = new Set([
-  "name",
-  "description",
-  "input_schema",
-  "type",
-  "cache_control",
-]);
 
-const COUNTED_NOTES = {
-  emptyText: (n: number) => `dropped ${plural(n, "empty text block")}`,
-  emptyMessage: (n: number) => `dropped ${plural(n, "empty message")}`,
-  thinkingDropped: (n: number) => `dropped ${plural(n, "thinking block")}`,
-  thinkingKept: (n: number) => `${plural(n, "thinking block")} → reasoning_content`,
-  redactedThinking: (n: number) => `dropped ${plural(n, "redacted_thinking block")}`,
-  serverBlock: (n: number) => `dropped ${plural(n, "server tool block")}`,
-  toolAttachment: (n: number) => `moved ${plural(n, "tool result attachment")} into a user message`,
-  cacheControl: (n: number) => `dropped ${plural(n, "cache_control marker")}`,
-};
-type Counter = keyof typeof COUNTED_NOTES;
-
-interface State {
-  options: ToOpenAIRequestOptions;
-  changes: string[];
-  counts: Record<Counter, number>;
-}
-
-type Json = Record<string, unknown>;
-type Block = Json & { type: string };
 type ToolMessage = Extract<ChatMessage, { role: "tool" }>;
 
 /**
@@ -118,8 +103,7 @@ export function toOpenAIRequest(
   req: MessagesRequest,
   options: ToOpenAIRequestOptions,
 ): TranslatedRequest {
-  const counts = Object.fromEntries(Object.keys(COUNTED_NOTES).map((key) => [key, 0]));
-  const state: State = { options, changes: [], counts: counts as Record<Counter, number> };
+  const state = createRequestState(options);
   const messages: ChatMessage[] = [];
   const system = joinSystem(req.system, "system", state);
   if (system !== "") messages.push({ role: "system", content: system });
@@ -127,20 +111,18 @@ export function toOpenAIRequest(
   const request: ChatCompletionRequest = { model: options.model, messages };
   const reasoningModel = options.reasoningModel ?? isOpenAIReasoningModel(options.model);
   copyParameters(req, request, { reasoningModel, state });
-  translateToolFields(req, request, state);
+  Object.assign(request, toOpenAITools(req, state));
   const consumed = setReasoningEffort(req, request, { reasoningModel, state });
   for (const key in req) {
     if (TRANSLATED_FIELDS.has(key) || key === consumed || req[key] === undefined) continue;
     state.changes.push(`dropped ${key}`);
   }
   applyDrop(request, options.drop, state);
-  for (const key of Object.keys(COUNTED_NOTES) as Counter[]) {
-    if (state.counts[key] > 0) state.changes.push(COUNTED_NOTES[key](state.counts[key]));
-  }
+  state.changes.push(...countedNotes(state));
   return { request, changes: state.changes };
 }
 
-function translateMessages(messages: unknown, state: State, out: ChatMessage[]): void {
+function translateMessages(messages: unknown, state: RequestState, out: ChatMessage[]): void {
   if (!Array.isArray(messages)) throw invalid("messages", "expected an array of messages");
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
@@ -157,7 +139,7 @@ function translateMessages(messages: unknown, state: State, out: ChatMessage[]):
 }
 
 /** Joins a system prompt (a string or text blocks) with blank lines, removing the billing header. */
-function joinSystem(system: unknown, path: string, state: State): string {
+function joinSystem(system: unknown, path: string, state: RequestState): string {
   if (system === undefined || typeof system === "string") return system ?? "";
   if (!Array.isArray(system)) throw invalid(path, "expected a string or an array of text blocks");
   const texts: string[] = [];
@@ -170,7 +152,12 @@ function joinSystem(system: unknown, path: string, state: State): string {
 }
 
 /** Emits tool messages for `tool_result` blocks first, then one user message for everything else. */
-function translateUser(content: unknown, path: string, state: State, out: ChatMessage[]): void {
+function translateUser(
+  content: unknown,
+  path: string,
+  state: RequestState,
+  out: ChatMessage[],
+): void {
   if (typeof content === "string") {
     if (content === "") state.counts.emptyMessage++;
     else out.push({ role: "user", content });
@@ -190,9 +177,9 @@ function translateUser(content: unknown, path: string, state: State, out: ChatMe
       const text = textOf(block, blockPath);
       if (text === "") state.counts.emptyText++;
       else parts.push({ type: "text", text });
-    } else if (block.type === "image") parts.push(imagePart(block, blockPath));
-    else if (block.type === "document") parts.push(documentPart(block, blockPath, state));
-    else throw unsupportedBlock(block, blockPath, "a user message");
+    } else {
+      parts.push(toOpenAIContentPart(block, { path: blockPath, state, where: "a user message" }));
+    }
   }
   const all = attachments.length === 0 ? parts : attachments.concat(parts);
   if (all.length > 0) out.push({ role: "user", content: collapse(all) });
@@ -206,7 +193,7 @@ function translateUser(content: unknown, path: string, state: State, out: ChatMe
 function toolMessage(
   block: Block,
   path: string,
-  state: State,
+  state: RequestState,
   attachments: ChatContentPart[],
 ): ToolMessage {
   const id = block.tool_use_id;
@@ -220,7 +207,11 @@ function toolMessage(
     const inner = blocksOf(block.content, `${path}.content`);
     for (let k = 0; k < inner.length; k++) {
       const innerPath = `${path}.content.${k}`;
-      const part = toolResultPart(blockAt(inner, k, innerPath, state), innerPath, state);
+      const part = toOpenAIContentPart(blockAt(inner, k, innerPath, state), {
+        path: innerPath,
+        state,
+        where: "a tool_result",
+      });
       if (part.type === "text") texts.push(part.text);
       else files.push(part);
     }
@@ -239,15 +230,13 @@ function toolMessage(
   return { role: "tool", tool_call_id: id, content: text };
 }
 
-function toolResultPart(block: Block, path: string, state: State): ChatContentPart {
-  if (block.type === "text") return { type: "text", text: textOf(block, path) };
-  if (block.type === "image") return imagePart(block, path);
-  if (block.type === "document") return documentPart(block, path, state);
-  throw unsupportedBlock(block, path, "a tool_result");
-}
-
 /** Joins text blocks into `content`, tool_use into `tool_calls`, thinking into `reasoning_content`. */
-function translateAssistant(content: unknown, path: string, state: State, out: ChatMessage[]) {
+function translateAssistant(
+  content: unknown,
+  path: string,
+  state: RequestState,
+  out: ChatMessage[],
+) {
   if (typeof content === "string") {
     if (content === "") state.counts.emptyMessage++;
     else out.push({ role: "assistant", content });
@@ -291,111 +280,10 @@ function toolCall(block: Block, path: string): ChatToolCall {
   return { id, type: "function", function: { name, arguments: JSON.stringify(block.input ?? {}) } };
 }
 
-function imagePart(block: Block, path: string): ChatContentPart {
-  const source = objectAt(block, "source", path);
-  if (source.type === "base64") {
-    return { type: "image_url", image_url: { url: dataUrl(source, `${path}.source`) } };
-  }
-  if (source.type === "url") {
-    return { type: "image_url", image_url: { url: stringAt(source, "url", `${path}.source`) } };
-  }
-  throw invalid(`${path}.source.type`, `unsupported image source type ${quote(source.type)}`);
-}
-
-/** Text documents become text parts; base64 PDFs become `file` parts when the provider takes them. */
-function documentPart(block: Block, path: string, state: State): ChatContentPart {
-  const source = objectAt(block, "source", path);
-  const title = typeof block.title === "string" && block.title !== "" ? block.title : undefined;
-  if (source.type === "text" || source.type === "content") {
-    const text = documentText(source, `${path}.source`, state);
-    return { type: "text", text: title === undefined ? text : `${title}\n\n${text}` };
-  }
-  if (!(state.options.supportsDocuments ?? false)) {
-    const name = state.options.providerName;
-    const provider = name === undefined ? "the upstream provider" : `provider ${quote(name)}`;
-    throw invalid(path, `documents are not supported by ${provider}`);
-  }
-  if (source.type !== "base64") {
-    throw invalid(`${path}.source.type`, `unsupported document source type ${quote(source.type)}`);
-  }
-  const fileData = dataUrl(source, `${path}.source`);
-  return { type: "file", file: { filename: title ?? "document.pdf", file_data: fileData } };
-}
-
-function documentText(source: Json, path: string, state: State): string {
-  if (source.type === "text") return stringAt(source, "data", path);
-  if (typeof source.content === "string") return source.content;
-  const blocks = blocksOf(source.content, `${path}.content`);
-  const texts: string[] = [];
-  for (let k = 0; k < blocks.length; k++) {
-    const blockPath = `${path}.content.${k}`;
-    texts.push(textOf(blockAt(blocks, k, blockPath, state), blockPath));
-  }
-  return texts.join("\n\n");
-}
-
-function dataUrl(source: Json, path: string): string {
-  return `data:${stringAt(source, "media_type", path)};base64,${stringAt(source, "data", path)}`;
-}
-
-/** Sets `tools`, `tool_choice` and `parallel_tool_calls`; leaves all three out when no tool is sent. */
-function translateToolFields(req: MessagesRequest, out: ChatCompletionRequest, state: State) {
-  const tools = translateTools(req.tools, state);
-  const choice: unknown = req.tool_choice;
-  if (tools.length === 0) {
-    if (choice !== undefined) state.changes.push("dropped tool_choice (no tools sent)");
-    return;
-  }
-  out.tools = tools;
-  if (choice === undefined) return;
-  if (!isObject(choice)) throw invalid("tool_choice", "expected an object");
-  let mapped: ChatToolChoice;
-  if (choice.type === "auto") mapped = "auto";
-  else if (choice.type === "any") mapped = "required";
-  else if (choice.type === "none") mapped = "none";
-  else if (choice.type === "tool") {
-    const name = stringAt(choice, "name", "tool_choice");
-    if (!tools.some((tool) => tool.function.name === name)) {
-      state.changes.push(`dropped tool_choice: tool ${quote(name)} is not sent`);
-      return;
-    }
-    mapped = { type: "function", function: { name } };
-  } else throw invalid("tool_choice.type", `unsupported tool_choice type ${quote(choice.type)}`);
-  out.tool_choice = mapped;
-  if (choice.disable_parallel_tool_use === true) out.parallel_tool_calls = false;
-}
-
-function translateTools(tools: unknown, state: State): ChatTool[] {
-  if (tools === undefined) return [];
-  if (!Array.isArray(tools)) throw invalid("tools", "expected an array of tools");
-  const out: ChatTool[] = [];
-  const stripped = new Set<string>();
-  for (let i = 0; i < tools.length; i++) {
-    const tool: unknown = tools[i];
-    if (!isObject(tool)) throw invalid(`tools.${i}`, "expected a tool object");
-    const name = stringAt(tool, "name", `tools.${i}`);
-    if (tool.cache_control !== undefined) state.counts.cacheControl++;
-    const parameters = tool.input_schema;
-    if (!isObject(parameters)) {
-      const kind = typeof tool.type === "string" ? ` (${tool.type})` : "";
-      state.changes.push(`dropped server tool ${quote(name)}${kind}`);
-      continue;
-    }
-    for (const key in tool) if (!TOOL_FIELDS.has(key)) stripped.add(key);
-    const description = tool.description;
-    const fn: ChatTool["function"] = typeof description === "string"
-      ? { name, description, parameters }
-      : { name, parameters };
-    out.push({ type: "function", function: fn });
-  }
-  if (stripped.size > 0) state.changes.push(`dropped tool fields ${[...stripped].join(", ")}`);
-  return out;
-}
-
 function copyParameters(
   req: MessagesRequest,
   out: ChatCompletionRequest,
-  { reasoningModel, state }: { reasoningModel: boolean; state: State },
+  { reasoningModel, state }: { reasoningModel: boolean; state: RequestState },
 ): void {
   if (typeof req.max_tokens === "number") {
     if (reasoningModel) out.max_completion_tokens = req.max_tokens;
@@ -426,7 +314,7 @@ function copyParameters(
 function setReasoningEffort(
   req: MessagesRequest,
   out: ChatCompletionRequest,
-  { reasoningModel, state }: { reasoningModel: boolean; state: State },
+  { reasoningModel, state }: { reasoningModel: boolean; state: RequestState },
 ): string | undefined {
   const { sendReasoningEffort = reasoningModel, maxEffort } = state.options;
   if (!sendReasoningEffort) return undefined;
@@ -446,7 +334,11 @@ function setReasoningEffort(
 }
 
 /** Removes the configured fields from the output; `model` and `messages` are never removed. */
-function applyDrop(out: ChatCompletionRequest, drop: string[] | undefined, state: State): void {
+function applyDrop(
+  out: ChatCompletionRequest,
+  drop: string[] | undefined,
+  state: RequestState,
+): void {
   for (const field of drop ?? []) {
     if (field === "model" || field === "messages") {
       state.changes.push(`kept ${field}: required fields cannot be dropped`);
@@ -457,60 +349,7 @@ function applyDrop(out: ChatCompletionRequest, drop: string[] | undefined, state
   }
 }
 
-function blocksOf(content: unknown, path: string): unknown[] {
-  if (!Array.isArray(content)) {
-    throw invalid(path, "expected a string or an array of content blocks");
-  }
-  return content;
-}
-
-/** Returns `blocks[index]` as an object with a string `type`, counting its cache marker. */
-function blockAt(blocks: unknown[], index: number, path: string, state: State): Block {
-  const block: unknown = blocks[index];
-  if (!isObject(block)) throw invalid(path, "expected a content block object");
-  if (typeof block.type !== "string") throw invalid(`${path}.type`, "expected a string");
-  if (block.cache_control !== undefined) state.counts.cacheControl++;
-  return block as Block;
-}
-
-function textOf(block: Block, path: string): string {
-  if (block.type !== "text") throw unsupportedBlock(block, path, "text");
-  return stringAt(block, "text", path);
-}
-
-function stringAt(object: Json, key: string, path: string): string {
-  const value = object[key];
-  if (typeof value !== "string") throw invalid(`${path}.${key}`, "expected a string");
-  return value;
-}
-
-function objectAt(object: Json, key: string, path: string): Json {
-  const value = object[key];
-  if (!isObject(value)) throw invalid(`${path}.${key}`, "expected an object");
-  return value;
-}
-
 function collapse(parts: ChatContentPart[]): string | ChatContentPart[] {
   const only = parts.length === 1 ? parts[0] : undefined;
   return only?.type === "text" ? only.text : parts;
-}
-
-function unsupportedBlock(block: Block, path: string, where: string): InvalidRequestError {
-  return invalid(`${path}.type`, `unsupported content block type ${quote(block.type)} in ${where}`);
-}
-
-function invalid(path: string, detail: string): InvalidRequestError {
-  return new InvalidRequestError(`${path}: ${detail}`);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function quote(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
