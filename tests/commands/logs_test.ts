@@ -1,12 +1,12 @@
-// Tests for `claude-proxy logs`: the table, -n, --errors, --json, a missing log, and follow mode.
+// Tests for `claude-proxy logs`: -n, --errors, --json, a missing log, and follow mode.
 import assert from "node:assert/strict";
 import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatLogTable, runLogs } from "../../src/commands/logs.ts";
+import { runLogs } from "../../src/commands/logs.ts";
+import { formatLogTable } from "../../src/commands/logs_table.ts";
 import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
-import { assertGolden } from "../helpers/golden.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
 
 const SAMPLE = fromFileUrl(new URL("../fixtures/logs/sample.jsonl", import.meta.url));
@@ -63,28 +63,6 @@ function record(id: string, extra: Partial<RequestLogRecord> = {}): RequestLogRe
     ...extra,
   };
 }
-
-Deno.test("formatLogTable renders the sample log as the golden table", async () => {
-  const records = await readLogRecords(SAMPLE);
-  assertGolden(
-    formatLogTable(records, { color: false, timeZone: "UTC" }),
-    new URL("../fixtures/logs/sample.txt", import.meta.url),
-  );
-});
-
-Deno.test("formatLogTable colors the golden table for a terminal", async () => {
-  const records = await readLogRecords(SAMPLE);
-  const colored = formatLogTable(records, { color: true, timeZone: "UTC" });
-  assertGolden(colored, new URL("../fixtures/logs/sample.color.txt", import.meta.url));
-  // Without the escape codes it is exactly the plain table.
-  // deno-lint-ignore no-control-regex
-  const stripped = colored.replace(/\x1b\[\d+m/g, "");
-  assert.equal(stripped, formatLogTable(records, { color: false, timeZone: "UTC" }));
-});
-
-Deno.test("formatLogTable returns nothing for no records", () => {
-  assert.equal(formatLogTable([], { color: false }), "");
-});
 
 Deno.test("runLogs -n prints only the most recent requests", async () => {
   const out = output();

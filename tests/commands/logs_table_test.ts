@@ -1,0 +1,46 @@
+// Tests for the request log table: the golden sample, colors, and widths kept across calls.
+import assert from "node:assert/strict";
+import { formatLogRows, formatLogTable, TYPICAL_WIDTHS } from "../../src/commands/logs_table.ts";
+import { readLogRecords } from "../../src/log/jsonl_log.ts";
+import { assertGolden } from "../helpers/golden.ts";
+import { fromFileUrl } from "../helpers/paths.ts";
+
+const SAMPLE = fromFileUrl(new URL("../fixtures/logs/sample.jsonl", import.meta.url));
+
+Deno.test("formatLogTable renders the sample log as the golden table", async () => {
+  const records = await readLogRecords(SAMPLE);
+  assertGolden(
+    formatLogTable(records, { color: false, timeZone: "UTC" }),
+    new URL("../fixtures/logs/sample.txt", import.meta.url),
+  );
+});
+
+Deno.test("formatLogTable colors the golden table for a terminal", async () => {
+  const records = await readLogRecords(SAMPLE);
+  const colored = formatLogTable(records, { color: true, timeZone: "UTC" });
+  assertGolden(colored, new URL("../fixtures/logs/sample.color.txt", import.meta.url));
+  // Without the escape codes it is exactly the plain table.
+  // deno-lint-ignore no-control-regex
+  const stripped = colored.replace(/\x1b\[\d+m/g, "");
+  assert.equal(stripped, formatLogTable(records, { color: false, timeZone: "UTC" }));
+});
+
+Deno.test("formatLogTable returns nothing for no records", () => {
+  assert.equal(formatLogTable([], { color: false }), "");
+});
+
+Deno.test("formatLogRows keeps at least the given widths and returns the widths it used", async () => {
+  const [first] = await readLogRecords(SAMPLE);
+  const plain = formatLogRows([first!], { color: false, header: false, timeZone: "UTC" });
+  const padded = formatLogRows([first!], {
+    color: false,
+    header: false,
+    timeZone: "UTC",
+    minWidths: TYPICAL_WIDTHS,
+  });
+  assert.equal(plain.text.split("\n").length, 2, "one row, no header");
+  assert.ok(!plain.text.startsWith("TIME"));
+  assert.deepEqual(padded.widths, plain.widths.map((w, i) => Math.max(w, TYPICAL_WIDTHS[i]!)));
+  assert.ok(padded.widths.some((w, i) => w > plain.widths[i]!), "a typical width is wider");
+  assert.equal(padded.text.indexOf("claude"), TYPICAL_WIDTHS[0]! + 2);
+});
