@@ -1,7 +1,7 @@
 // Tests for the idle timeout on upstream bodies: fires on silence, never on a stream that keeps talking.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
-import { withIdleTimeout } from "../../src/upstream/idle_timeout.ts";
+import { timedChunkReader, withIdleTimeout } from "../../src/upstream/idle_timeout.ts";
 import { startMockUpstream, streamResponse } from "../helpers/mock_upstream.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
@@ -156,6 +156,133 @@ Deno.test({
         cancel: () => clearTimeout(timer),
       });
       assert.equal(await readAll(withIdleTimeout(late, idleMs)), "héllo wörld", `${idleMs}`);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "timedChunkReader rejects the read with a 504 timeout_error and cancels the source when it falls silent",
+  ...SANITIZE,
+  async fn() {
+    const { stream, state } = silentAfter(["data: 1\n\n"]);
+    const timeouts: UpstreamError[] = [];
+    const chunks = timedChunkReader(stream, 40, { onTimeout: (error) => timeouts.push(error) });
+    const first = await chunks.read();
+    assert.equal(first.done, false);
+    assert.equal(new TextDecoder().decode(first.value), "data: 1\n\n");
+    const error = await chunks.read().then(() => undefined, (error: unknown) => error);
+    assert.ok(error instanceof UpstreamError);
+    assert.equal(error.status, 504);
+    assert.equal(error.type, "timeout_error");
+    assert.equal(error.message, "Upstream stream was idle for 0.04 s (idle timeout)");
+    assert.equal(state.cancelled, true);
+    assert.equal(state.reason, error);
+    assert.deepEqual(timeouts, [error]);
+    await assert.rejects(chunks.read(), (again) => again === error);
+  },
+});
+
+Deno.test({
+  name: "timedChunkReader does not count time while not reading, and times the next read afresh",
+  ...SANITIZE,
+  async fn() {
+    const { stream, state } = silentAfter(["a", "b"]);
+    const chunks = timedChunkReader(stream, 30);
+    assert.equal((await chunks.read()).done, false);
+    // Longer than idleMs without a read: the timer fires, finds nothing waiting and stops.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(new TextDecoder().decode((await chunks.read()).value), "b");
+    assert.equal(state.cancelled, false);
+    const started = performance.now();
+    await assert.rejects(chunks.read(), (error) => error instanceof UpstreamError);
+    assert.ok(performance.now() - started >= 29, "the silent read waited about idleMs");
+  },
+});
+
+Deno.test({
+  name: "timedChunkReader cancel cancels the source, ends a pending read and stops its timer",
+  ...SANITIZE,
+  async fn() {
+    const { stream, state } = silentAfter([]);
+    const chunks = timedChunkReader(stream, 60_000);
+    const pending = chunks.read();
+    await chunks.cancel("client gone");
+    assert.equal((await pending).done, true);
+    assert.equal(state.cancelled, true);
+    assert.equal(state.reason, "client gone");
+    assert.equal((await chunks.read()).done, true);
+  },
+});
+
+Deno.test({
+  name: "timedChunkReader maps source errors and reports them again on later reads",
+  ...SANITIZE,
+  async fn() {
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new TypeError("error reading a body from connection"));
+      },
+    });
+    const chunks = timedChunkReader(failing, 60_000, {
+      mapError: (error) => new UpstreamError(502, "api_error", "mapped", { cause: error }),
+    });
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(chunks.read(), (error) => {
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(error.message, "mapped");
+        assert.ok(error.cause instanceof TypeError);
+        return true;
+      });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "timedChunkReader hands out exact-size chunks that later reads of a byte stream leave intact",
+  ...SANITIZE,
+  async fn() {
+    const parts = ["first chunk", "second", "third one"];
+    let next = 0;
+    const bytes = new ReadableStream({
+      type: "bytes",
+      pull(controller) {
+        const part = parts[next++];
+        if (part !== undefined) return controller.enqueue(encoder.encode(part));
+        controller.close();
+        controller.byobRequest?.respond(0); // ends the pending read of the buffer
+      },
+    });
+    const chunks = timedChunkReader(bytes, 60_000);
+    const seen: Uint8Array[] = [];
+    for (let result = await chunks.read(); !result.done; result = await chunks.read()) {
+      seen.push(result.value!);
+    }
+    assert.deepEqual(seen.map((chunk) => new TextDecoder().decode(chunk)), parts);
+    assert.deepEqual(seen.map((chunk) => chunk.byteLength), parts.map((part) => part.length));
+  },
+});
+
+Deno.test({
+  name: "timedChunkReader closes the upstream connection when a real stream goes idle",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(["data: 1\n\n"], { end: "hang", signal: req.signal })
+    );
+    try {
+      const response = await fetch(mock.url);
+      const chunks = timedChunkReader(response.body!, 50);
+      assert.equal((await chunks.read()).done, false);
+      await assert.rejects(
+        chunks.read(),
+        (error) => error instanceof UpstreamError && error.status === 504,
+      );
+      await mock.requests[0]!.disconnected;
+      assert.equal(mock.requests[0]!.aborted, true);
+    } finally {
+      await mock.close();
     }
   },
 });
