@@ -5,6 +5,7 @@ import { type StreamSummary, StreamTranslator } from "../../src/translate/stream
 import {
   anthropicEventStream,
   type AnthropicEventStreamOptions,
+  type ChunkSource,
 } from "../../src/translate/stream_pipeline.ts";
 import {
   assertAnthropicGrammar,
@@ -315,4 +316,178 @@ Deno.test("anthropicEventStream ends with a transform's error chunk as it is", a
     });
     assert.equal(summaries[0]?.error?.message, "No tool call came");
   }
+});
+
+/**
+ * A ChunkSource serving `pieces` one per read (each after `delayMs` when given), then the end, or
+ * silence until cancelled when `keepOpen`. Records the cancel reason.
+ */
+function chunkSource(pieces: string[], options: { keepOpen?: boolean; delayMs?: number } = {}) {
+  const state = { cancelled: false, reason: undefined as unknown };
+  let next = 0;
+  let endSilence = () => {};
+  const source: ChunkSource = {
+    async read() {
+      if (options.delayMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      }
+      const piece = pieces[next++];
+      if (state.cancelled) return { done: true };
+      if (piece !== undefined) return { done: false, value: encoder.encode(piece) };
+      if (options.keepOpen) await new Promise<void>((resolve) => (endSilence = resolve));
+      return { done: true };
+    },
+    cancel(reason) {
+      state.cancelled = true;
+      state.reason = reason;
+      endSilence();
+      return Promise.resolve();
+    },
+  };
+  return { source, state };
+}
+
+const FINISHED = delta({ content: "!" }, "stop") + frame("[DONE]");
+
+Deno.test("anthropicEventStream reads a ChunkSource and cancels it when the client cancels", async () => {
+  const { source, state } = chunkSource([delta({ content: "Hi" })], { keepOpen: true });
+  const summaries: StreamSummary[] = [];
+  const reader = anthropicEventStream(source, translator(), {
+    pingIntervalMs: 0,
+    onEnd: (summary) => summaries.push(summary),
+  }).getReader();
+  await readText(reader); // message_start
+  const events = parseAnthropicSse(await readText(reader));
+  assert.deepEqual(events.map((e) => e.type), ["content_block_start", "content_block_delta"]);
+  await reader.cancel("client went away");
+  assert.equal(state.cancelled, true);
+  assert.equal(state.reason, "client went away");
+  assert.equal(summaries.length, 1);
+  assert.equal(summaries[0]?.error?.type, "client_closed");
+});
+
+Deno.test("anthropicEventStream writes the events of one upstream read as one chunk", async () => {
+  const { source, state } = chunkSource([
+    delta({ role: "assistant", content: "" }) + delta({ content: "a" }) + delta({ content: "b" }) +
+    FINISHED,
+  ], { keepOpen: true });
+  const reader = anthropicEventStream(source, translator(), { pingIntervalMs: 0 }).getReader();
+  await readText(reader); // message_start
+  const events = parseAnthropicSse(await readText(reader));
+  assert.deepEqual(events.map((e) => e.type), [
+    "content_block_start",
+    "content_block_delta",
+    "content_block_delta",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+  ]);
+  assert.equal((await reader.read()).done, true);
+  assert.equal(state.cancelled, true, "the upstream is released after [DONE]");
+});
+
+Deno.test("anthropicEventStream ignores what follows [DONE] or an upstream error in the same read", async () => {
+  const endings = [
+    frame("[DONE]"),
+    `event: error\n${frame({ error: { message: "Overloaded", code: 529 } })}`,
+  ];
+  for (const ending of endings) {
+    const summaries: StreamSummary[] = [];
+    const calls: string[] = [];
+    const { source } = chunkSource([
+      delta({ content: "a" }, "stop") + ending + delta({ content: "late" }) + frame("{bad"),
+    ]);
+    const events = parseAnthropicSse(
+      await collectText(anthropicEventStream(source, translator(), {
+        pingIntervalMs: 0,
+        onEnd: (summary) => summaries.push(summary),
+        transform: {
+          push(chunk) {
+            calls.push("push");
+            return [chunk];
+          },
+          flush() {
+            calls.push("flush");
+            return [];
+          },
+        },
+      })),
+    );
+    assertAnthropicGrammar(events, { error: ending !== frame("[DONE]") });
+    assert.equal(reassembleAnthropic(events).text, "a");
+    assert.equal(summaries.length, 1);
+    assert.deepEqual(calls, ending === frame("[DONE]") ? ["push", "flush"] : ["push"]);
+  }
+});
+
+Deno.test("anthropicEventStream keeps the Anthropic type of a ChunkSource's rejected read", async () => {
+  let reads = 0;
+  const source: ChunkSource = {
+    read() {
+      if (reads++ === 0) {
+        return Promise.resolve({ done: false, value: encoder.encode(delta({ content: "x" })) });
+      }
+      return Promise.reject(Object.assign(new Error("idle for 2 s"), { type: "timeout_error" }));
+    },
+    cancel: () => Promise.resolve(),
+  };
+  const events = parseAnthropicSse(
+    await collectText(anthropicEventStream(source, translator(), { pingIntervalMs: 0 })),
+  );
+  assertAnthropicGrammar(events, { error: true });
+  assert.deepEqual(events.at(-1), {
+    type: "error",
+    error: { type: "timeout_error", message: "Upstream stream failed: idle for 2 s" },
+  });
+});
+
+Deno.test("anthropicEventStream does not ping while upstream chunks come faster than the interval", async () => {
+  const pieces = Array.from({ length: 60 }, (_, i) => delta({ content: `${i} ` }));
+  const { source } = chunkSource([...pieces, FINISHED], { delayMs: 2 });
+  const started = performance.now();
+  const text = await collectText(
+    anthropicEventStream(source, translator(), { pingIntervalMs: 40 }),
+  );
+  assert.ok(performance.now() - started >= 80, "the stream lasted at least two intervals");
+  assert.equal(text.includes("event: ping"), false);
+  assertAnthropicGrammar(parseAnthropicSse(text));
+});
+
+Deno.test("anthropicEventStream pings after one to two intervals of silence, then every interval", async () => {
+  const { source } = chunkSource([delta({ content: "Hi" })], { keepOpen: true });
+  const reader = anthropicEventStream(source, translator(), { pingIntervalMs: 20 }).getReader();
+  await readText(reader); // message_start
+  assert.match(await readText(reader), /content_block_delta/);
+  const wrote = performance.now();
+  assert.equal(await readText(reader), PING_FRAME);
+  assert.ok(performance.now() - wrote >= 18, "no ping within one interval of the last output");
+  assert.equal(await readText(reader), PING_FRAME);
+  await reader.cancel();
+});
+
+Deno.test({
+  name: "anthropicEventStream leaves no ping timer running however the stream ends",
+  sanitizeOps: true,
+  async fn() {
+    // Finished, failed upstream, cancelled by the client, aborted: the op sanitizer fails the
+    // test if a timer outlives the stream.
+    await run(delta({ content: "a" }) + FINISHED, { pingIntervalMs: 5 });
+    await run(delta({ content: "a" }), { pingIntervalMs: 5 });
+    const open = chunkSource([], { keepOpen: true });
+    const cancelled = anthropicEventStream(open.source, translator(), { pingIntervalMs: 5 });
+    await cancelled.getReader().cancel();
+    const abort = new AbortController();
+    const silent = chunkSource([], { keepOpen: true });
+    const aborted = anthropicEventStream(silent.source, translator(), {
+      pingIntervalMs: 5,
+      signal: abort.signal,
+    });
+    const reader = aborted.getReader();
+    await readText(reader);
+    abort.abort();
+    assert.equal((await reader.read()).done, true);
+    assert.equal(open.state.cancelled, true);
+    assert.equal(silent.state.cancelled, true);
+  },
 });
