@@ -1,6 +1,7 @@
 // Tests for sendUpstream: retries before the first byte, timeouts, client abort, error bodies.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
+import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
 import { readErrorBody, type RetryInfo, sendUpstream } from "../../src/upstream/client.ts";
 import {
   jsonResponse,
@@ -55,6 +56,16 @@ function isAbortError(error: unknown): boolean {
 
 async function text(body: ReadableStream<Uint8Array> | null): Promise<string> {
   return body ? await new Response(body).text() : "";
+}
+
+/** Reads a chunk source to the end as UTF-8 text. */
+async function sourceText(source: ChunkSource): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let result = await source.read(); !result.done; result = await source.read()) {
+    text += decoder.decode(result.value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 Deno.test({
@@ -625,5 +636,119 @@ Deno.test({
       },
     });
     assert.equal(await readErrorBody(new Response(failing)), '{"error":');
+  },
+});
+
+Deno.test({
+  name: "sendUpstream's chunks() reads the body without its stream and locks the stream",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ n: 1 }, { n: 2 }], { delayMs: 5, signal: req.signal })
+    );
+    try {
+      const { response, body, chunks } = await sendUpstream({
+        url: mock.url,
+        headers: HEADERS,
+        body: BODY,
+      });
+      const source = chunks();
+      assert.equal(body?.locked, true);
+      assert.throws(() => chunks(), TypeError);
+      await assert.rejects(response.text(), TypeError);
+      assert.equal(
+        await sourceText(source),
+        'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n',
+      );
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream's chunks() refuses a body that is already being read",
+  ...SANITIZE,
+  async fn() {
+    const fakeFetch = () => Promise.resolve(new Response("ok"));
+    const result = await sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+      fetch: fakeFetch,
+    });
+    const reader = result.body!.getReader();
+    assert.throws(() => result.chunks(), TypeError);
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "ok");
+    await reader.cancel();
+  },
+});
+
+Deno.test({
+  name: "sendUpstream's chunks() applies the idle timeout and closes the upstream",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        timeouts: { idleMs: 100 },
+      });
+      await assert.rejects(
+        sourceText(result.chunks()),
+        (error) =>
+          error instanceof UpstreamError && error.status === 504 &&
+          error.type === "timeout_error" &&
+          error.message === "Upstream stream was idle for 0.1 s (idle timeout)",
+      );
+      await within(mock.requests[0]!.disconnected, 1000, "closing the idle stream");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream's chunks() reports a stream broken mid-way as a 502 api_error",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(["data: 1\n\n"], { end: "reset", signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
+      await assert.rejects(sourceText(result.chunks()), (error) => {
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(error.status, 502);
+        assert.equal(error.type, "api_error");
+        assert.match(error.message, /^Upstream stream failed: /);
+        return true;
+      });
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "sendUpstream's chunks() ends at once when there is no body, and cancel reaches the upstream",
+  ...SANITIZE,
+  async fn() {
+    const empty = await sendUpstream({ url: "https://h.example/", headers: {}, body: "" }, {
+      fetch: () => Promise.resolve(new Response(null, { status: 204 })),
+    });
+    assert.equal(empty.body, null);
+    assert.deepEqual(await empty.chunks().read(), { done: true });
+    const mock = await startMockUpstream((req) =>
+      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
+      const source = result.chunks();
+      assert.equal((await source.read()).done, false);
+      await source.cancel();
+      await within(mock.requests[0]!.disconnected, 1000, "closing the cancelled stream");
+    } finally {
+      await mock.close();
+    }
   },
 });
