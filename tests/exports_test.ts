@@ -19,6 +19,7 @@ import {
 } from "@claude-proxy/claude-proxy/translate";
 import denoJson from "../deno.json" with { type: "json" };
 import { fromFileUrl } from "./helpers/paths.ts";
+import { type CommandResult, decodeOutput } from "./helpers/process.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 
@@ -146,7 +147,7 @@ function readmeExamples(): string[] {
   return [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
 }
 
-async function deno(args: string[], cwd: string) {
+async function deno(args: string[], cwd: string): Promise<CommandResult> {
   const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
@@ -154,12 +155,7 @@ async function deno(args: string[], cwd: string) {
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return decodeOutput(output);
 }
 
 Deno.test("a separate project linking this repo type-checks and runs the README's library examples", async () => {

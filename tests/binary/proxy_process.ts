@@ -2,21 +2,20 @@
 import { existsSync } from "node:fs";
 import { binaryName, DENO_PERMISSIONS, hostTarget } from "../../scripts/compile.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
+import { type CommandResult, decodeOutput, type ProxyCommand } from "../helpers/process.ts";
+
+// The binary tests and the benchmarks start the proxy through this module.
+export {
+  OutputLog,
+  type ProxyCommand,
+  type RunningProxy,
+  startProxyProcess,
+} from "../helpers/process.ts";
 
 /** The environment variable naming the binary under test; when set, the binary must exist. */
 export const BINARY_ENV = "CLAUDE_PROXY_BINARY";
 
 const ROOT = fromFileUrl(new URL("../../", import.meta.url));
-
-/** A way to start claude-proxy: the program and the arguments before the user's. */
-export interface ProxyCommand {
-  /** Shown in test names, e.g. "binary dist/claude-proxy-linux-x64". */
-  label: string;
-  program: string;
-  args: string[];
-  /** Extra environment the program itself needs (never proxy settings). */
-  env: Record<string, string>;
-}
 
 /** The binary to test, or the reason there is none (the tests using it are then ignored). */
 export function findBinary(): { command: ProxyCommand } | { skip: string } {
@@ -39,7 +38,7 @@ export function findBinary(): { command: ProxyCommand } | { skip: string } {
 /** `deno run` of main.ts with exactly the permissions `deno compile` grants the binary. */
 export async function denoRunCommand(): Promise<ProxyCommand> {
   const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  const { denoDir } = JSON.parse(new TextDecoder().decode(info.stdout)) as { denoDir: string };
+  const { denoDir } = JSON.parse(decodeOutput(info).stdout) as { denoDir: string };
   return {
     label: "deno run with the compile permissions",
     program: Deno.execPath(),
@@ -107,18 +106,11 @@ export async function makeTempHome(): Promise<TempHome> {
   return { dir, env, remove: () => Deno.remove(dir, { recursive: true }) };
 }
 
-/** The result of a run to completion. */
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs claude-proxy with `args` until it exits (stdin closed, a clean environment). */
 export async function runProxy(
   command: ProxyCommand,
   options: { args: string[]; home: TempHome },
-): Promise<RunResult> {
+): Promise<CommandResult> {
   const output = await new Deno.Command(command.program, {
     args: [...command.args, ...options.args],
     cwd: options.home.dir,
@@ -128,114 +120,5 @@ export async function runProxy(
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-/** Text read from a child's pipe as it arrives, with waits for patterns. */
-export class OutputLog {
-  #text = "";
-  #waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
-  #ended = false;
-  #onEnd: Array<() => void> = [];
-  /** Resolves when the pipe has closed. */
-  readonly done: Promise<void>;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.done = this.#read(stream);
-  }
-
-  /** Everything read so far. */
-  get text(): string {
-    return this.#text;
-  }
-
-  /** Resolves with the first match of `pattern`; rejects if the pipe closes without one. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    const found = this.#text.match(pattern);
-    if (found) return Promise.resolve(found);
-    if (this.#ended) return Promise.reject(this.#missing(pattern));
-    return new Promise((resolve, reject) => {
-      this.#waiters.push({ pattern, resolve });
-      this.#onEnd.push(() => reject(this.#missing(pattern)));
-    });
-  }
-
-  #missing(pattern: RegExp): Error {
-    return new Error(`Output ended without ${pattern}; it was:\n${this.#text}`);
-  }
-
-  async #read(stream: ReadableStream<Uint8Array>): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      this.#text += chunk;
-      for (const waiter of [...this.#waiters]) {
-        const found = this.#text.match(waiter.pattern);
-        if (found) {
-          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-          waiter.resolve(found);
-        }
-      }
-    }
-    this.#ended = true;
-    for (const reject of this.#onEnd) reject();
-  }
-}
-
-/** A claude-proxy server running in a child process. */
-export interface RunningProxy {
-  /** The base URL from the start banner, e.g. "http://127.0.0.1:41234". */
-  url: string;
-  process: Deno.ChildProcess;
-  stdout: OutputLog;
-  stderr: OutputLog;
-  /** Sends `signal` and resolves with the exit code once the process and its pipes have closed. */
-  stop(signal?: Deno.Signal): Promise<number>;
-}
-
-/** Starts claude-proxy with `args` and waits for the "listening on" banner. */
-export async function startProxyProcess(
-  command: ProxyCommand,
-  options: { args: string[]; home: TempHome },
-): Promise<RunningProxy> {
-  const child = new Deno.Command(command.program, {
-    args: [...command.args, ...options.args],
-    cwd: options.home.dir,
-    env: { ...options.home.env, ...command.env },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new OutputLog(child.stdout);
-  const stderr = new OutputLog(child.stderr);
-  let stopped: Promise<number> | undefined;
-  const stop = (signal: Deno.Signal = "SIGTERM") => {
-    stopped ??= (async () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // already exited
-      }
-      const { code } = await child.status;
-      await Promise.all([stdout.done, stderr.done]);
-      return code;
-    })();
-    return stopped;
-  };
-  try {
-    const [, url] = await Promise.race([
-      stdout.waitFor(/listening on (http:\/\/\S+)/),
-      child.status.then(({ code }) => {
-        throw new Error(`claude-proxy exited with ${code} before listening:\n${stderr.text}`);
-      }),
-    ]);
-    return { url: url!, process: child, stdout, stderr, stop };
-  } catch (err) {
-    await stop("SIGKILL");
-    throw err;
-  }
+  return decodeOutput(output);
 }

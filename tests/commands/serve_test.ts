@@ -1,41 +1,71 @@
 // The serve command as a process: start banner, and a graceful drain on SIGTERM.
 import assert from "node:assert/strict";
 import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
-import { startProxyProcess } from "../helpers/process.ts";
+import { mainCommand, startProxyProcess } from "../helpers/process.ts";
 
-async function writeConfig(upstream: string, extra = ""): Promise<string> {
+/** Runs the proxy on a temporary config pointing at `upstream`; `close()` kills it and removes the config. */
+async function serve(upstream: string, options: { config?: string; args?: string[] } = {}) {
   const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
-  const path = `${dir}/config.toml`;
+  const config = `${dir}/config.toml`;
+  const logFile = `${dir}/requests.jsonl`;
   await Deno.writeTextFile(
-    path,
-    `${extra}\n[provider]\nname = "custom"\nbase_url = "${upstream}"\n\n[models]\n"*" = "slow-model"\n`,
+    config,
+    `${options.config ?? ""}\n[provider]\nname = "custom"\nbase_url = "${upstream}"\n\n` +
+      `[models]\n"*" = "slow-model"\n`,
   );
-  return path;
+  const args = ["-c", config, "-p", "0", "--log-file", logFile, ...(options.args ?? [])];
+  const remove = () => Deno.remove(dir, { recursive: true });
+  const proxy = await startProxyProcess(mainCommand(), { args }).catch(async (error) => {
+    await remove();
+    throw error;
+  });
+  return {
+    proxy,
+    logFile,
+    async close() {
+      await proxy.stop("SIGKILL");
+      await remove();
+    },
+  };
 }
 
-/** Starts the proxy on a hanging upstream and opens one stream through it. */
-async function hangingStream(extraConfig: string) {
+/** Starts the proxy on a mock upstream answering with `answer` and opens one stream through it. */
+async function openStream(answer: (signal: AbortSignal) => Response, config = "") {
   let started!: () => void;
   const streamStarted = new Promise<void>((resolve) => (started = resolve));
   const mock = await startMockUpstream((req) => {
     started();
-    return sseResponse([chunk("never ends")], { end: "hang", signal: req.signal, done: false });
+    return answer(req.signal);
   });
-  const config = await writeConfig(mock.url, extraConfig);
-  const logFile = config.replace(/config\.toml$/, "requests.jsonl");
-  const proxy = await startProxyProcess(["-c", config, "-p", "0", "--log-file", logFile]);
-  const response = await fetch(`${proxy.url}/v1/messages`, {
+  const served = await serve(mock.url, { config }).catch(async (error) => {
+    await mock.close();
+    throw error;
+  });
+  const response = await fetch(`${served.proxy.url}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       model: "claude-x",
       max_tokens: 10,
       stream: true,
-      messages: [{ role: "user", content: "hang" }],
+      messages: [{ role: "user", content: "count" }],
     }),
   });
   await streamStarted;
-  return { mock, proxy, response };
+  return {
+    ...served,
+    response,
+    async close() {
+      await response.body?.cancel().catch(() => {});
+      await served.close();
+      await mock.close();
+    },
+  };
+}
+
+/** An upstream stream that sends one chunk and then never ends. */
+function hanging(signal: AbortSignal): Response {
+  return sseResponse([chunk("never ends")], { end: "hang", signal, done: false });
 }
 
 function chunk(content: string, finish: string | null = null) {
@@ -44,58 +74,37 @@ function chunk(content: string, finish: string | null = null) {
 
 Deno.test("serve prints the listen URL and the export line on start", async () => {
   const mock = await startMockUpstream([]);
-  const config = await writeConfig(mock.url);
-  const logFile = config.replace(/config\.toml$/, "requests.jsonl");
-  const proxy = await startProxyProcess(["-c", config, "-p", "0", "--log-file", logFile]);
+  const { proxy, close } = await serve(mock.url);
   try {
     assert.match(
-      proxy.stdout(),
+      proxy.stdout.text,
       /claude-proxy \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+/,
     );
     const health = await fetch(`${proxy.url}/health`);
     assert.equal(health.status, 200);
     await health.body?.cancel();
+    assert.equal(await proxy.stop("SIGTERM"), 0);
+    assert.match(proxy.stdout.text, new RegExp(`export ANTHROPIC_BASE_URL=${proxy.url}`));
   } finally {
-    proxy.child.kill("SIGTERM");
-    const { code, stdout } = await proxy.wait();
-    assert.equal(code, 0);
-    assert.match(stdout, new RegExp(`export ANTHROPIC_BASE_URL=${proxy.url}`));
+    await close();
     await mock.close();
   }
 });
 
 Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", async () => {
-  let started!: () => void;
-  const streamStarted = new Promise<void>((resolve) => (started = resolve));
-  const mock = await startMockUpstream((req) => {
-    started();
-    return sseResponse(
+  const { proxy, response, logFile, close } = await openStream((signal) =>
+    sseResponse(
       [chunk("one "), chunk("two "), chunk("three"), chunk("", "stop")],
-      { delayMs: 150, signal: req.signal },
-    );
-  });
-  const config = await writeConfig(mock.url);
-  const logFile = config.replace(/config\.toml$/, "requests.jsonl");
-  const proxy = await startProxyProcess(["-c", config, "-p", "0", "--log-file", logFile]);
+      { delayMs: 150, signal },
+    )
+  );
   try {
-    const response = await fetch(`${proxy.url}/v1/messages`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        model: "claude-x",
-        max_tokens: 10,
-        stream: true,
-        messages: [{ role: "user", content: "count" }],
-      }),
-    });
-    await streamStarted;
-    proxy.child.kill("SIGTERM");
+    proxy.process.kill("SIGTERM");
     const text = await response.text();
     assert.match(text, /"text":"three"/);
     assert.match(text, /event: message_stop/);
-    const { code, stdout } = await proxy.wait();
-    assert.equal(code, 0);
-    assert.match(stdout, /Shutting down/);
+    assert.equal(await proxy.exited(), 0);
+    assert.match(proxy.stdout.text, /Shutting down/);
     const lines = (await Deno.readTextFile(logFile)).trim().split("\n");
     assert.equal(lines.length, 1, "the stream's log line is written before exit");
     const record = JSON.parse(lines[0]!);
@@ -104,69 +113,49 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
     assert.equal(record.upstream_model, "slow-model");
     assert.equal(record.stop_reason, "end_turn");
   } finally {
-    await mock.close();
+    await close();
   }
 });
 
 Deno.test("serve exits 1 when in-flight streams outlast [limits] shutdown_grace_ms", async () => {
-  const { mock, proxy, response } = await hangingStream("[limits]\nshutdown_grace_ms = 300");
+  const { proxy, close } = await openStream(hanging, "[limits]\nshutdown_grace_ms = 300");
   try {
     const signalled = performance.now();
-    proxy.child.kill("SIGTERM");
-    const { code, stdout } = await proxy.wait();
+    const code = await proxy.stop("SIGTERM");
     const elapsed = performance.now() - signalled;
     assert.equal(code, 1, "not a clean drain");
     assert.ok(elapsed < 5000, `exited after ${elapsed.toFixed(0)} ms`);
-    assert.match(stdout, /up to 0\.3 s/);
+    assert.match(proxy.stdout.text, /up to 0\.3 s/);
   } finally {
-    await response.body?.cancel().catch(() => {});
-    await mock.close();
+    await close();
   }
 });
 
 Deno.test("serve exits at once with 130 on a second signal", async () => {
-  const { mock, proxy, response } = await hangingStream("[limits]\nshutdown_grace_ms = 60000");
+  const { proxy, close } = await openStream(hanging, "[limits]\nshutdown_grace_ms = 60000");
   try {
-    proxy.child.kill("SIGTERM");
-    await waitFor(() => /Shutting down/.test(proxy.stdout()));
-    proxy.child.kill("SIGINT");
-    const { code } = await proxy.wait();
-    assert.equal(code, 130);
+    proxy.process.kill("SIGTERM");
+    await proxy.stdout.waitFor(/Shutting down/);
+    assert.equal(await proxy.stop("SIGINT"), 130);
   } finally {
-    await response.body?.cancel().catch(() => {});
-    await mock.close();
+    await close();
   }
 });
-
-/** Polls `condition` every 10 ms (output arrives on its own schedule), up to 10 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.ok(condition(), "condition not met within 10 s");
-}
 
 Deno.test("serve warns when bound beyond loopback without auth_token, and not with one", async () => {
   const mock = await startMockUpstream([]);
   try {
     for (
-      const [extra, warned] of [["", true], ['auth_token = "a-long-proxy-token"', false]] as const
+      const [config, warned] of [["", true], ['auth_token = "a-long-proxy-token"', false]] as const
     ) {
-      const config = await writeConfig(mock.url, extra);
-      const logFile = config.replace(/config\.toml$/, "requests.jsonl");
-      const proxy = await startProxyProcess([
-        "-c",
-        config,
-        "--host",
-        "0.0.0.0",
-        "-p",
-        "0",
-        "--log-file",
-        logFile,
-      ]);
-      proxy.child.kill("SIGTERM");
-      const { stdout } = await proxy.wait();
-      assert.equal(/warning: listening on 0\.0\.0\.0 without auth_token/.test(stdout), warned);
+      const { proxy, close } = await serve(mock.url, { config, args: ["--host", "0.0.0.0"] });
+      try {
+        await proxy.stop("SIGTERM");
+        const warning = /warning: listening on 0\.0\.0\.0 without auth_token/;
+        assert.equal(warning.test(proxy.stdout.text), warned);
+      } finally {
+        await close();
+      }
     }
   } finally {
     await mock.close();

@@ -1,6 +1,7 @@
 // Runs the pinned Claude Code CLI (node_modules/.bin/claude, from `deno task setup`) in a throwaway HOME.
 import { existsSync } from "node:fs";
 import { fromFileUrl } from "./paths.ts";
+import { type CommandResult, decodeOutput } from "./process.ts";
 
 /** Where `deno install` puts the pinned Claude Code CLI. */
 export const CLAUDE = fromFileUrl(new URL("../../node_modules/.bin/claude", import.meta.url));
@@ -9,7 +10,7 @@ export const CLAUDE = fromFileUrl(new URL("../../node_modules/.bin/claude", impo
 export const HAS_CLAUDE = existsSync(CLAUDE) || Deno.env.get("CI") === "true";
 
 /** Runs `claude` with `args` against `baseUrl` in a temporary HOME; returns exit code and output. */
-export async function runClaude(baseUrl: string, args: string[]) {
+export async function runClaude(baseUrl: string, args: string[]): Promise<CommandResult> {
   const home = await Deno.makeTempDir({ prefix: "claude-proxy-home-" });
   try {
     const output = await new Deno.Command(CLAUDE, {
@@ -30,12 +31,7 @@ export async function runClaude(baseUrl: string, args: string[]) {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-    };
+    return decodeOutput(output);
   } finally {
     await Deno.remove(home, { recursive: true });
   }

@@ -3,7 +3,7 @@
 // need (so a JS leak ends the process), and its RSS must stay near its level after warm-up.
 import assert from "node:assert/strict";
 import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
-import { startProxyProcess } from "../helpers/process.ts";
+import { mainCommand, startProxyProcess } from "../helpers/process.ts";
 
 const CONCURRENCY = 200;
 const ROUNDS = Number(Deno.env.get("SOAK_ROUNDS") ?? 5);
@@ -34,18 +34,10 @@ Deno.test({
       `${dir}/config.toml`,
       `[provider]\nname = "custom"\nbase_url = "${mock.url}"\n`,
     );
-    const proxy = await startProxyProcess(
-      [
-        "-c",
-        `${dir}/config.toml`,
-        "-p",
-        "0",
-        "--log-file",
-        `${dir}/log.jsonl`,
-      ],
-      {},
-      [`--v8-flags=--max-old-space-size=${HEAP_CAP_MIB}`],
-    );
+    const command = mainCommand({ denoFlags: [`--v8-flags=--max-old-space-size=${HEAP_CAP_MIB}`] });
+    const proxy = await startProxyProcess(command, {
+      args: ["-c", `${dir}/config.toml`, "-p", "0", "--log-file", `${dir}/log.jsonl`],
+    });
     const expected = WORDS.join("");
     const round = async (r: number) => {
       const results = await Promise.all(Array.from({ length: CONCURRENCY }, async (_, i) => {
@@ -75,19 +67,17 @@ Deno.test({
     };
     try {
       await round(0);
-      const warm = rssKiB(proxy.child.pid);
+      const warm = rssKiB(proxy.process.pid);
       for (let r = 1; r < ROUNDS; r++) await round(r);
-      const after = rssKiB(proxy.child.pid);
+      const after = rssKiB(proxy.process.pid);
       const growthMiB = (after - warm) / 1024;
       assert.ok(
         growthMiB < MAX_RSS_GROWTH_MIB,
         `RSS grew ${growthMiB.toFixed(1)} MiB (${warm} → ${after} KiB)`,
       );
     } finally {
-      proxy.child.kill("SIGTERM");
       // A process that died of heap exhaustion would not exit 0 on SIGTERM.
-      const { code } = await proxy.wait();
-      assert.equal(code, 0);
+      assert.equal(await proxy.stop("SIGTERM"), 0);
       const lines = (await Deno.readTextFile(`${dir}/log.jsonl`)).trim().split("\n");
       assert.equal(lines.length, CONCURRENCY * ROUNDS, "one log line per stream");
       await mock.close();
