@@ -1,7 +1,8 @@
 // Provider quirks end to end: Anthropic SDK → proxy → a mock upstream that is as strict as the real provider.
 //
 // Each mock answers with the provider's recorded or documented shapes and refuses what the real
-// provider refuses, with its error message; each test also shows the failure with the quirk off.
+// provider refuses, with its error message; the table at the end shows each refusal with the quirk
+// off.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
@@ -182,6 +183,8 @@ function geminiUpstream(req: RecordedRequest): Response {
   ], { signal: req.signal });
 }
 
+const GEMINI = { preset: "gemini", model: "gemini-3-pro-preview", upstream: geminiUpstream };
+
 /** Asks for the time, runs the tool, and sends the result back (the second turn of Claude Code). */
 async function timeRoundTrip(client: Anthropic, stream: boolean): Promise<Anthropic.Message> {
   const question = { role: "user" as const, content: "What is the current time?" };
@@ -204,41 +207,16 @@ async function timeRoundTrip(client: Anthropic, stream: boolean): Promise<Anthro
 
 for (const stream of [false, true]) {
   Deno.test(`gemini quirks carry the thought signature through the history (${stream ? "streamed" : "whole"})`, async () => {
-    await withStack(
-      { preset: "gemini", model: "gemini-3-pro-preview", upstream: geminiUpstream },
-      async ({ client, sent }) => {
-        const answer = await timeRoundTrip(client, stream);
-        assert.deepEqual(answer.content, [{ type: "text", text: "The current time is Noon." }]);
-        const second = sent()[1]!;
-        const call = assistants(second)[0]!.tool_calls![0]!;
-        assert.match(call.id, /^toolu_/);
-        assert.equal((second.messages.at(-1) as { tool_call_id: string }).tool_call_id, call.id);
-      },
-    );
+    await withStack(GEMINI, async ({ client, sent }) => {
+      const answer = await timeRoundTrip(client, stream);
+      assert.deepEqual(answer.content, [{ type: "text", text: "The current time is Noon." }]);
+      const second = sent()[1]!;
+      const call = assistants(second)[0]!.tool_calls![0]!;
+      assert.match(call.id, /^toolu_/);
+      assert.equal((second.messages.at(-1) as { tool_call_id: string }).tool_call_id, call.id);
+    });
   });
 }
-
-Deno.test("gemini without gemini_thought_signatures fails on the second turn", async () => {
-  await withStack({
-    preset: "gemini",
-    model: "gemini-3-pro-preview",
-    upstream: geminiUpstream,
-    provider: { disable_quirks: ["gemini_thought_signatures"] },
-  }, async ({ client }) => {
-    await rejectsWith(timeRoundTrip(client, false), /missing a thought_signature/);
-  });
-});
-
-Deno.test("gemini without gemini_schema fails on Claude Code's tool schemas", async () => {
-  await withStack({
-    preset: "gemini",
-    model: "gemini-3-pro-preview",
-    upstream: geminiUpstream,
-    provider: { disable_quirks: ["gemini_schema"] },
-  }, async ({ client }) => {
-    await rejectsWith(timeRoundTrip(client, false), /Unknown name \\?"\$schema/);
-  });
-});
 
 // --- DeepSeek: reasoning_content and same-role runs ---
 
@@ -275,41 +253,22 @@ const DEEPSEEK_HISTORY: Anthropic.MessageParam[] = [
   { role: "assistant", content: [{ type: "tool_use", id: "call_1", name: "Bash", input: {} }] },
   { role: "user", content: [{ type: "tool_result", tool_use_id: "call_1", content: "a.ts" }] },
 ];
+const DEEPSEEK_REQUEST = { model: "claude-test", max_tokens: 100, messages: DEEPSEEK_HISTORY };
+const DEEPSEEK_REASONER = {
+  preset: "deepseek",
+  model: "deepseek-reasoner",
+  upstream: deepseekUpstream,
+};
 
 Deno.test("deepseek quirks send reasoning_content on tool-call turns and join same-role runs", async () => {
-  await withStack(
-    { preset: "deepseek", model: "deepseek-reasoner", upstream: deepseekUpstream },
-    async ({ client, sent, proxy }) => {
-      const answer = await client.messages.create({
-        model: "claude-test",
-        max_tokens: 100,
-        messages: DEEPSEEK_HISTORY,
-      });
-      assert.deepEqual(answer.content.map((b) => b.type), ["thinking", "text"]);
-      assert.equal(assistants(sent()[0]!)[0]!.reasoning_content, "");
-      const [record] = await proxy.waitForRecords(1);
-      assert.ok(record?.changes?.includes("merge_same_role: joined 1 message"));
-    },
-  );
-});
-
-for (const quirk of ["deepseek_reasoning", "merge_same_role"]) {
-  Deno.test(`deepseek without ${quirk} is refused`, async () => {
-    await withStack({
-      preset: "deepseek",
-      model: "deepseek-reasoner",
-      upstream: deepseekUpstream,
-      provider: { disable_quirks: [quirk] },
-    }, async ({ client }) => {
-      const request = client.messages.create({
-        model: "claude-test",
-        max_tokens: 100,
-        messages: DEEPSEEK_HISTORY,
-      });
-      await rejectsWith(request, quirk === "merge_same_role" ? /successive/ : /reasoning_content/);
-    });
+  await withStack(DEEPSEEK_REASONER, async ({ client, sent, proxy }) => {
+    const answer = await client.messages.create(DEEPSEEK_REQUEST);
+    assert.deepEqual(answer.content.map((b) => b.type), ["thinking", "text"]);
+    assert.equal(assistants(sent()[0]!)[0]!.reasoning_content, "");
+    const [record] = await proxy.waitForRecords(1);
+    assert.ok(record?.changes?.includes("merge_same_role: joined 1 message"));
   });
-}
+});
 
 // --- Tool names and ids ---
 
@@ -336,39 +295,22 @@ function openAINamesUpstream(req: RecordedRequest): Response {
   ], { signal: req.signal });
 }
 
-Deno.test("tool_names shortens an MCP tool name upstream and gives the client its own name back", async () => {
-  await withStack(
-    { preset: "openai", model: "gpt-4.1", upstream: openAINamesUpstream },
-    async ({ client, sent }) => {
-      const message = await client.messages.stream({
-        model: "claude-test",
-        max_tokens: 100,
-        tools: [MCP_TOOL],
-        messages: [{ role: "user", content: "reply" }],
-      }).finalMessage();
-      const call = message.content[0];
-      assert.ok(call?.type === "tool_use");
-      assert.equal(call.name, MCP_TOOL.name);
-      assert.deepEqual(call.input, { body: "LGTM" });
-      assert.equal(sent()[0]!.tools![0]!.function.name.length, 64);
-    },
-  );
-});
+const OPENAI_NAMES = { preset: "openai", model: "gpt-4.1", upstream: openAINamesUpstream };
+const MCP_REQUEST: Anthropic.MessageCreateParamsNonStreaming = {
+  model: "claude-test",
+  max_tokens: 100,
+  tools: [MCP_TOOL],
+  messages: [{ role: "user", content: "reply" }],
+};
 
-Deno.test("openai without tool_names is refused for a long MCP tool name", async () => {
-  await withStack({
-    preset: "openai",
-    model: "gpt-4.1",
-    upstream: openAINamesUpstream,
-    provider: { disable_quirks: ["tool_names"] },
-  }, async ({ client }) => {
-    const request = client.messages.create({
-      model: "claude-test",
-      max_tokens: 100,
-      tools: [MCP_TOOL],
-      messages: [{ role: "user", content: "reply" }],
-    });
-    await rejectsWith(request, /maximum length 64/);
+Deno.test("tool_names shortens an MCP tool name upstream and gives the client its own name back", async () => {
+  await withStack(OPENAI_NAMES, async ({ client, sent }) => {
+    const message = await client.messages.stream(MCP_REQUEST).finalMessage();
+    const call = message.content[0];
+    assert.ok(call?.type === "tool_use");
+    assert.equal(call.name, MCP_TOOL.name);
+    assert.deepEqual(call.input, { body: "LGTM" });
+    assert.equal(sent()[0]!.tools![0]!.function.name.length, 64);
   });
 });
 
@@ -415,24 +357,12 @@ async function kimiRoundTrip(client: Anthropic): Promise<Anthropic.Message> {
   });
 }
 
-Deno.test("tool_ids gives Kimi's functions.Bash:0 id a valid form and sends the original back", async () => {
-  await withStack(
-    { preset: "moonshot", model: "kimi-k2.5", upstream: kimiUpstream },
-    async ({ client }) => {
-      const answer = await kimiRoundTrip(client);
-      assert.deepEqual(answer.content, [{ type: "text", text: "Listed." }]);
-    },
-  );
-});
+const KIMI = { preset: "moonshot", model: "kimi-k2.5", upstream: kimiUpstream };
 
-Deno.test("moonshot without tool_ids loses Kimi's tool-call id", async () => {
-  await withStack({
-    preset: "moonshot",
-    model: "kimi-k2.5",
-    upstream: kimiUpstream,
-    provider: { disable_quirks: ["tool_ids"] },
-  }, async ({ client }) => {
-    await rejectsWith(kimiRoundTrip(client), /was not issued/);
+Deno.test("tool_ids gives Kimi's functions.Bash:0 id a valid form and sends the original back", async () => {
+  await withStack(KIMI, async ({ client }) => {
+    const answer = await kimiRoundTrip(client);
+    assert.deepEqual(answer.content, [{ type: "text", text: "Listed." }]);
   });
 });
 
@@ -447,37 +377,35 @@ function qwenUpstream(req: RecordedRequest): Response {
   ], { signal: req.signal });
 }
 
+const QWEN_ON_GROQ = { preset: "groq", model: "qwen/qwen3-32b", upstream: qwenUpstream };
+
+function askQwen(client: Anthropic): Promise<Anthropic.Message> {
+  return client.messages.stream({
+    model: "claude-test",
+    max_tokens: 100,
+    messages: [{ role: "user", content: "2+2?" }],
+  }).finalMessage();
+}
+
 Deno.test("think_tags turns Qwen3's split <think> tags into a thinking block", async () => {
-  await withStack(
-    { preset: "groq", model: "qwen/qwen3-32b", upstream: qwenUpstream },
-    async ({ client }) => {
-      const message = await client.messages.stream({
-        model: "claude-test",
-        max_tokens: 100,
-        messages: [{ role: "user", content: "2+2?" }],
-      }).finalMessage();
-      assert.deepEqual(message.content.map((b) => b.type), ["thinking", "text"]);
-      const [thinking, text] = message.content;
-      assert.equal(thinking?.type === "thinking" ? thinking.thinking : "", "\nThe user wants 2+2.");
-      assert.equal(text?.type === "text" ? text.text : "", "4");
-    },
-  );
+  await withStack(QWEN_ON_GROQ, async ({ client }) => {
+    const message = await askQwen(client);
+    assert.deepEqual(message.content.map((b) => b.type), ["thinking", "text"]);
+    const [thinking, text] = message.content;
+    assert.equal(thinking?.type === "thinking" ? thinking.thinking : "", "\nThe user wants 2+2.");
+    assert.equal(text?.type === "text" ? text.text : "", "4");
+  });
 });
 
 Deno.test("groq without think_tags shows the reasoning as answer text", async () => {
-  await withStack({
-    preset: "groq",
-    model: "qwen/qwen3-32b",
-    upstream: qwenUpstream,
-    provider: { disable_quirks: ["think_tags"] },
-  }, async ({ client }) => {
-    const message = await client.messages.stream({
-      model: "claude-test",
-      max_tokens: 100,
-      messages: [{ role: "user", content: "2+2?" }],
-    }).finalMessage();
-    assert.deepEqual(message.content.map((b) => b.type), ["text"]);
-  });
+  await withStack(
+    { ...QWEN_ON_GROQ, provider: { disable_quirks: ["think_tags"] } },
+    async ({ client }) => {
+      const message = await askQwen(client);
+      assert.deepEqual(message.content.map((b) => b.type), ["text"]);
+      assert.match(message.content[0]?.type === "text" ? message.content[0].text : "", /^<think>/);
+    },
+  );
 });
 
 // --- Malformed tool calls ---
@@ -500,9 +428,11 @@ function sloppyUpstream(req: RecordedRequest): Response {
   ], { signal: req.signal });
 }
 
+const OLLAMA = { preset: "ollama", model: "qwen3-coder", upstream: sloppyUpstream };
+
 Deno.test("tool_call_repair names a nameless call and repairs its Python-style arguments", async () => {
   await withStack(
-    { preset: "ollama", model: "qwen3-coder", upstream: sloppyUpstream },
+    OLLAMA,
     async ({ client }) => {
       const message = await client.messages.stream({
         model: "claude-test",
@@ -521,12 +451,7 @@ Deno.test("tool_call_repair names a nameless call and repairs its Python-style a
 
 Deno.test("tool_call_repair reports a promised tool call that never came instead of ending the turn", async () => {
   for (const disable of [[], ["tool_call_repair"]]) {
-    await withStack({
-      preset: "ollama",
-      model: "qwen3-coder",
-      upstream: sloppyUpstream,
-      provider: { disable_quirks: disable },
-    }, async ({ client }) => {
+    await withStack({ ...OLLAMA, provider: { disable_quirks: disable } }, async ({ client }) => {
       const stream = client.messages.stream({
         model: "claude-test",
         max_tokens: 100,
@@ -564,40 +489,19 @@ const INTERRUPTED: Anthropic.MessageParam[] = [
   { role: "assistant", content: [{ type: "tool_use", id: "call-a", name: "Bash", input: {} }] },
   { role: "user", content: "[Request interrupted by user for tool use] use git instead" },
 ];
+const INTERRUPTED_REQUEST = { model: "claude-test", max_tokens: 100, messages: INTERRUPTED };
+const OPENAI_HISTORY = { preset: "openai", model: "gpt-4.1", upstream: strictHistoryUpstream };
 
 Deno.test("history_repair answers an interrupted tool call so the history is accepted", async () => {
-  await withStack(
-    { preset: "openai", model: "gpt-4.1", upstream: strictHistoryUpstream },
-    async ({ client, sent }) => {
-      const answer = await client.messages.create({
-        model: "claude-test",
-        max_tokens: 100,
-        messages: INTERRUPTED,
-      });
-      assert.deepEqual(answer.content, [{ type: "text", text: "Trying again." }]);
-      assert.deepEqual(sent()[0]!.messages.map((m) => m.role), [
-        "user",
-        "assistant",
-        "tool",
-        "user",
-      ]);
-    },
-  );
-});
-
-Deno.test("openai without history_repair is refused for an interrupted tool call", async () => {
-  await withStack({
-    preset: "openai",
-    model: "gpt-4.1",
-    upstream: strictHistoryUpstream,
-    provider: { disable_quirks: ["history_repair"] },
-  }, async ({ client }) => {
-    const request = client.messages.create({
-      model: "claude-test",
-      max_tokens: 100,
-      messages: INTERRUPTED,
-    });
-    await rejectsWith(request, /No tool output found for tool call call-a/);
+  await withStack(OPENAI_HISTORY, async ({ client, sent }) => {
+    const answer = await client.messages.create(INTERRUPTED_REQUEST);
+    assert.deepEqual(answer.content, [{ type: "text", text: "Trying again." }]);
+    assert.deepEqual(sent()[0]!.messages.map((m) => m.role), [
+      "user",
+      "assistant",
+      "tool",
+      "user",
+    ]);
   });
 });
 
@@ -632,27 +536,15 @@ function maxEffortRequest(client: Anthropic) {
   } as Anthropic.MessageCreateParamsNonStreaming);
 }
 
-Deno.test("openai_reasoning sends o3 the highest effort it has for Claude Code's max", async () => {
-  await withStack(
-    { preset: "openai", model: "o3", upstream: o3Upstream },
-    async ({ client, sent }) => {
-      const answer = await maxEffortRequest(client);
-      assert.deepEqual(answer.content, [{ type: "text", text: "Deep answer." }]);
-      const request = sent()[0]!;
-      assert.equal(request.reasoning_effort, "high");
-      assert.equal(request.max_completion_tokens, 32000);
-    },
-  );
-});
+const O3 = { preset: "openai", model: "o3", upstream: o3Upstream };
 
-Deno.test("openai without openai_reasoning sends o3 an effort it refuses", async () => {
-  await withStack({
-    preset: "openai",
-    model: "o3",
-    upstream: o3Upstream,
-    provider: { disable_quirks: ["openai_reasoning"] },
-  }, async ({ client }) => {
-    await rejectsWith(maxEffortRequest(client), /does not support 'xhigh'/);
+Deno.test("openai_reasoning sends o3 the highest effort it has for Claude Code's max", async () => {
+  await withStack(O3, async ({ client, sent }) => {
+    const answer = await maxEffortRequest(client);
+    assert.deepEqual(answer.content, [{ type: "text", text: "Deep answer." }]);
+    const request = sent()[0]!;
+    assert.equal(request.reasoning_effort, "high");
+    assert.equal(request.max_completion_tokens, 32000);
   });
 });
 
@@ -677,36 +569,112 @@ function contextUpstream(req: RecordedRequest): Response {
   return jsonResponse(completion({ content: `Fits in ${requested}.` }));
 }
 
-Deno.test("context_retry retries once with the max_tokens that fits the context", async () => {
-  await withStack(
-    { preset: "deepseek", model: "deepseek-chat", upstream: contextUpstream },
-    async ({ client, sent, proxy }) => {
-      const answer = await client.messages.create({
-        model: "claude-test",
-        max_tokens: 64000,
-        messages: [{ role: "user", content: "long conversation" }],
-      });
-      assert.deepEqual(answer.content, [{ type: "text", text: "Fits in 52000." }]);
-      assert.deepEqual(sent().map((r) => r.max_tokens), [64000, 52000]);
-      const [record] = await proxy.waitForRecords(1);
-      assert.equal(record?.retries, 1);
-    },
-  );
-});
+const DEEPSEEK_CHAT = { preset: "deepseek", model: "deepseek-chat", upstream: contextUpstream };
+const LONG_REQUEST: Anthropic.MessageCreateParamsNonStreaming = {
+  model: "claude-test",
+  max_tokens: 64000,
+  messages: [{ role: "user", content: "long conversation" }],
+};
 
-Deno.test("deepseek without context_retry passes the context-length error on", async () => {
-  await withStack({
-    preset: "deepseek",
-    model: "deepseek-chat",
-    upstream: contextUpstream,
-    provider: { disable_quirks: ["context_retry"] },
-  }, async ({ client, sent }) => {
-    const request = client.messages.create({
-      model: "claude-test",
-      max_tokens: 64000,
-      messages: [{ role: "user", content: "long conversation" }],
-    });
-    await rejectsWith(request, /maximum context length is 128000 tokens/);
-    assert.equal(sent().length, 1);
+Deno.test("context_retry retries once with the max_tokens that fits the context", async () => {
+  await withStack(DEEPSEEK_CHAT, async ({ client, sent, proxy }) => {
+    const answer = await client.messages.create(LONG_REQUEST);
+    assert.deepEqual(answer.content, [{ type: "text", text: "Fits in 52000." }]);
+    assert.deepEqual(sent().map((r) => r.max_tokens), [64000, 52000]);
+    const [record] = await proxy.waitForRecords(1);
+    assert.equal(record?.retries, 1);
   });
 });
+
+// --- Each quirk off: the strict mock refuses what the proxy then sends ---
+
+interface RefusedWithout {
+  /** The test name: what goes wrong without the quirk. */
+  name: string;
+  stack: StackOptions;
+  quirk: string;
+  send(client: Anthropic): Promise<unknown>;
+  /** The provider's refusal, as the client sees it. */
+  refusal: RegExp;
+  /** How many requests reach the upstream, when that is part of the failure. */
+  upstreamRequests?: number;
+}
+
+const REFUSED_WITHOUT: RefusedWithout[] = [
+  {
+    name: "gemini without gemini_thought_signatures fails on the second turn",
+    stack: GEMINI,
+    quirk: "gemini_thought_signatures",
+    send: (client) => timeRoundTrip(client, false),
+    refusal: /missing a thought_signature/,
+  },
+  {
+    name: "gemini without gemini_schema fails on Claude Code's tool schemas",
+    stack: GEMINI,
+    quirk: "gemini_schema",
+    send: (client) => timeRoundTrip(client, false),
+    refusal: /Unknown name \\?"\$schema/,
+  },
+  {
+    name: "deepseek without deepseek_reasoning is refused",
+    stack: DEEPSEEK_REASONER,
+    quirk: "deepseek_reasoning",
+    send: (client) => client.messages.create(DEEPSEEK_REQUEST),
+    refusal: /Missing `reasoning_content` field/,
+  },
+  {
+    name: "deepseek without merge_same_role is refused",
+    stack: DEEPSEEK_REASONER,
+    quirk: "merge_same_role",
+    send: (client) => client.messages.create(DEEPSEEK_REQUEST),
+    refusal: /does not support successive user or assistant messages/,
+  },
+  {
+    name: "openai without tool_names is refused for a long MCP tool name",
+    stack: OPENAI_NAMES,
+    quirk: "tool_names",
+    send: (client) => client.messages.create(MCP_REQUEST),
+    refusal: /maximum length 64/,
+  },
+  {
+    name: "moonshot without tool_ids loses Kimi's tool-call id",
+    stack: KIMI,
+    quirk: "tool_ids",
+    send: kimiRoundTrip,
+    refusal: /was not issued/,
+  },
+  {
+    name: "openai without history_repair is refused for an interrupted tool call",
+    stack: OPENAI_HISTORY,
+    quirk: "history_repair",
+    send: (client) => client.messages.create(INTERRUPTED_REQUEST),
+    refusal: /No tool output found for tool call call-a/,
+  },
+  {
+    name: "openai without openai_reasoning sends o3 an effort it refuses",
+    stack: O3,
+    quirk: "openai_reasoning",
+    send: maxEffortRequest,
+    refusal: /does not support 'xhigh'/,
+  },
+  {
+    name: "deepseek without context_retry passes the context-length error on",
+    stack: DEEPSEEK_CHAT,
+    quirk: "context_retry",
+    send: (client) => client.messages.create(LONG_REQUEST),
+    refusal: /maximum context length is 128000 tokens/,
+    upstreamRequests: 1,
+  },
+];
+
+for (const without of REFUSED_WITHOUT) {
+  Deno.test(without.name, async () => {
+    const stack = { ...without.stack, provider: { disable_quirks: [without.quirk] } };
+    await withStack(stack, async ({ client, sent }) => {
+      await rejectsWith(without.send(client), without.refusal);
+      if (without.upstreamRequests !== undefined) {
+        assert.equal(sent().length, without.upstreamRequests);
+      }
+    });
+  });
+}
