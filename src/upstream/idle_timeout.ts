@@ -111,13 +111,17 @@ export function withIdleTimeout(
 /** A byte stream that reads `source` once per pull. */
 export function chunkStream(source: ChunkSource): ReadableStream<Uint8Array> {
   let cancelled = false;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onRead = ({ done, value }: ReadResult) => {
+    if (cancelled) return;
+    if (done || !value) controller.close();
+    else controller.enqueue(value);
+  };
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await source.read();
-      if (cancelled) return;
-      if (done || !value) controller.close();
-      else controller.enqueue(value);
+    start(c) {
+      controller = c;
     },
+    pull: () => source.read().then(onRead),
     cancel(reason) {
       cancelled = true;
       return source.cancel(reason);
