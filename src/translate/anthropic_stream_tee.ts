@@ -4,7 +4,9 @@
 // The bytes go out exactly as they came in, so events are delimited here on the bytes themselves (a
 // blank line ends an event, with LF, CRLF or CR line ends, as the SSE spec says) rather than through a
 // parser that would hand back decoded text. A partial event is held until its blank line arrives; an
-// SSE client cannot dispatch it any earlier, so holding it costs the client nothing.
+// SSE client cannot dispatch it any earlier, so holding it costs the client nothing. Each byte is
+// scanned once and copied at most once more; only the events the log (or marking) needs are decoded,
+// picked by their leading `event:` line, and only those are parsed as JSON.
 import { markEventSignature } from "./anthropic_clean.ts";
 
 /** What the stream said, for the request log. */
@@ -29,8 +31,32 @@ export interface AnthropicStreamTeeOptions {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const LF_BYTES = new Uint8Array([LF]);
 const encoder = new TextEncoder();
+const EVENT_FIELD = [0x65, 0x76, 0x65, 0x6e, 0x74, 0x3a]; // "event:"
+/** Longer `event:` names are read the slow way (no event type is near this long). */
+const MAX_EVENT_NAME = 64;
+/** The event types of the Messages API, matched on the bytes (decoding a name costs more). */
+const KNOWN_EVENTS: readonly [string, Uint8Array][] = [
+  "content_block_delta",
+  "content_block_start",
+  "content_block_stop",
+  "message_start",
+  "message_delta",
+  "message_stop",
+  "ping",
+  "error",
+].map((name) => [name, encoder.encode(name)]);
+const latin1 = new TextDecoder("latin1");
+
+/** The events the summary reads; the others are decoded only to mark signatures. */
+const SUMMARY_EVENTS: ReadonlySet<string> = new Set([
+  "message_start",
+  "message_delta",
+  "message_stop",
+  "error",
+]);
+/** The events that can carry a thinking signature or redacted data. */
+const SIGNED_EVENTS: ReadonlySet<string> = new Set(["content_block_start", "content_block_delta"]);
 
 /**
  * Passes Anthropic SSE bytes through whole events at a time while reading them.
@@ -43,9 +69,11 @@ const encoder = new TextEncoder();
  * ```
  */
 export class AnthropicStreamTee {
-  #held: Uint8Array = new Uint8Array(0);
-  /** Where the boundary scan resumes in `#held`. */
-  #scan: ScanState = { at: 0, lineStart: true };
+  /** The chunks (or chunk tails) of the partial event, not yet sent. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  /** Where the boundary scan stands at the end of the bytes pushed so far. */
+  #scan: ScanState = { lineStart: true, cr: "none" };
   #decoder = new TextDecoder();
   #options: AnthropicStreamTeeOptions;
   #summary: StreamSummary = {
@@ -63,18 +91,32 @@ export class AnthropicStreamTee {
     return this.#summary;
   }
 
-  /** Takes upstream bytes; returns the bytes to send now (whole events, byte for byte unless marked). */
+  /**
+   * Takes upstream bytes; returns the bytes to send now (whole events, byte for byte unless marked).
+   * The returned arrays may be views of `chunk`, so the caller must not reuse its buffer.
+   */
   push(chunk: Uint8Array): Uint8Array[] {
-    const buffer = this.#held.length === 0 ? chunk : concat(this.#held, chunk);
-    const { ends, state } = scanEvents(buffer, this.#scan);
-    const last = ends.at(-1);
-    if (last === undefined) {
-      this.#held = buffer;
-      this.#scan = state;
+    if (chunk.length === 0) return [];
+    const { ends, state } = scanEvents(chunk, this.#scan);
+    this.#scan = state;
+    if (ends.length === 0) {
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
       return [];
     }
-    this.#held = buffer.slice(last);
-    this.#scan = { at: state.at - last, lineStart: state.lineStart };
+    let buffer = chunk;
+    if (this.#heldBytes > 0) {
+      const offset = this.#heldBytes;
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+      buffer = this.#takeHeld();
+      for (let i = 0; i < ends.length; i++) ends[i]! += offset;
+    }
+    const last = ends.at(-1)!;
+    if (last < buffer.length) {
+      this.#held.push(buffer.subarray(last));
+      this.#heldBytes = buffer.length - last;
+    }
     return this.#emit(buffer, ends);
   }
 
@@ -83,24 +125,36 @@ export class AnthropicStreamTee {
    * other, or an unterminated event, passed on as it is.
    */
   flush(): Uint8Array[] {
-    const rest = this.#held;
-    const scan = this.#scan;
-    this.#held = new Uint8Array(0);
-    this.#scan = { at: 0, lineStart: true };
-    if (rest.length === 0) return [];
-    const { ends } = scanEvents(concat(rest, LF_BYTES), scan);
-    if (ends.length === 0) return [rest];
-    const out = this.#emit(rest, ends.map((end) => Math.min(end, rest.length)));
-    const last = Math.min(ends.at(-1)!, rest.length);
-    return last < rest.length ? [...out, rest.subarray(last)] : out;
+    const ended = this.#scan.cr === "event";
+    this.#scan = { lineStart: true, cr: "none" };
+    if (this.#heldBytes === 0) return [];
+    const rest = this.#takeHeld();
+    return ended ? this.#emit(rest, [rest.length]) : [rest];
   }
 
   /** Drops a held partial event (when an error event must follow instead); returns its size. */
   discard(): number {
-    const size = this.#held.length;
-    this.#held = new Uint8Array(0);
-    this.#scan = { at: 0, lineStart: true };
+    const size = this.#heldBytes;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#scan = { lineStart: true, cr: "none" };
     return size;
+  }
+
+  /** The held bytes as one array (copied once when they came in several chunks); empties the hold. */
+  #takeHeld(): Uint8Array {
+    const held = this.#held;
+    const out = held.length === 1 ? held[0]! : new Uint8Array(this.#heldBytes);
+    if (held.length > 1) {
+      let offset = 0;
+      for (const part of held) {
+        out.set(part, offset);
+        offset += part.length;
+      }
+    }
+    this.#held = [];
+    this.#heldBytes = 0;
+    return out;
   }
 
   #emit(buffer: Uint8Array, ends: number[]): Uint8Array[] {
@@ -121,9 +175,18 @@ export class AnthropicStreamTee {
     return out;
   }
 
+  /** Whether an event named `name` must be decoded: for the summary, or to mark a signature. */
+  #needs(name: string): boolean {
+    return SUMMARY_EVENTS.has(name) ||
+      (this.#options.markOrigin !== undefined && SIGNED_EVENTS.has(name));
+  }
+
   /** Reads one event; returns replacement bytes when its model was renamed or signature marked. */
   #read(frame: Uint8Array): Uint8Array | undefined {
+    const name = leadingEventName(frame);
+    if (name !== undefined && !this.#needs(name)) return undefined;
     const text = this.#decoder.decode(frame);
+    if (name !== undefined && SIGNED_EVENTS.has(name) && !maySign(text)) return undefined;
     const { event, data } = parseFrame(text);
     if (data === undefined) return undefined;
     const type = event ?? typeOf(data);
@@ -188,24 +251,49 @@ export class AnthropicStreamTee {
   }
 }
 
-/** Where a boundary scan stopped, so the next chunk resumes without rescanning. */
+/** Where a boundary scan stopped, so the next chunk goes on from there. */
 export interface ScanState {
-  /** The first byte not yet scanned. */
-  at: number;
-  /** Whether `at` starts a line (a line end at `at` then makes a blank line). */
+  /** Whether the next byte starts a line (a line end there then makes a blank line). */
   lineStart: boolean;
+  /**
+   * A CR ended the bytes scanned so far: `"line"` if it ended a line, `"event"` if it ended an event
+   * (a blank line) whose end waits to see whether an LF follows and belongs to it.
+   */
+  cr: "none" | "line" | "event";
 }
 
 /**
- * The offsets just past each event-ending blank line in `bytes`, scanning from `state`. A CR that
- * ends the buffer is left unscanned: the LF of a CRLF may follow in the next chunk.
+ * The offsets just past each event-ending blank line in `bytes`, which follow the bytes `state` was
+ * scanned from (offsets count from the start of `bytes`; an event whose final CR ended the previous
+ * bytes ends at 0, or at 1 when `bytes` starts with its LF). A CR that ends `bytes` is left pending
+ * in the state: the LF of a CRLF may follow in the next chunk.
  */
 export function scanEvents(
   bytes: Uint8Array,
-  state: ScanState = { at: 0, lineStart: true },
+  state: ScanState = { lineStart: true, cr: "none" },
 ): { ends: number[]; state: ScanState } {
   const ends: number[] = [];
-  let { at, lineStart } = state;
+  let { lineStart, cr } = state;
+  let at = 0;
+  if (cr !== "none" && bytes.length > 0) {
+    const lf = bytes[0] === LF;
+    if (cr === "event") ends.push(lf ? 1 : 0);
+    if (lf) at = 1;
+    cr = "none";
+  }
+  if (bytes.indexOf(CR, at) === -1) {
+    // LF line ends only (as every provider sends them): jump from one LF to the next.
+    for (;;) {
+      const lf = bytes.indexOf(LF, at);
+      if (lf === -1) {
+        if (at < bytes.length) lineStart = false;
+        return { ends, state: { lineStart, cr } };
+      }
+      if (lf === at && lineStart) ends.push(lf + 1);
+      lineStart = true;
+      at = lf + 1;
+    }
+  }
   for (; at < bytes.length; at++) {
     const byte = bytes[at];
     if (byte !== LF && byte !== CR) {
@@ -213,13 +301,43 @@ export function scanEvents(
       continue;
     }
     if (byte === CR) {
-      if (at + 1 >= bytes.length) break;
+      if (at + 1 === bytes.length) {
+        cr = lineStart ? "event" : "line";
+        lineStart = true;
+        break;
+      }
       if (bytes[at + 1] === LF) at++;
     }
     if (lineStart) ends.push(at + 1);
     lineStart = true;
   }
-  return { ends, state: { at, lineStart } };
+  return { ends, state: { lineStart, cr } };
+}
+
+/**
+ * The name on an event's first line when that line is an `event:` field, read from the bytes
+ * without decoding the event; undefined when the event starts otherwise (a comment, `data:` first)
+ * or the name is empty or longer than any event type. A second `event:` line, which the SSE rules
+ * would let win, is not looked for: no provider sends one.
+ */
+export function leadingEventName(frame: Uint8Array): string | undefined {
+  if (frame.length <= EVENT_FIELD.length || !startsWith(frame, EVENT_FIELD)) return undefined;
+  let start = EVENT_FIELD.length;
+  if (frame[start] === 0x20) start++;
+  let end = start;
+  while (end < frame.length && frame[end] !== LF && frame[end] !== CR) end++;
+  if (end === start || end - start > MAX_EVENT_NAME) return undefined;
+  for (const [name, bytes] of KNOWN_EVENTS) {
+    if (bytes.length === end - start && startsWith(frame, bytes, start)) return name;
+  }
+  return latin1.decode(frame.subarray(start, end));
+}
+
+function startsWith(bytes: Uint8Array, prefix: ArrayLike<number>, at = 0): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    if (bytes[at + i] !== prefix[i]) return false;
+  }
+  return true;
 }
 
 /** The `event` name and joined `data` of one event's text (SSE field rules; comments ignored). */
@@ -247,16 +365,33 @@ function replaceData(text: string, data: string, replacement: string): Uint8Arra
   return encoder.encode(rewritten);
 }
 
-/** `message_start` data with the first `"model"` value (the message's) renamed in place. */
+/** `message_start` data with the message's model renamed in place (re-serialised if it cannot be). */
 function renameModel(data: string, from: string, to: string): string {
-  const match = /"model"\s*:\s*/.exec(data);
-  const literal = JSON.stringify(from);
-  if (match && data.startsWith(literal, match.index + match[0].length)) {
-    const at = match.index + match[0].length;
-    return data.slice(0, at) + JSON.stringify(to) + data.slice(at + literal.length);
-  }
+  const spliced = spliceModel(data, from, to);
+  if (spliced !== undefined) return spliced;
   const event = JSON.parse(data);
   return JSON.stringify({ ...event, message: { ...event.message, model: to } });
+}
+
+/**
+ * A message's JSON (or a `message_start` event's) with its `"model"` value `from` swapped for `to`,
+ * every other byte kept; undefined when the first `"model"` key does not hold `from` or comes after
+ * `"content"` (where a tool's input might have a key of that name).
+ */
+export function spliceModel(json: string, from: string, to: string): string | undefined {
+  const match = /"model"\s*:\s*/.exec(json);
+  if (!match) return undefined;
+  const content = json.indexOf('"content"');
+  if (content !== -1 && content < match.index) return undefined;
+  const at = match.index + match[0].length;
+  const literal = JSON.stringify(from);
+  if (!json.startsWith(literal, at)) return undefined;
+  return json.slice(0, at) + JSON.stringify(to) + json.slice(at + literal.length);
+}
+
+/** Whether an event's text can carry a signature or redacted data (a text delta cannot). */
+function maySign(text: string): boolean {
+  return text.includes("signature") || text.includes("redacted_thinking");
 }
 
 function typeOf(data: string): string | undefined {
@@ -271,11 +406,4 @@ function parseJson(data: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -2,8 +2,10 @@
 import assert from "node:assert/strict";
 import {
   AnthropicStreamTee,
+  leadingEventName,
   parseFrame,
   scanEvents,
+  spliceModel,
 } from "../../src/translate/anthropic_stream_tee.ts";
 import { parseSignature, wrapSignature } from "../../src/translate/signature.ts";
 import { chunked, randomSplit } from "../helpers/streams.ts";
@@ -152,8 +154,73 @@ Deno.test("AnthropicStreamTee passes an unterminated tail through at the end, or
 Deno.test("scanEvents waits for the byte after a final CR and resumes where it stopped", () => {
   const first = scanEvents(encoder.encode("data: a\r\n\r"));
   assert.deepEqual(first.ends, []);
-  const bytes = encoder.encode("data: a\r\n\r\n");
-  assert.deepEqual(scanEvents(bytes, first.state).ends, [bytes.length]);
+  assert.deepEqual(first.state, { lineStart: true, cr: "event" });
+  // The LF of the CRLF belongs to the event that ended; any other byte starts the next one.
+  assert.deepEqual(scanEvents(encoder.encode("\ndata: b"), first.state).ends, [1]);
+  assert.deepEqual(scanEvents(encoder.encode("data: b"), first.state).ends, [0]);
+  // A CR that ends a line, not an event: its LF makes no second line end.
+  const line = scanEvents(encoder.encode("data: a\r"));
+  assert.deepEqual(line.state, { lineStart: true, cr: "line" });
+  assert.deepEqual(scanEvents(encoder.encode("\ndata: b\n\n"), line.state).ends, [10]);
+});
+
+Deno.test("scanEvents finds LF, CRLF and CR blank lines and carries a line across chunks", () => {
+  assert.deepEqual(scanEvents(encoder.encode("a\n\nb\n\n")).ends, [3, 6]);
+  assert.deepEqual(scanEvents(encoder.encode("a\r\n\r\nb\r\rc")).ends, [5, 8]);
+  const open = scanEvents(encoder.encode("data: a"));
+  assert.deepEqual(open, { ends: [], state: { lineStart: false, cr: "none" } });
+  assert.deepEqual(scanEvents(encoder.encode("\n"), open.state).ends, []);
+  assert.deepEqual(scanEvents(encoder.encode("\n"), { lineStart: true, cr: "none" }).ends, [1]);
+});
+
+Deno.test("leadingEventName reads the first line's event name from the bytes", () => {
+  assert.equal(leadingEventName(encoder.encode("event: ping\ndata: {}\n\n")), "ping");
+  assert.equal(
+    leadingEventName(encoder.encode("event:message_stop\r\ndata: {}\r\n\r\n")),
+    "message_stop",
+  );
+  assert.equal(leadingEventName(encoder.encode('data: {"type":"ping"}\n\n')), undefined);
+  assert.equal(leadingEventName(encoder.encode(": comment\nevent: ping\n\n")), undefined);
+  assert.equal(leadingEventName(encoder.encode("event:\ndata: {}\n\n")), undefined);
+  assert.equal(leadingEventName(encoder.encode(`event: ${"x".repeat(100)}\n\n`)), undefined);
+});
+
+Deno.test("AnthropicStreamTee reads an event ended by a final lone CR at flush", () => {
+  const tee = new AnthropicStreamTee();
+  const stop = encoder.encode('event: message_stop\rdata: {"type":"message_stop"}\r\r');
+  assert.deepEqual(tee.push(stop), []);
+  assert.equal(tee.summary.complete, false);
+  assert.deepEqual(tee.flush(), [stop]);
+  assert.equal(tee.summary.complete, true);
+});
+
+Deno.test("AnthropicStreamTee passes whole events as views of the chunk, without copying", () => {
+  const tee = new AnthropicStreamTee();
+  const chunk = encoder.encode('event: ping\ndata: {"type": "ping"}\n\nevent: ping\ndata: {');
+  const [out] = tee.push(chunk);
+  assert.equal(out!.buffer, chunk.buffer);
+  assert.equal(out!.byteOffset, 0);
+  assert.equal(decoder.decode(out), 'event: ping\ndata: {"type": "ping"}\n\n');
+});
+
+Deno.test("AnthropicStreamTee parses only the events the log needs, and signed ones when marking", async () => {
+  const bytes = await fixture("messages-stream-thinking-signature.sse");
+  const events = decoder.decode(bytes).split("\n\n").filter((e) => e.trim() !== "");
+  const signed = events.filter((e) => /signature|redacted_thinking/.test(e)).length;
+  const summary = events.filter((e) => /^event: (message_start|message_delta|error)\n/.test(e));
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
+  try {
+    run(randomSplit(bytes, 5, 100));
+    assert.equal(parsed, summary.length);
+    parsed = 0;
+    run(randomSplit(bytes, 5, 100), "anthropic");
+    assert.equal(parsed, summary.length + signed);
+  } finally {
+    JSON.parse = parse;
+  }
+  assert.ok(events.length > summary.length + signed);
 });
 
 Deno.test("parseFrame joins data lines and ignores comments", () => {
@@ -175,4 +242,16 @@ Deno.test("AnthropicStreamTee reports the client's model in message_start and no
   const out = run(everyByte(bytes), undefined, "claude-opus-4-8").bytes;
   assert.equal(decoder.decode(out), expected);
   assert.deepEqual(run([bytes], undefined, "claude-sonnet-4-5-20250929").bytes, bytes);
+});
+
+Deno.test("spliceModel swaps the message's model in place, or declines", () => {
+  const message = '{"id":"m","model" : "up-1","content":[{"type":"text","text":"hi"}]}';
+  assert.equal(
+    spliceModel(message, "up-1", "claude-x"),
+    '{"id":"m","model" : "claude-x","content":[{"type":"text","text":"hi"}]}',
+  );
+  assert.equal(spliceModel(message, "other", "claude-x"), undefined);
+  const late = '{"content":[{"type":"tool_use","input":{"model":"up-1"}}],"model":"up-1"}';
+  assert.equal(spliceModel(late, "up-1", "claude-x"), undefined);
+  assert.equal(spliceModel('{"id":"m"}', "up-1", "claude-x"), undefined);
 });
