@@ -16,11 +16,13 @@ import {
 import {
   AnthropicStreamTee,
   type AnthropicStreamTeeOptions,
+  spliceModel,
   type StreamSummary,
 } from "../translate/anthropic_stream_tee.ts";
 import type { MessagesRequestFields } from "../translate/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
+import type { ChunkSource } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
@@ -84,9 +86,9 @@ export async function proxyPassthrough(
   };
   const contentType = response.headers.get("content-type") ?? "";
   if (body && contentType.includes("text/event-stream")) {
-    return streamAnswer(response, body, { deps, finish, rewrite, log });
+    return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log });
   }
-  const text = body ? await new Response(body).text() : "";
+  const text = await readText(result.chunks());
   const { out, fields } = readMessage(text, rewrite);
   log?.("response", out);
   finish(response.status, fields);
@@ -103,7 +105,8 @@ export async function forwardCountTokens(
   ctx: Pick<PassthroughContext, "body" | "text" | "route">,
 ): Promise<Response | undefined> {
   const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages/count_tokens");
-  const { response, body } = await send(c, deps, ctx.route, upstream);
+  const result = await send(c, deps, ctx.route, upstream);
+  const { response, body } = result;
   if ([404, 405, 501].includes(response.status)) {
     await body?.cancel().catch(() => {});
     return undefined;
@@ -112,7 +115,7 @@ export async function forwardCountTokens(
     const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
     return await errorAnswer(response, { finish: () => {}, secrets });
   }
-  const text = body ? await new Response(body).text() : "";
+  const text = await readText(result.chunks());
   return new Response(text, { status: response.status, headers: answerHeaders(response) });
 }
 
@@ -262,15 +265,30 @@ function readMessage(
     },
     complete: true,
   });
-  let out = rewrite.markOrigin === undefined
+  const marked = rewrite.markOrigin === undefined
     ? json
     : markMessageSignatures(json, rewrite.markOrigin);
-  if (
-    rewrite.model !== undefined && typeof json.model === "string" && json.model !== rewrite.model
-  ) {
-    out = { ...out, model: rewrite.model };
+  const rename = rewrite.model !== undefined && typeof json.model === "string" &&
+    json.model !== rewrite.model;
+  if (marked === json && !rename) return { out: text, fields };
+  if (marked === json) {
+    // Only the model differs: swap it in the upstream's text rather than re-serialise the answer.
+    const spliced = spliceModel(text, json.model as string, rewrite.model!);
+    if (spliced !== undefined) return { out: spliced, fields };
   }
-  return { out: out === json ? text : JSON.stringify(out), fields };
+  const out = rename ? { ...marked, model: rewrite.model } : marked;
+  return { out: JSON.stringify(out), fields };
+}
+
+/** Reads a whole upstream body as UTF-8 text. */
+async function readText(source: ChunkSource): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await source.read();
+    if (done || !value) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 interface StreamOptions {
@@ -280,15 +298,17 @@ interface StreamOptions {
   log?: BodyLog | undefined;
 }
 
-/** Pipes the upstream SSE body to the client through the tee; ends with an error event on failure. */
+/**
+ * Pipes the upstream SSE body to the client through the tee, the only stage between the upstream
+ * reads and the response; ends with an error event on failure.
+ */
 function streamAnswer(
   response: Response,
-  body: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   options: StreamOptions,
 ): Response {
   const { deps, finish, rewrite, log } = options;
   const tee = new AnthropicStreamTee(rewrite);
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   let seen = "";
   const emit = (controller: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array) => {
@@ -308,8 +328,9 @@ function streamAnswer(
     async pull(controller) {
       try {
         for (;;) {
-          const { done: end, value } = await reader.read();
-          if (end) {
+          const { done: end, value } = await source.read();
+          if (finished) return;
+          if (end || !value) {
             const rest = tee.flush();
             if (rest.length > 0) emit(controller, join(rest));
             controller.close();
@@ -329,7 +350,7 @@ function streamAnswer(
     },
     cancel(reason) {
       done({ error_type: "client_closed", error_message: "Client closed the connection" });
-      return reader.cancel(reason);
+      return source.cancel(reason);
     },
   }); // The default high-water mark reads one chunk ahead while the previous one is written.
   return new Response(stream, { status: response.status, headers: answerHeaders(response) });

@@ -361,6 +361,56 @@ Deno.test("proxyPassthrough ends a broken stream with an error event after the l
   );
 });
 
+Deno.test("proxyPassthrough ends a stalled stream with an idle timeout error after the last whole event", async () => {
+  const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
+  const text = decoder.decode(bytes);
+  const cut = text.indexOf("event: content_block_stop");
+  await withMock(
+    (req) =>
+      streamResponse([text.slice(0, cut + 10)], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    async (mock) => {
+      const { app, records } = proxy(
+        config(mock.url, ANTHROPIC, { upstream: { retries: 1, idle_timeout_ms: 200 } }),
+      );
+      const out = await collectText((await app.request(post(ask()))).body!);
+      assert.equal(out.slice(0, cut), text.slice(0, cut));
+      assert.match(
+        out.slice(cut),
+        /^event: error\ndata: \{"type":"error","error":\{"type":"timeout_error","message":"[^"]*idle timeout[^"]*"\}\}\n\n$/,
+      );
+      assert.equal(records[0]?.error_type, "timeout_error");
+      await mock.requests[0]!.disconnected;
+    },
+  );
+});
+
+Deno.test("proxyPassthrough answers 504 when a non-streaming answer stalls", async () => {
+  await withMock(
+    (req) =>
+      streamResponse(['{"id":"msg_1","type":"message"'], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "application/json" },
+      }),
+    async (mock) => {
+      const { app, records } = proxy(
+        config(mock.url, ANTHROPIC, { upstream: { retries: 1, idle_timeout_ms: 200 } }),
+      );
+      const response = await app.request(post(ask({ stream: false })));
+      assert.equal(response.status, 504);
+      const body = await response.json();
+      assert.equal(body.error.type, "timeout_error");
+      assert.match(body.error.message, /idle timeout/);
+      assert.equal(records[0]?.status, 504);
+      await mock.requests[0]!.disconnected;
+    },
+  );
+});
+
 Deno.test("handleCountTokens forwards count_tokens to an Anthropic-format provider", async () => {
   await withMock(() => jsonResponse({ input_tokens: 4242 }), async (mock) => {
     const { app } = proxy(
@@ -452,8 +502,13 @@ Deno.test("proxyPassthrough reports a mapped model under the name the client ask
           "claude-opus-4-8".length,
       );
       const message =
-        await (await app.request(post(ask({ model: "claude-opus-4-8", stream: false })))).json();
-      assert.equal(message.model, "claude-opus-4-8");
+        await (await app.request(post(ask({ model: "claude-opus-4-8", stream: false })))).text();
+      // Only the model's characters change: the answer is not re-serialised.
+      assert.equal(
+        message,
+        json.replace('"model":"claude-3-opus-20240229"', '"model":"claude-opus-4-8"'),
+      );
+      assert.notEqual(message, json);
       assert.equal(mock.requests[1]?.json<{ model: string }>().model, "claude-sonnet-4-5");
     },
   );
