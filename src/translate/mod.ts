@@ -12,6 +12,7 @@ export {
 export {
   anthropicEventStream,
   type AnthropicEventStreamOptions,
+  type ChunkSource,
   DEFAULT_PING_INTERVAL_MS,
 } from "./stream_pipeline.ts";
 export { encodeSseEvent, PING_FRAME } from "./sse.ts";

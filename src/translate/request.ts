@@ -92,7 +92,7 @@ type ToolMessage = Extract<ChatMessage, { role: "tool" }>;
 /**
  * Translates an Anthropic Messages request into an OpenAI Chat Completions request. The output is
  * built from a whitelist; tool schemas and strings are shared with the input, never copied.
- * Throws {@linkcode InvalidRequestError} naming the path of anything it cannot translate.
+ * Throws an `InvalidRequestError` naming the path of anything it cannot translate.
  *
  * @example
  * ```ts
