@@ -5,8 +5,9 @@
 // blank line ends an event, with LF, CRLF or CR line ends, as the SSE spec says) rather than through a
 // parser that would hand back decoded text. A partial event is held until its blank line arrives; an
 // SSE client cannot dispatch it any earlier, so holding it costs the client nothing. Each byte is
-// scanned once and copied at most once more; only the events the log (or marking) needs are decoded,
-// picked by their leading `event:` line, and only those are parsed as JSON.
+// scanned once and copied at most once (only events split across chunks are copied); only the
+// events the log (or marking) needs are decoded, picked by their leading `event:` line, and only
+// those are parsed as JSON.
 import { markEventSignature } from "./anthropic_clean.ts";
 
 /** What the stream said, for the request log. */
@@ -104,18 +105,19 @@ export class AnthropicStreamTee {
       this.#heldBytes += chunk.length;
       return [];
     }
-    let buffer = chunk;
+    const last = ends.at(-1)!;
+    let buffer = chunk.subarray(0, last);
     if (this.#heldBytes > 0) {
+      // The held start of the first event joins this chunk's events in one copy.
       const offset = this.#heldBytes;
-      this.#held.push(chunk);
-      this.#heldBytes += chunk.length;
+      this.#held.push(buffer);
+      this.#heldBytes += last;
       buffer = this.#takeHeld();
       for (let i = 0; i < ends.length; i++) ends[i]! += offset;
     }
-    const last = ends.at(-1)!;
-    if (last < buffer.length) {
-      this.#held.push(buffer.subarray(last));
-      this.#heldBytes = buffer.length - last;
+    if (last < chunk.length) {
+      this.#held.push(chunk.subarray(last));
+      this.#heldBytes = chunk.length - last;
     }
     return this.#emit(buffer, ends);
   }

@@ -203,6 +203,23 @@ Deno.test("AnthropicStreamTee passes whole events as views of the chunk, without
   assert.equal(decoder.decode(out), 'event: ping\ndata: {"type": "ping"}\n\n');
 });
 
+Deno.test("AnthropicStreamTee copies only the bytes of an event split across chunks", () => {
+  const tee = new AnthropicStreamTee();
+  const event = 'event: ping\ndata: {"type": "ping"}\n\n';
+  assert.deepEqual(tee.push(encoder.encode(event.slice(0, 15))), []);
+  const second = encoder.encode(event.slice(15) + "event: pi");
+  const [out, ...more] = tee.push(second);
+  assert.deepEqual(more, []);
+  assert.equal(decoder.decode(out), event);
+  // One copy holding just the event: the tail that starts the next event is not copied with it.
+  assert.notEqual(out!.buffer, second.buffer);
+  assert.equal(out!.buffer.byteLength, event.length);
+  assert.equal(
+    decoder.decode(tee.push(encoder.encode('ng\ndata: {"type": "ping"}\n\n'))[0]),
+    event,
+  );
+});
+
 Deno.test("AnthropicStreamTee parses only the events the log needs, and signed ones when marking", async () => {
   const bytes = await fixture("messages-stream-thinking-signature.sse");
   const events = decoder.decode(bytes).split("\n\n").filter((e) => e.trim() !== "");
