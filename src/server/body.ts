@@ -2,16 +2,19 @@
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
 
-/** Reads the body as text, refusing more than `maxBytes`. */
-export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+/** Reads the body's bytes, refusing more than `maxBytes`. */
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel();
     throw tooLarge(maxBytes);
   }
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -23,14 +26,14 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
+  if (chunks.length === 1) return chunks[0]!;
   const all = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 function tooLarge(maxBytes: number): RequestTooLargeError {

@@ -24,7 +24,7 @@ import { StreamTranslator } from "../translate/stream.ts";
 import { anthropicEventStream } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
-import { parseJsonObject, readBodyText, validateMessagesRequest } from "./body.ts";
+import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
@@ -56,7 +56,8 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
     deps.metrics?.observe(record);
   };
   try {
-    const text = await readBodyText(c.req.raw, deps.config.maxBodyBytes);
+    const bytes = await readBodyBytes(c.req.raw, deps.config.maxBodyBytes);
+    const text = new TextDecoder().decode(bytes);
     const body = validateMessagesRequest(parseJsonObject(text));
     const route = resolveRoute(deps.config, body.model);
     Object.assign(record, {
@@ -66,7 +67,7 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
       stream: body.stream === true,
     });
     if (route.provider.format === "anthropic") {
-      return await proxyPassthrough(c, deps, { body, route, record, finish, text });
+      return await proxyPassthrough(c, deps, { body, route, record, finish, text, bytes });
     }
     return await forwardOpenAI(c, deps, { body, route, record, finish, text });
   } catch (err) {
@@ -328,11 +329,12 @@ function checkImages(body: MessagesRequest, route: Route): void {
 /** Handles `POST /v1/messages/count_tokens`. */
 export async function handleCountTokens(c: Context, deps: AppDeps): Promise<Response> {
   try {
-    const text = await readBodyText(c.req.raw, deps.config.maxBodyBytes);
+    const bytes = await readBodyBytes(c.req.raw, deps.config.maxBodyBytes);
+    const text = new TextDecoder().decode(bytes);
     const body = validateMessagesRequest(parseJsonObject(text), { countTokens: true });
     const route = resolveRoute(deps.config, body.model);
     if (route.provider.format === "anthropic") {
-      const forwarded = await forwardCountTokens(c, deps, { body, text, route });
+      const forwarded = await forwardCountTokens(c, deps, { body, text, bytes, route });
       if (forwarded) return forwarded;
     }
     return Response.json({ input_tokens: await countTokens(body) });

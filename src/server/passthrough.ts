@@ -11,7 +11,7 @@ import {
   cleanAnthropicRequest,
   filterBetas,
   markMessageSignatures,
-  upstreamRequestText,
+  upstreamRequestBody,
 } from "../translate/anthropic_clean.ts";
 import {
   AnthropicStreamTee,
@@ -30,8 +30,10 @@ import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 /** What {@linkcode proxyPassthrough} needs about the request. */
 export interface PassthroughContext {
   body: MessagesRequestFields;
-  /** The client's body as received (forwarded as is when nothing needs changing). */
+  /** The client's body as text (for the log). */
   text: string;
+  /** The client's body as received (forwarded as is when nothing needs changing). */
+  bytes: Uint8Array<ArrayBuffer>;
   route: Route;
   record: RequestLogRecord;
   finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
@@ -74,7 +76,7 @@ export async function proxyPassthrough(
   const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
   const log = deps.config.log.bodies ? bodyLog(record, secrets) : undefined;
   log?.("client", ctx.text);
-  log?.("upstream", upstream.body);
+  log?.("upstream", bodyText(upstream.body, ctx));
   const result = await send(c, deps, route, upstream);
   record.retries = result.attempts - 1;
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
@@ -102,7 +104,7 @@ export async function proxyPassthrough(
 export async function forwardCountTokens(
   c: Context,
   deps: AppDeps,
-  ctx: Pick<PassthroughContext, "body" | "text" | "route">,
+  ctx: Pick<PassthroughContext, "body" | "text" | "bytes" | "route">,
 ): Promise<Response | undefined> {
   const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages/count_tokens");
   const result = await send(c, deps, ctx.route, upstream);
@@ -137,7 +139,7 @@ export function marksSignatures(config: Config): boolean {
 interface PreparedUpstream {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array<ArrayBuffer>;
   changes: string[];
 }
 
@@ -145,7 +147,7 @@ interface PreparedUpstream {
 function prepareUpstream(
   request: Request,
   deps: AppDeps,
-  ctx: Pick<PassthroughContext, "body" | "text" | "route">,
+  ctx: Pick<PassthroughContext, "body" | "text" | "bytes" | "route">,
   path: string,
 ): PreparedUpstream {
   const { provider, options } = ctx.route;
@@ -174,7 +176,7 @@ function prepareUpstream(
   return {
     url: upstreamUrl(provider, path),
     headers,
-    body: upstreamRequestText(ctx.text, ctx.body, clean),
+    body: upstreamRequestBody(ctx, ctx.body, clean),
     changes,
   };
 }
@@ -190,6 +192,12 @@ function send(
     { url, headers, body },
     upstreamOptions(deps, route.provider, c.req.raw.signal),
   );
+}
+
+/** The text of a body sent upstream, for the log. */
+function bodyText(body: string | Uint8Array, client: { text: string; bytes: Uint8Array }): string {
+  if (typeof body === "string") return body;
+  return body === client.bytes ? client.text : new TextDecoder().decode(body);
 }
 
 /** Writes a capped, redacted body into the log record (with `--log-bodies`). */

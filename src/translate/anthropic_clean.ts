@@ -90,17 +90,43 @@ export function cleanAnthropicRequest(
   return { body: body as MessagesRequestFields, changed: changes.length > 0, changes };
 }
 
+/** The client's request body: the bytes as received and their text. */
+export interface ClientBody {
+  text: string;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+const encoder = new TextEncoder();
+
 /**
- * The text to send upstream: the client's own bytes when nothing changed, with only the model swapped
- * in place when it leads the body (as Claude Code sends it), else one `JSON.stringify`.
+ * The body to send upstream: the client's own bytes when nothing changed, with only the model
+ * swapped in place when it leads the body (as Claude Code sends it), else one `JSON.stringify`.
+ * Sending bytes spares `fetch` re-encoding the text (a two-byte string when the request holds any
+ * non-ASCII character).
  */
-export function upstreamRequestText(text: string, original: { model: string }, clean: CleanResult) {
+export function upstreamRequestBody(
+  client: ClientBody,
+  original: { model: string },
+  clean: CleanResult,
+): string | Uint8Array<ArrayBuffer> {
   const model = String(clean.body.model);
   if (clean.changed) return JSON.stringify(clean.body);
-  if (original.model === model) return text;
-  const lead = `{"model":${JSON.stringify(original.model)}`;
-  if (text.startsWith(lead)) return `{"model":${JSON.stringify(model)}${text.slice(lead.length)}`;
+  if (original.model === model) return client.bytes;
+  const lead = encoder.encode(`{"model":${JSON.stringify(original.model)}`);
+  if (startsWith(client.bytes, lead)) {
+    const swapped = encoder.encode(`{"model":${JSON.stringify(model)}`);
+    const out = new Uint8Array(swapped.length + client.bytes.length - lead.length);
+    out.set(swapped);
+    out.set(client.bytes.subarray(lead.length), swapped.length);
+    return out;
+  }
   return JSON.stringify(clean.body);
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** The `anthropic-beta` value without the betas matching `rejected` (globs); undefined if none remain. */

@@ -60,7 +60,8 @@ export interface UpstreamRequest {
   url: string;
   method?: string;
   headers: Record<string, string>;
-  body: string;
+  /** The body: text, or bytes sent as they are. */
+  body: string | Uint8Array<ArrayBuffer>;
 }
 
 /** The upstream's answer. */

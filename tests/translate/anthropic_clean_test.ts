@@ -8,7 +8,7 @@ import {
   filterBetas,
   markEventSignature,
   markMessageSignatures,
-  upstreamRequestText,
+  upstreamRequestBody,
 } from "../../src/translate/anthropic_clean.ts";
 import type { Message, MessagesRequest } from "../../src/translate/anthropic_types.ts";
 import { makeSignature, parseSignature, wrapSignature } from "../../src/translate/signature.ts";
@@ -47,30 +47,55 @@ Deno.test("cleanAnthropicRequest changes nothing and shares the body when nothin
   assert.deepEqual(result.body.context_management, { edits: [] });
 });
 
-Deno.test("upstreamRequestText forwards the client's bytes when nothing changed", () => {
-  const text =
-    '{"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role":"user","content":"x"}]}';
-  const body = JSON.parse(text);
+function clientBody(text: string) {
+  return { text, bytes: new TextEncoder().encode(text) };
+}
+
+Deno.test("upstreamRequestBody forwards the client's own bytes when nothing changed", () => {
+  const client = clientBody(
+    '{"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role":"user","content":"x"}]}',
+  );
+  const body = JSON.parse(client.text);
   const result = cleanAnthropicRequest(body, BASE);
-  assert.equal(upstreamRequestText(text, body, result), text);
+  assert.equal(upstreamRequestBody(client, body, result), client.bytes);
 });
 
-Deno.test("upstreamRequestText swaps only the leading model name without re-serialising", () => {
-  const text =
-    '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"a  b"}]}';
-  const body = JSON.parse(text);
+Deno.test("upstreamRequestBody swaps only the leading model name in the bytes", () => {
+  const client = clientBody(
+    '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"é  ✓ 😀"}]}',
+  );
+  const body = JSON.parse(client.text);
   const result = cleanAnthropicRequest(body, { ...BASE, model: "deepseek-v4-pro" });
   assert.equal(result.changed, false);
-  const out = upstreamRequestText(text, body, result);
-  assert.equal(out, text.replace('"claude-sonnet-4-5"', '"deepseek-v4-pro"'));
+  const out = upstreamRequestBody(client, body, result);
+  assert.ok(out instanceof Uint8Array);
+  assert.equal(
+    new TextDecoder().decode(out),
+    client.text.replace('"claude-sonnet-4-5"', '"deepseek-v4-pro"'),
+  );
 });
 
-Deno.test("upstreamRequestText serialises once when the model is not the leading key", () => {
-  const text =
-    '{"max_tokens":5,"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x"}]}';
+Deno.test("upstreamRequestBody serialises once when the bytes do not lead with the model", () => {
+  const withBom = new Uint8Array([
+    0xef,
+    0xbb,
+    0xbf,
+    ...clientBody('{"model":"a","max_tokens":5,"messages":[]}').bytes,
+  ]);
+  const text = new TextDecoder().decode(withBom);
   const body = JSON.parse(text);
+  const result = cleanAnthropicRequest(body, { ...BASE, model: "b" });
+  const out = upstreamRequestBody({ text, bytes: withBom }, body, result);
+  assert.equal(out, JSON.stringify({ ...body, model: "b" }));
+});
+
+Deno.test("upstreamRequestBody serialises once when the model is not the leading key", () => {
+  const client = clientBody(
+    '{"max_tokens":5,"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x"}]}',
+  );
+  const body = JSON.parse(client.text);
   const result = cleanAnthropicRequest(body, { ...BASE, model: "glm-4.7" });
-  assert.deepEqual(JSON.parse(upstreamRequestText(text, body, result)), {
+  assert.deepEqual(JSON.parse(upstreamRequestBody(client, body, result) as string), {
     ...body,
     model: "glm-4.7",
   });
@@ -133,11 +158,11 @@ Deno.test("cleanAnthropicRequest removes Claude Code's billing block and keeps t
 });
 
 Deno.test("cleanAnthropicRequest leaves Claude Code's first turn alone for Anthropic itself", async () => {
-  const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
-  const body = JSON.parse(text);
+  const client = clientBody(JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body));
+  const body = JSON.parse(client.text);
   const result = cleanAnthropicRequest(body, { ...BASE, model: body.model });
   assert.equal(result.changed, false);
-  assert.equal(upstreamRequestText(text, body, result), text);
+  assert.equal(upstreamRequestBody(client, body, result), client.bytes);
 });
 
 Deno.test("cleanAnthropicRequest refuses images, documents and tool_choice a provider lacks", () => {
