@@ -1,4 +1,5 @@
 // The processes a benchmark run talks to: the mock upstream, claude-proxy and claude-code-router.
+import { resolve } from "node:path";
 import { makeTempHome, startProxyProcess } from "../tests/binary/proxy_process.ts";
 
 /** A server in a child process. */
@@ -129,9 +130,11 @@ export async function startClaudeProxy(
   const config = `${home.dir}/config.toml`;
   const logPath = `${home.dir}/requests.jsonl`;
   await Deno.writeTextFile(config, proxyConfig(upstream, options));
-  const main = options.checkout ? `${options.checkout}/main.ts` : new URL("main.ts", ROOT).pathname;
+  const main = options.checkout
+    ? resolve(options.checkout, "main.ts")
+    : new URL("main.ts", ROOT).pathname;
   const command = options.binary
-    ? { label: "binary", program: options.binary, args: [], env: {} }
+    ? { label: "binary", program: resolve(options.binary), args: [], env: {} }
     : {
       label: "deno run main.ts",
       program: Deno.execPath(),
