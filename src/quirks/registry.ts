@@ -95,13 +95,20 @@ export const QUIRKS: readonly Quirk[] = [
 /** The name of every quirk, in layer order. */
 export const QUIRK_NAMES: readonly string[] = QUIRKS.map((quirk) => quirk.name);
 
+const resolved = new WeakMap<readonly string[], readonly Quirk[]>();
+
 /**
  * Returns the quirks named in `names`, in layer order (not list order); throws a TypeError on an
- * unknown name (the config validates names first).
+ * unknown name (the config validates names first). The answer for a given list is kept, so a
+ * provider's quirks are looked up once, not on every request.
  */
-export function quirksByName(names: readonly string[]): Quirk[] {
+export function quirksByName(names: readonly string[]): readonly Quirk[] {
+  const known = resolved.get(names);
+  if (known) return known;
   for (const name of names) {
     if (!QUIRK_NAMES.includes(name)) throw new TypeError(`Unknown quirk "${name}"`);
   }
-  return QUIRKS.filter((quirk) => names.includes(quirk.name));
+  const quirks = Object.freeze(QUIRKS.filter((quirk) => names.includes(quirk.name)));
+  resolved.set(names, quirks);
+  return quirks;
 }

@@ -28,6 +28,14 @@ Deno.test("quirksByName returns quirks in layer order and refuses unknown names"
   assert.throws(() => quirksByName(["tool_idz"]), /Unknown quirk "tool_idz"/);
 });
 
+Deno.test("quirksByName resolves a provider's list once and shares the frozen answer", () => {
+  const names = ["think_tags", "tool_ids"];
+  const first = quirksByName(names);
+  assert.equal(quirksByName(names), first);
+  assert.ok(Object.isFrozen(first));
+  assert.notEqual(quirksByName([...names]), first, "another list is resolved on its own");
+});
+
 Deno.test("every preset names only known quirks, and Anthropic-format presets none", () => {
   for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
     for (const quirk of preset.quirks ?? []) {
