@@ -114,6 +114,7 @@ export interface LogConfig {
 
 /** Upstream retry and timeout settings. */
 export interface UpstreamConfig {
+  /** Retries after the first try (so `retries + 1` tries in all). */
   retries: number;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
@@ -132,9 +133,9 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 3 attempts, streaming-friendly timeouts. */
+/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts. */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
-  retries: 3,
+  retries: 2,
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
   idleTimeoutMs: 300_000,

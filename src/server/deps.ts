@@ -52,7 +52,7 @@ export function upstreamOptions(
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
     },
-    retry: { attempts: Math.max(1, upstream.retries) },
+    retry: { attempts: 1 + Math.max(0, upstream.retries) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     onRetry: () => deps.metrics?.retry(provider.name),
   };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { loadConfig } from "../../src/config/load.ts";
+import { parseConfig } from "../../src/config/parse.ts";
 import { validateConfig } from "../../src/config/validate.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { assertGolden } from "../helpers/golden.ts";
@@ -75,6 +76,26 @@ Deno.test("validateConfig accepts every key the README documents", () => {
     model_options: { "deepseek-*": { max_tokens: 8192, reasoning_effort: "high", images: false } },
     params: { drop: ["reasoning_effort"] },
     log: { file: "/tmp/x.jsonl", max_entries: 10, bodies: true },
+    upstream: {
+      retries: 2,
+      connect_timeout_ms: 10000,
+      first_byte_timeout_ms: 300000,
+      idle_timeout_ms: 300000,
+      ping_interval_ms: 10000,
+    },
+    limits: { max_body_bytes: 33554432, shutdown_grace_ms: 30000 },
   }, { source: "ok.toml" });
   assert.equal(file.port, 4222);
+});
+
+Deno.test("the README's example config is valid, with every commented setting switched on", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const block = readme.match(/The file is TOML[^]*?```toml\n([^]*?)```/)?.[1];
+  assert.ok(block, "README has the example config");
+  const text = block.replace(/^# (?=[\w"]+ = )/gm, "");
+  assert.match(text, /^retries = 2/m);
+  const file = validateConfig(parseConfig(text, "README.md"), { source: "README.md", text });
+  assert.equal(file.upstream?.retries, 2);
+  assert.equal(file.limits?.max_body_bytes, 32 * 1024 * 1024);
+  assert.equal(file.log?.bodies, false);
 });

@@ -152,7 +152,7 @@ Deno.test({
           "deepseek-anthropic": { base_url: mock.url, api_key: "sk-unused-0123456789" },
         },
         models: { "*": "claude-mock-1@anthropic" },
-        upstream: { retries: 1 },
+        upstream: { retries: 0 },
       },
       source: "test",
     });

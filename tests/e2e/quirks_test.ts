@@ -52,7 +52,7 @@ async function withStack(options: StackOptions, fn: (stack: Stack) => Promise<vo
         [options.preset]: { base_url: mock.url, api_key: "sk-test", ...options.provider },
       },
       models: { "*": options.model },
-      upstream: { retries: 1, ping_interval_ms: 60_000 },
+      upstream: { retries: 0, ping_interval_ms: 60_000 },
     },
     source: "test",
   });

@@ -24,7 +24,7 @@ export function testConfig(baseUrl: string, file: FileConfig = {}): Config {
     env: {},
     file: {
       provider: { name: "custom", base_url: baseUrl, api_key: "sk-test-secret-key-123456" },
-      upstream: { retries: 1, ping_interval_ms: 60_000 },
+      upstream: { retries: 0, ping_interval_ms: 60_000 },
       ...file,
     },
     source: "test",

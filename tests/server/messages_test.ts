@@ -107,7 +107,7 @@ Deno.test("messages retries a 429 with Retry-After and then succeeds", async () 
       () => jsonResponse({ error: { message: "slow down" } }, 429, { "retry-after": "0" }),
       () => jsonResponse({ choices: [{ message: { content: "hello" }, finish_reason: "stop" }] }),
     ],
-    { upstream: { retries: 3 } },
+    { upstream: { retries: 1 } },
     async ({ post, mock, proxy }) => {
       const response = await post(REQUEST);
       assert.equal(response.status, 200);
@@ -124,7 +124,7 @@ Deno.test("messages maps upstream 429 after the last try to rate_limit_error wit
     [
       () => jsonResponse({ error: { message: "Rate limit reached for gpt-4o" } }, 429),
     ],
-    { upstream: { retries: 1 } },
+    { upstream: { retries: 0 } },
     async ({ post }) => {
       const response = await post(REQUEST);
       assert.equal(response.status, 429);
@@ -343,7 +343,7 @@ Deno.test("messages names the first-byte timeout when the upstream never answers
       await req.disconnected;
       return new Response("late");
     },
-    { upstream: { retries: 1, first_byte_timeout_ms: 200 } },
+    { upstream: { retries: 0, first_byte_timeout_ms: 200 } },
     async ({ post }) => {
       const response = await post(REQUEST);
       assert.equal(response.status, 504);
@@ -362,7 +362,7 @@ Deno.test("messages streams a timeout error naming the idle timeout when the ups
         signal: req.signal,
         headers: { "content-type": "text/event-stream" },
       }),
-    { upstream: { retries: 1, idle_timeout_ms: 200 } },
+    { upstream: { retries: 0, idle_timeout_ms: 200 } },
     async ({ post }) => {
       const response = await post({ ...REQUEST, stream: true });
       const text = await response.text();

@@ -38,7 +38,7 @@ function config(url: string, providers: Record<string, FileProvider>, file: File
   return resolveConfig({
     cli: {},
     env: {},
-    file: { providers: tables, upstream: { retries: 1 }, ...file },
+    file: { providers: tables, upstream: { retries: 0 }, ...file },
     source: "test",
   });
 }
@@ -141,6 +141,33 @@ Deno.test("proxyPassthrough sends the client's body bytes untouched to Anthropic
       text.replace(/^\{"model":"[^"]+"/, '{"model":"claude-opus-4-5"'),
     );
   });
+});
+
+Deno.test("proxyPassthrough resends the same body bytes when it retries", async () => {
+  const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
+  const overloaded = { type: "error", error: { type: "overloaded_error", message: "busy" } };
+  await withMock(
+    (_req, n) =>
+      n === 1
+        ? jsonResponse(overloaded, 529, { "retry-after": "0" })
+        : jsonResponse({ type: "message", content: [] }),
+    async (mock) => {
+      const { app, records } = proxy(
+        config(mock.url, ANTHROPIC, {
+          models: { "*": "claude-opus-4-5" },
+          upstream: { retries: 1 },
+        }),
+      );
+      const response = await app.request(post(text));
+      assert.equal(response.status, 200);
+      await response.arrayBuffer();
+      assert.equal(mock.requests.length, 2);
+      const expected = text.replace(/^\{"model":"[^"]+"/, '{"model":"claude-opus-4-5"');
+      assert.equal(mock.requests[0]?.body, expected);
+      assert.equal(mock.requests[1]?.body, expected);
+      assert.equal(records[0]?.retries, 1);
+    },
+  );
 });
 
 Deno.test("proxyPassthrough sends the key, version and betas each provider expects", async () => {
@@ -374,7 +401,7 @@ Deno.test("proxyPassthrough ends a stalled stream with an idle timeout error aft
       }),
     async (mock) => {
       const { app, records } = proxy(
-        config(mock.url, ANTHROPIC, { upstream: { retries: 1, idle_timeout_ms: 200 } }),
+        config(mock.url, ANTHROPIC, { upstream: { retries: 0, idle_timeout_ms: 200 } }),
       );
       const out = await collectText((await app.request(post(ask()))).body!);
       assert.equal(out.slice(0, cut), text.slice(0, cut));
@@ -398,7 +425,7 @@ Deno.test("proxyPassthrough answers 504 when a non-streaming answer stalls", asy
       }),
     async (mock) => {
       const { app, records } = proxy(
-        config(mock.url, ANTHROPIC, { upstream: { retries: 1, idle_timeout_ms: 200 } }),
+        config(mock.url, ANTHROPIC, { upstream: { retries: 0, idle_timeout_ms: 200 } }),
       );
       const response = await app.request(post(ask({ stream: false })));
       assert.equal(response.status, 504);
