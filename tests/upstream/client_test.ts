@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
 import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
-import { readErrorBody, type RetryInfo, sendUpstream } from "../../src/upstream/client.ts";
+import {
+  readErrorBody,
+  type RetryInfo,
+  sendUpstream,
+  type UpstreamResult,
+} from "../../src/upstream/client.ts";
 import {
   jsonResponse,
   type RecordedRequest,
@@ -460,50 +465,60 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "sendUpstream applies the idle timeout to the returned body and closes the upstream",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
-    );
-    try {
-      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
-        timeouts: { idleMs: 100 },
-      });
-      await assert.rejects(
-        result.response.text(),
-        (error) =>
-          error instanceof UpstreamError && error.status === 504 &&
-          error.message === "Upstream stream was idle for 0.1 s (idle timeout)",
-      );
-      await within(mock.requests[0]!.disconnected, 1000, "closing the idle stream");
-    } finally {
-      await mock.close();
-    }
-  },
-});
+/** The two ways a route reads an answer: the body stream, or the chunk source. */
+const READS: { name: string; read: (result: UpstreamResult) => Promise<string> }[] = [
+  { name: "the returned body", read: (result) => text(result.body) },
+  { name: "chunks()", read: (result) => sourceText(result.chunks()) },
+];
 
-Deno.test({
-  name: "sendUpstream reports a stream broken mid-way as a 502 api_error",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      streamResponse(["data: 1\n\n"], { end: "reset", signal: req.signal })
-    );
-    try {
-      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
-      await assert.rejects(text(result.body), (error) => {
-        assert.ok(error instanceof UpstreamError);
-        assert.equal(error.status, 502);
-        assert.match(error.message, /^Upstream stream failed: /);
-        return true;
-      });
-    } finally {
-      await mock.close();
-    }
-  },
-});
+for (const { name, read } of READS) {
+  Deno.test({
+    name: `sendUpstream applies the idle timeout to ${name} and closes the upstream`,
+    ...SANITIZE,
+    async fn() {
+      const mock = await startMockUpstream((req) =>
+        sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
+      );
+      try {
+        const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+          timeouts: { idleMs: 100 },
+        });
+        await assert.rejects(
+          read(result),
+          (error) =>
+            error instanceof UpstreamError && error.status === 504 &&
+            error.type === "timeout_error" &&
+            error.message === "Upstream stream was idle for 0.1 s (idle timeout)",
+        );
+        await within(mock.requests[0]!.disconnected, 1000, "closing the idle stream");
+      } finally {
+        await mock.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `sendUpstream reports a stream broken mid-way in ${name} as a 502 api_error`,
+    ...SANITIZE,
+    async fn() {
+      const mock = await startMockUpstream((req) =>
+        streamResponse(["data: 1\n\n"], { end: "reset", signal: req.signal })
+      );
+      try {
+        const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
+        await assert.rejects(read(result), (error) => {
+          assert.ok(error instanceof UpstreamError);
+          assert.equal(error.status, 502);
+          assert.equal(error.type, "api_error");
+          assert.match(error.message, /^Upstream stream failed: /);
+          return true;
+        });
+      } finally {
+        await mock.close();
+      }
+    },
+  });
+}
 
 Deno.test({
   name: "sendUpstream aborts the in-flight upstream request within 100 ms of the client's abort",
@@ -678,53 +693,6 @@ Deno.test({
     assert.throws(() => result.chunks(), TypeError);
     assert.equal(new TextDecoder().decode((await reader.read()).value), "ok");
     await reader.cancel();
-  },
-});
-
-Deno.test({
-  name: "sendUpstream's chunks() applies the idle timeout and closes the upstream",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      sseResponse([{ n: 1 }], { done: false, end: "hang", signal: req.signal })
-    );
-    try {
-      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
-        timeouts: { idleMs: 100 },
-      });
-      await assert.rejects(
-        sourceText(result.chunks()),
-        (error) =>
-          error instanceof UpstreamError && error.status === 504 &&
-          error.type === "timeout_error" &&
-          error.message === "Upstream stream was idle for 0.1 s (idle timeout)",
-      );
-      await within(mock.requests[0]!.disconnected, 1000, "closing the idle stream");
-    } finally {
-      await mock.close();
-    }
-  },
-});
-
-Deno.test({
-  name: "sendUpstream's chunks() reports a stream broken mid-way as a 502 api_error",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      streamResponse(["data: 1\n\n"], { end: "reset", signal: req.signal })
-    );
-    try {
-      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
-      await assert.rejects(sourceText(result.chunks()), (error) => {
-        assert.ok(error instanceof UpstreamError);
-        assert.equal(error.status, 502);
-        assert.equal(error.type, "api_error");
-        assert.match(error.message, /^Upstream stream failed: /);
-        return true;
-      });
-    } finally {
-      await mock.close();
-    }
   },
 });
 
