@@ -1,10 +1,11 @@
 // `claude-proxy init`: write a commented starter config from flags, or from answers asked on a terminal.
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { createInterface } from "node:readline/promises";
 import type { CliOptions } from "../cli.ts";
+import { fileExists } from "../config/load.ts";
 import { userConfigDir } from "../config/paths.ts";
 import { type StarterAnswers, starterConfig } from "../config/starter.ts";
 import { suggest } from "../config/validate.ts";
@@ -30,7 +31,7 @@ export interface InitCommandOptions extends CommandContext {
 export async function runInit(cli: CliOptions, options: InitCommandOptions): Promise<number> {
   const cwd = options.cwd ?? runtime.cwd();
   const target = initTarget(cli, { ...options, cwd });
-  if (!cli.force && await exists(target)) {
+  if (!cli.force && await fileExists(target)) {
     throw new ConfigError(
       `Not writing "${target}": it already exists (pass --force to overwrite it, or -c PATH to write elsewhere)`,
     );
@@ -163,15 +164,6 @@ async function askModels(
   const sonnet = (await one(cli.sonnet, "sonnet (middle)", defaults?.middle ?? opus))!;
   const haiku = (await one(cli.haiku, "haiku (small)", defaults?.small ?? sonnet))!;
   return { opus, sonnet, haiku };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Questions on the terminal: `ask` reads one line per question; `close` releases stdin. */

@@ -93,7 +93,7 @@ export async function locateConfigFiles(
   for (const [kind, candidates] of searchOrder(options)) {
     let found = false;
     for (const path of candidates) {
-      const present = await exists(path);
+      const present = await fileExists(path);
       out.push({ kind, path, used: present && !found, exists: present });
       found ||= present;
     }
@@ -110,7 +110,7 @@ export async function readConfigLayers(options: LoadConfigOptions): Promise<Conf
     let found = false;
     for (const path of candidates) {
       if (found) {
-        out.searched.push({ kind, path, used: false, exists: await exists(path) });
+        out.searched.push({ kind, path, used: false, exists: await fileExists(path) });
         continue;
       }
       const text = await readText(path, kind === "explicit");
@@ -136,7 +136,8 @@ export async function readConfigLayers(options: LoadConfigOptions): Promise<Conf
   return out;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether something exists at `path`. */
+export async function fileExists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;
