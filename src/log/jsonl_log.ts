@@ -23,6 +23,7 @@
 //   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
 //   power cut (not a process crash) may lose the most recent lines.
 // - On open the existing lines are counted, so the bound holds across restarts and config changes.
+import { concatBytes } from "../bytes.ts";
 import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { RequestLogger, RequestLogRecord } from "./record.ts";
@@ -282,7 +283,7 @@ class JsonlLogWriter implements JsonlLog {
 
   async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
     this.#handle ??= await open(this.path, "a+");
-    await writeAll(this.#handle, concat(batch, batchBytes));
+    await writeAll(this.#handle, concatBytes(batch, batchBytes));
     for (const line of batch) this.#lengths.push(line.length);
     this.#bytes += batchBytes;
   }
@@ -308,7 +309,7 @@ class JsonlLogWriter implements JsonlLog {
     const tmp = await open(this.#tmpPath(), "w");
     try {
       await copyRange(handle, tmp, copyStart, this.#bytes);
-      await writeAll(tmp, concat(keptBatch, keptBatchBytes));
+      await writeAll(tmp, concatBytes(keptBatch, keptBatchBytes));
       await tmp.sync();
     } catch (error) {
       await tmp.close();
@@ -389,17 +390,6 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
     if (bytesWritten <= 0) throw new Error("Cannot write the request log: no progress");
     offset += bytesWritten;
   }
-}
-
-function concat(lines: Uint8Array[], total: number): Uint8Array {
-  if (lines.length === 1) return lines[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const line of lines) {
-    out.set(line, offset);
-    offset += line.length;
-  }
-  return out;
 }
 
 function sum(values: number[], from: number, to: number): number {

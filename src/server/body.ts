@@ -1,4 +1,5 @@
 // Reads and checks a client request body: size limit, JSON syntax, and the fields the proxy relies on.
+import { concatBytes } from "../bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
 
@@ -26,14 +27,7 @@ export async function readBodyBytes(
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return all;
+  return concatBytes(chunks, size);
 }
 
 function tooLarge(maxBytes: number): RequestTooLargeError {

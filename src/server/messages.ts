@@ -21,8 +21,9 @@ import { toAnthropicResponse } from "../translate/response.ts";
 import { makeSignature } from "../translate/signature.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import { StreamTranslator } from "../translate/stream.ts";
-import { anthropicEventStream } from "../translate/stream_pipeline.ts";
+import { anthropicEventStream, type ChunkSource } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
+import { readSourceText } from "../upstream/idle_timeout.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
@@ -200,7 +201,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   }
   const json = applyResponseQuirks(
     quirks,
-    await readUpstreamJson(response, responseBody),
+    await readUpstreamJson(chunks()),
     responseContext,
   );
   const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
@@ -249,11 +250,8 @@ function bodyLogger(c: Context, deps: AppDeps, record: RequestLogRecord) {
 }
 
 /** Reads a successful upstream JSON body; a 200 that carries an error or no choices is an error. */
-async function readUpstreamJson(
-  response: Response,
-  body: ReadableStream<Uint8Array> | null,
-): Promise<ChatCompletionResponse> {
-  const text = body ? await new Response(body).text() : await response.text();
+async function readUpstreamJson(source: ChunkSource): Promise<ChatCompletionResponse> {
+  const text = await readSourceText(source);
   let json: unknown;
   try {
     json = JSON.parse(text);

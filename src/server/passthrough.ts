@@ -1,5 +1,6 @@
 // Forwards Messages requests to providers that speak the Anthropic API: per-provider cleaning, auth and
 // betas on the way up; the answer piped back as it arrives while a tee reads it for the log.
+import { concatBytes } from "../bytes.ts";
 import type { Context } from "hono";
 import type { Config } from "../config/schema.ts";
 import { toAnthropicError } from "../errors.ts";
@@ -24,6 +25,7 @@ import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import type { ChunkSource } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
+import { readSourceText } from "../upstream/idle_timeout.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 
@@ -90,7 +92,7 @@ export async function proxyPassthrough(
   if (body && contentType.includes("text/event-stream")) {
     return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log });
   }
-  const text = await readText(result.chunks());
+  const text = await readSourceText(result.chunks());
   const { out, fields } = readMessage(text, rewrite);
   log?.("response", out);
   finish(response.status, fields);
@@ -117,7 +119,7 @@ export async function forwardCountTokens(
     const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
     return await errorAnswer(response, { finish: () => {}, secrets });
   }
-  const text = await readText(result.chunks());
+  const text = await readSourceText(result.chunks());
   return new Response(text, { status: response.status, headers: answerHeaders(response) });
 }
 
@@ -288,17 +290,6 @@ function readMessage(
   return { out: JSON.stringify(out), fields };
 }
 
-/** Reads a whole upstream body as UTF-8 text. */
-async function readText(source: ChunkSource): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { done, value } = await source.read();
-    if (done || !value) return text + decoder.decode();
-    text += decoder.decode(value, { stream: true });
-  }
-}
-
 interface StreamOptions {
   deps: AppDeps;
   finish: PassthroughContext["finish"];
@@ -340,12 +331,12 @@ function streamAnswer(
           if (finished) return;
           if (end || !value) {
             const rest = tee.flush();
-            if (rest.length > 0) emit(controller, join(rest));
+            if (rest.length > 0) emit(controller, concatBytes(rest));
             controller.close();
             return done();
           }
           const out = tee.push(value);
-          if (out.length > 0) return emit(controller, join(out));
+          if (out.length > 0) return emit(controller, concatBytes(out));
         }
       } catch (error) {
         if (finished) return;
@@ -377,15 +368,4 @@ function usageFields(summary: StreamSummary): Partial<RequestLogRecord> {
       ? { error_type: "api_error", error_message: "Upstream stream ended before message_stop" }
       : {}),
   };
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

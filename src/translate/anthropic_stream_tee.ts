@@ -8,6 +8,7 @@
 // scanned once and copied at most once (only events split across chunks are copied); only the
 // events the log (or marking) needs are decoded, picked by their leading `event:` line, and only
 // those are parsed as JSON.
+import { concatBytes } from "../bytes.ts";
 import { markEventSignature } from "./anthropic_clean.ts";
 
 /** What the stream said, for the request log. */
@@ -145,15 +146,7 @@ export class AnthropicStreamTee {
 
   /** The held bytes as one array (copied once when they came in several chunks); empties the hold. */
   #takeHeld(): Uint8Array {
-    const held = this.#held;
-    const out = held.length === 1 ? held[0]! : new Uint8Array(this.#heldBytes);
-    if (held.length > 1) {
-      let offset = 0;
-      for (const part of held) {
-        out.set(part, offset);
-        offset += part.length;
-      }
-    }
+    const out = concatBytes(this.#held, this.#heldBytes);
     this.#held = [];
     this.#heldBytes = 0;
     return out;

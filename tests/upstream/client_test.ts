@@ -1,7 +1,7 @@
 // Tests for sendUpstream: retries before the first byte, timeouts, client abort, error bodies.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
-import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
+import { readSourceText } from "../../src/upstream/idle_timeout.ts";
 import {
   readErrorBody,
   type RetryInfo,
@@ -61,16 +61,6 @@ function isAbortError(error: unknown): boolean {
 
 async function text(body: ReadableStream<Uint8Array> | null): Promise<string> {
   return body ? await new Response(body).text() : "";
-}
-
-/** Reads a chunk source to the end as UTF-8 text. */
-async function sourceText(source: ChunkSource): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for (let result = await source.read(); !result.done; result = await source.read()) {
-    text += decoder.decode(result.value, { stream: true });
-  }
-  return text + decoder.decode();
 }
 
 Deno.test({
@@ -468,7 +458,7 @@ Deno.test({
 /** The two ways a route reads an answer: the body stream, or the chunk source. */
 const READS: { name: string; read: (result: UpstreamResult) => Promise<string> }[] = [
   { name: "the returned body", read: (result) => text(result.body) },
-  { name: "chunks()", read: (result) => sourceText(result.chunks()) },
+  { name: "chunks()", read: (result) => readSourceText(result.chunks()) },
 ];
 
 for (const { name, read } of READS) {
@@ -672,7 +662,7 @@ Deno.test({
       assert.throws(() => chunks(), TypeError);
       await assert.rejects(response.text(), TypeError);
       assert.equal(
-        await sourceText(source),
+        await readSourceText(source),
         'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n',
       );
     } finally {

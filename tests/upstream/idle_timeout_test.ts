@@ -1,7 +1,11 @@
 // Tests for the idle timeout on upstream bodies: fires on silence, never on a stream that keeps talking.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
-import { timedChunkReader, withIdleTimeout } from "../../src/upstream/idle_timeout.ts";
+import {
+  readSourceText,
+  timedChunkReader,
+  withIdleTimeout,
+} from "../../src/upstream/idle_timeout.ts";
 import { startMockUpstream, streamResponse } from "../helpers/mock_upstream.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
@@ -285,4 +289,18 @@ Deno.test({
       await mock.close();
     }
   },
+});
+
+Deno.test("readSourceText joins a character split across reads and stops at the end", async () => {
+  const bytes = new TextEncoder().encode("é✓");
+  const reads = [bytes.subarray(0, 1), bytes.subarray(1, 3), bytes.subarray(3)];
+  const source = {
+    read: () => {
+      const value = reads.shift();
+      return Promise.resolve(value ? { done: false, value } : { done: true });
+    },
+    cancel: () => Promise.resolve(),
+  };
+  assert.equal(await readSourceText(source), "é✓");
+  assert.equal(reads.length, 0);
 });
