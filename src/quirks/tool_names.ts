@@ -5,6 +5,7 @@
 // overflow. A refused name becomes `<head>_<hash>_<tail>` (or `<name>_<hash>` when only its
 // characters are wrong), the hash being of the full name. Without state: the client's own tools
 // list gives the mapping both ways on every request and answer.
+import { fnv1a } from "../hash.ts";
 import type { Tool } from "../translate/anthropic_types.ts";
 import type {
   ChatCompletionChunk,
@@ -110,13 +111,3 @@ export const toolNames: Quirk = {
     };
   },
 };
-
-/** 8 hex digits of the 32-bit FNV-1a hash of the UTF-16 code units. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, "0");
-}

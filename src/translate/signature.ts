@@ -1,5 +1,6 @@
 // The proxy's thinking-block signatures: stateless marks that record which provider a thinking block came
 // from, so a block sent back in history can be recognised and its origin known. Pure.
+import { fnv1a } from "../hash.ts";
 
 /** The prefix of every signature the proxy makes or wraps (format version 1). */
 export const SIGNATURE_PREFIX = "cpx1.";
@@ -25,7 +26,7 @@ export interface SignatureInfo {
  */
 export function makeSignature(origin: string): string {
   const body = signatureBody(origin);
-  return `${body}.${checksum(body)}`;
+  return `${body}.${fnv1a(body)}`;
 }
 
 /**
@@ -40,7 +41,7 @@ export function makeSignature(origin: string): string {
  */
 export function wrapSignature(origin: string, original: string): string {
   const body = signatureBody(origin);
-  return `${body}.${checksum(`${body}.${original}`)}.${original}`;
+  return `${body}.${fnv1a(`${body}.${original}`)}.${original}`;
 }
 
 /** Reads a signature made or wrapped by the proxy; undefined for any other or damaged value. */
@@ -54,7 +55,7 @@ export function parseSignature(signature: string | undefined): SignatureInfo | u
   const sumEnd = tail.indexOf(".");
   const sum = sumEnd === -1 ? tail : tail.slice(0, sumEnd);
   const original = sumEnd === -1 ? undefined : tail.slice(sumEnd + 1);
-  if (sum !== checksum(original === undefined ? body : `${body}.${original}`)) return undefined;
+  if (sum !== fnv1a(original === undefined ? body : `${body}.${original}`)) return undefined;
   const bytes = fromBase64Url(rest.slice(0, originEnd));
   if (bytes === undefined || bytes.length === 0) return undefined;
   let origin: string;
@@ -75,15 +76,6 @@ export function unwrapSignature(signature: string | undefined, origin: string): 
 function signatureBody(origin: string): string {
   if (origin === "") throw new TypeError("Cannot make a signature: origin is empty");
   return SIGNATURE_PREFIX + toBase64Url(encoder.encode(origin));
-}
-
-function checksum(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, "0");
 }
 
 function toBase64Url(bytes: Uint8Array): string {
