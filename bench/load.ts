@@ -131,18 +131,28 @@ export async function runLoad(endpoint: Endpoint, options: LoadOptions): Promise
   let errors = 0;
   let firstError: string | undefined;
   let capTimer: ReturnType<typeof setTimeout> | undefined;
+  // onWindow runs in timers: what it throws (a target that exited) ends the run and is rethrown.
+  let failure: { error: unknown } | undefined;
+  const onWindow = (edge: "start" | "end") => {
+    try {
+      options.onWindow?.(edge);
+    } catch (error) {
+      failure ??= { error };
+      phase = "done";
+    }
+  };
   const end = () => {
     if (phase !== "window") return;
     phase = "done";
     windowEnd = performance.now();
     clearTimeout(capTimer);
-    options.onWindow?.("end");
+    onWindow("end");
   };
   const startTimer = setTimeout(() => {
     phase = "window";
     windowStart = performance.now();
-    options.onWindow?.("start");
-    capTimer = setTimeout(end, maxWindowMs);
+    onWindow("start");
+    if (phase === "window") capTimer = setTimeout(end, maxWindowMs);
   }, warmupMs);
   const worker = async () => {
     while (phase !== "done") {
@@ -161,6 +171,7 @@ export async function runLoad(endpoint: Endpoint, options: LoadOptions): Promise
   await Promise.all(Array.from({ length: concurrency }, worker));
   clearTimeout(startTimer);
   clearTimeout(capTimer);
+  if (failure) throw failure.error;
   const result: LoadResult = { completed, errors, windowMs: windowEnd - windowStart };
   if (firstError !== undefined) result.firstError = firstError;
   return result;

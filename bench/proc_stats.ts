@@ -8,7 +8,7 @@ const CLOCK_TICKS = 100;
  * reports it in 10 ms ticks, so measure over a few hundred ms at least.
  */
 export function cpuMs(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const stat = readProc(pid, "stat");
   // Fields after the command name (which may hold spaces) start at "state" (field 3).
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const utime = Number(fields[11]);
@@ -18,7 +18,7 @@ export function cpuMs(pid: number): number {
 
 /** Resident memory of `pid` now and at its peak (VmRSS and VmHWM), in bytes. */
 export function memory(pid: number): { rss: number; peak: number } {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const status = readProc(pid, "status");
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
   return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 };
 }
@@ -44,4 +44,16 @@ export function sampleRss(pid: number, intervalMs = 50): { stop(): number } {
       return max;
     },
   };
+}
+
+/** Reads /proc/<pid>/<name>; a process that is gone is a clear error, not a missing file. */
+function readProc(pid: number, name: string): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/${name}`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(`Process ${pid} has exited (no /proc/${pid}/${name})`);
+    }
+    throw error;
+  }
 }

@@ -217,10 +217,34 @@ function log(text: string): void {
   console.error(text);
 }
 
+/** The usage text; `cases` are the case names. */
+function usage(cases: string[]): string {
+  return `Usage: deno run -A bench/run.ts [options]
+
+Runs the mock upstream, the direct baseline and claude-proxy in one invocation and prints the
+figures as Markdown, each with its ratio to direct.
+
+Options:
+  --quick                 a shorter run (about a minute)
+  --case NAME             only this case (repeatable): ${cases.join(", ")}
+  --ccr                   also claude-code-router 2.0.0, installed from npm into a temp dir
+  --compare PATH          also another checkout or a compiled binary, in the same run (repeatable)
+  --binary PATH           run this compiled binary as claude-proxy instead of deno run main.ts
+  --v8-flags FLAGS        V8 flags for claude-proxy under deno run
+  --profile DIR           write CPU profiles of claude-proxy to DIR (see bench/profile_summary.ts)
+  --json FILE             also write every figure as JSON
+  -h, --help              show this help`;
+}
+
+async function caseNames(): Promise<string[]> {
+  return (await scenarios()).map((s) => s.name);
+}
+
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
     args: Deno.args,
     options: {
+      help: { type: "boolean", short: "h", default: false },
       ccr: { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       binary: { type: "string" },
@@ -231,6 +255,7 @@ async function main(): Promise<void> {
       "v8-flags": { type: "string" },
     },
   });
+  if (flags.help) return console.log(usage(await caseNames()));
   const settings = flags.quick ? QUICK : FULL;
   const loadBefore = Deno.loadavg()[0]!;
   const all = await scenarios();
@@ -378,4 +403,14 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (error) {
+    const badUsage = error instanceof TypeError && "code" in error &&
+      String(error.code).startsWith("ERR_PARSE_ARGS");
+    log(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    if (badUsage) log(`\n${usage(await caseNames())}`);
+    Deno.exit(badUsage ? 2 : 1);
+  }
+}
