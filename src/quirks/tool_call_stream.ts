@@ -10,6 +10,7 @@ import type {
   ChatDelta,
   ChatToolCallDelta,
 } from "../translate/openai_types.ts";
+import { ToolCallIndex } from "../translate/tool_call_index.ts";
 import { errorChunk, firstChoice, isRecord } from "./chunk_parts.ts";
 import { isObjectText, JsonPrefixScanner, repairArguments } from "./json_repair.ts";
 import type { ChunkTransform, QuirkResponseContext } from "./registry.ts";
@@ -25,7 +26,7 @@ import {
 
 interface CallState {
   /** The upstream id, "" until one arrives. */
-  id: string;
+  upstreamId: string;
   index: number;
   name: string;
   /** Every argument piece, snapshots cut to what is new. */
@@ -40,9 +41,7 @@ interface CallState {
 /** The per-stream chunk transform of `tool_call_repair`. */
 export class ToolCallStreamRepair implements ChunkTransform {
   #ctx: QuirkResponseContext;
-  #calls: CallState[] = [];
-  #byId = new Map<string, CallState>();
-  #byIndex = new Map<number, CallState>();
+  #calls = new ToolCallIndex<CallState>();
   #finishReason = "";
   #flushed = false;
 
@@ -69,12 +68,12 @@ export class ToolCallStreamRepair implements ChunkTransform {
     if (this.#flushed) return [];
     this.#flushed = true;
     const reason = this.#finishReason;
-    if (this.#calls.length === 0) {
+    if (this.#calls.calls.length === 0) {
       const promised = TOOL_FINISH_REASONS.has(reason) || MALFORMED_FINISH.test(reason);
       return promised ? [errorChunk(noCallMessage(reason))] : [];
     }
     const out: ChatCompletionChunk[] = [];
-    for (const call of this.#calls) {
+    for (const call of this.#calls.calls) {
       try {
         const fix = this.#finalFix(call);
         if (fix) out.push({ choices: [{ index: 0, delta: { tool_calls: [fix] } }] });
@@ -87,7 +86,7 @@ export class ToolCallStreamRepair implements ChunkTransform {
   }
 
   #onFragment(fragment: ChatToolCallDelta, position: number): void {
-    const call = this.#resolve(fragment, position);
+    const { call } = this.#calls.resolve(fragment, position, newCallState);
     const fn = fragment.function;
     if (!fn) return;
     if (typeof fn.name === "string" && fn.name !== "" && call.name === "") {
@@ -122,7 +121,7 @@ export class ToolCallStreamRepair implements ChunkTransform {
   /** The fragment that completes a call at the end (arguments, name), or undefined. */
   #finalFix(call: CallState): ChatToolCallDelta | undefined {
     const fix: ChatToolCallDelta = { index: call.index, function: {} };
-    if (call.id !== "") fix.id = call.id;
+    if (call.upstreamId !== "") fix.id = call.upstreamId;
     let args = call.sent;
     if (!isObjectText(call.sent) && call.received.trim() !== "") {
       const repaired = repairArguments(call.received);
@@ -139,34 +138,19 @@ export class ToolCallStreamRepair implements ChunkTransform {
     }
     return fix.function!.name !== undefined || fix.function!.arguments ? fix : undefined;
   }
+}
 
-  /** The call a fragment belongs to, found the way the stream translator finds it. */
-  #resolve(fragment: ChatToolCallDelta, position: number): CallState {
-    const id = typeof fragment.id === "string" && fragment.id !== "" ? fragment.id : undefined;
-    const byId = id === undefined ? undefined : this.#byId.get(id);
-    if (byId) return byId;
-    const index = typeof fragment.index === "number" ? fragment.index : position;
-    const byIndex = this.#byIndex.get(index);
-    let call = byIndex && (id === undefined || byIndex.id === "") ? byIndex : undefined;
-    if (!call) {
-      call = {
-        id: "",
-        index,
-        name: "",
-        received: "",
-        sent: "",
-        scanner: new JsonPrefixScanner(),
-        held: false,
-      };
-      this.#calls.push(call);
-      this.#byIndex.set(index, call);
-    }
-    if (id !== undefined && call.id === "") {
-      call.id = id;
-      this.#byId.set(id, call);
-    }
-    return call;
-  }
+/** A fresh call record at `index`. */
+function newCallState(index: number): CallState {
+  return {
+    upstreamId: "",
+    index,
+    name: "",
+    received: "",
+    sent: "",
+    scanner: new JsonPrefixScanner(),
+    held: false,
+  };
 }
 
 /** A legacy streamed `function_call` becomes the fragment of tool call 0. */

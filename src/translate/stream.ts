@@ -25,6 +25,7 @@ import type {
   ChatUsage,
 } from "./openai_types.ts";
 import { toolUseId } from "./ids.ts";
+import { ToolCallIndex } from "./tool_call_index.ts";
 import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./response.ts";
 
 /** What the translator needs to know that the upstream chunks do not carry. */
@@ -52,6 +53,7 @@ export interface StreamSummary {
 }
 
 interface ToolCall {
+  /** The upstream id, "" until one arrives. */
   upstreamId: string;
   name: string;
   args: string;
@@ -88,9 +90,7 @@ export class StreamTranslator {
   #nextIndex = 0;
   #open: OpenBlock | undefined;
   #queue: Segment[] = [];
-  #calls: ToolCall[] = [];
-  #callsByIndex = new Map<number, ToolCall>();
-  #callsById = new Map<string, ToolCall>();
+  #calls = new ToolCallIndex<ToolCall>();
   #finishReason: string | null = null;
   #usage: ChatUsage | undefined;
   #stopReason: StopReason | null = null;
@@ -149,7 +149,7 @@ export class StreamTranslator {
     this.#drain(out, true);
     this.#closeOpen(out);
     this.#done = true;
-    this.#stopReason = mapFinishReason(this.#finishReason, this.#calls.length > 0);
+    this.#stopReason = mapFinishReason(this.#finishReason, this.#calls.calls.length > 0);
     out.push({
       type: "message_delta",
       delta: { stop_reason: this.#stopReason, stop_sequence: null },
@@ -197,12 +197,8 @@ export class StreamTranslator {
   }
 
   #onToolFragment(fragment: ChatToolCallDelta, position: number, out: StreamEvent[]): void {
-    const call = this.#resolveCall(fragment, position);
-    const id = fragment.id;
-    if (typeof id === "string" && id !== "" && call.upstreamId === "") {
-      call.upstreamId = id;
-      this.#callsById.set(id, call);
-    }
+    const { call, created } = this.#calls.resolve(fragment, position, newToolCall);
+    if (created) this.#queue.push({ kind: "tool", call });
     const name = fragment.function?.name;
     if (typeof name === "string" && name !== "" && call.name === "") call.name = name;
     const args = fragment.function?.arguments;
@@ -219,22 +215,6 @@ export class StreamTranslator {
       }
     }
     this.#drain(out, false);
-  }
-
-  /** Finds the call a fragment belongs to: by upstream id, else by `index` (or array position). */
-  #resolveCall(fragment: ChatToolCallDelta, position: number): ToolCall {
-    const id = typeof fragment.id === "string" && fragment.id !== "" ? fragment.id : undefined;
-    const byId = id === undefined ? undefined : this.#callsById.get(id);
-    if (byId) return byId;
-    const index = typeof fragment.index === "number" ? fragment.index : position;
-    const byIndex = this.#callsByIndex.get(index);
-    // A different id at a known index means a new call (some providers number every call 0).
-    if (byIndex && (id === undefined || byIndex.upstreamId === "")) return byIndex;
-    const call: ToolCall = { upstreamId: "", name: "", args: "", complete: false };
-    this.#callsByIndex.set(index, call);
-    this.#calls.push(call);
-    this.#queue.push({ kind: "tool", call });
-    return call;
   }
 
   /** Opens queued segments while the slot is free; `force` ignores unfinished calls (at the end). */
@@ -297,6 +277,10 @@ export class StreamTranslator {
   #summaryUsage(): Usage {
     return { input_tokens: this.#options.inputTokens ?? 0, ...this.#finalUsage() };
   }
+}
+
+function newToolCall(): ToolCall {
+  return { upstreamId: "", name: "", args: "", complete: false };
 }
 
 function contentDelta(index: number, kind: "text" | "thinking", text: string): StreamEvent {
