@@ -1,24 +1,20 @@
 // Every recorded OpenAI-format stream through each preset's quirks: sound streams come out the same.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { PROVIDER_PRESETS } from "../../src/providers.ts";
 import { quirkChunkTransform } from "../../src/quirks/apply_quirks.ts";
 import { quirksByName } from "../../src/quirks/registry.ts";
 import { decodeToolId } from "../../src/quirks/tool_ids.ts";
-import { StreamTranslator } from "../../src/translate/stream.ts";
-import { anthropicEventStream } from "../../src/translate/stream_pipeline.ts";
 import {
   assertAnthropicGrammar,
-  byteSource,
-  collectText,
-  fixtureSse,
   parseAnthropicSse,
   reassembleAnthropic,
 } from "../helpers/streams.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
-
-const UPSTREAM = new URL("../fixtures/upstream/", import.meta.url);
-const OTHER_FORMATS = new Set(["anthropic", "google", "openai-responses"]);
+import {
+  readRecordedStream,
+  recordedStreamNames,
+  translateRecordedStream,
+} from "../helpers/recorded_streams.ts";
 
 /** Streams a preset's quirks are meant to change, and how. */
 const CHANGED: Record<string, string> = {
@@ -26,34 +22,15 @@ const CHANGED: Record<string, string> = {
     "think_tags moves the <think> text to thinking",
 };
 
-function streamFixtures(): string[] {
-  const names: string[] = [];
-  for (const provider of readdirSync(UPSTREAM).sort()) {
-    if (OTHER_FORMATS.has(provider) || provider.endsWith(".md")) continue;
-    for (const file of readdirSync(new URL(`${provider}/`, UPSTREAM)).sort()) {
-      if (file.endsWith(".sse") || file.endsWith(".jsonl")) names.push(`${provider}/${file}`);
-    }
-  }
-  return names;
-}
-
 async function translate(sse: string, presetQuirks?: readonly string[]) {
-  let next = 0;
-  const translator = new StreamTranslator({
-    model: "claude-test",
-    messageId: "msg_1",
-    signature: "sig",
-    newToolId: () => `toolu_fixture${++next}`,
-  });
   const transform = presetQuirks
     ? quirkChunkTransform(quirksByName(presetQuirks), quirkContext())
     : undefined;
-  const output = anthropicEventStream(
-    byteSource([new TextEncoder().encode(sse)]).stream,
-    translator,
-    { pingIntervalMs: 0, ...(transform ? { transform } : {}) },
-  );
-  return parseAnthropicSse(await collectText(output));
+  const output = await translateRecordedStream([new TextEncoder().encode(sse)], {
+    translator: { model: "claude-test", messageId: "msg_1", signature: "sig" },
+    transform,
+  });
+  return parseAnthropicSse(output);
 }
 
 /** The reassembled answer with encoded tool ids decoded back to the upstream ones. */
@@ -69,9 +46,9 @@ function outcome(events: Awaited<ReturnType<typeof translate>>) {
 
 const PRESETS = ["custom", "gemini", "deepseek", "openai"] as const;
 
-for (const name of streamFixtures()) {
+for (const name of recordedStreamNames()) {
   Deno.test(`preset quirks keep the outcome of the recorded ${name} stream`, async () => {
-    const sse = fixtureSse(name, readFileSync(new URL(name, UPSTREAM), "utf8"));
+    const sse = readRecordedStream(name);
     const plain = outcome(await translate(sse));
     for (const preset of PRESETS) {
       const events = await translate(sse, PROVIDER_PRESETS[preset]!.quirks);

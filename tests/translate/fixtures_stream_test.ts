@@ -1,16 +1,15 @@
 // Feeds every recorded OpenAI-format stream through the full pipeline, whole and split at random bytes.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
 import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
-import { StreamTranslator } from "../../src/translate/stream.ts";
-import { anthropicEventStream } from "../../src/translate/stream_pipeline.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import {
+  readRecordedStream,
+  recordedStreamNames,
+  translateRecordedStream,
+} from "../helpers/recorded_streams.ts";
+import {
   assertAnthropicGrammar,
-  byteSource,
-  collectText,
-  fixtureSse,
   openAIChunks,
   parseAnthropicSse,
   randomSplit,
@@ -18,11 +17,7 @@ import {
   reassembleOpenAI,
 } from "../helpers/streams.ts";
 
-const UPSTREAM = new URL("../fixtures/upstream/", import.meta.url);
 const GOLDEN = new URL("../fixtures/streams/", import.meta.url);
-
-/** Providers whose recordings are not OpenAI chat-completions streams. */
-const OTHER_FORMATS = new Set(["anthropic", "google", "openai-responses"]);
 
 /** Fixtures skipped, each with its reason. */
 const SKIP: Record<string, string> = {};
@@ -58,33 +53,16 @@ const EXPECTED: Record<string, { stopReason: string } | { error: string }> = {
 
 const SEEDS = [1, 2, 3, 4, 5];
 
-function streamFixtures(): string[] {
-  const names: string[] = [];
-  for (const provider of readdirSync(UPSTREAM).sort()) {
-    if (OTHER_FORMATS.has(provider) || provider.endsWith(".md")) continue;
-    for (const file of readdirSync(new URL(`${provider}/`, UPSTREAM)).sort()) {
-      if (file.endsWith(".sse") || file.endsWith(".jsonl")) names.push(`${provider}/${file}`);
-    }
-  }
-  return names;
-}
+/** The translator the goldens were recorded with. */
+const TRANSLATOR = {
+  model: "claude-sonnet-4-5",
+  messageId: "msg_fixture",
+  signature: "sig_fixture",
+  inputTokens: 100,
+};
 
-function translator(): StreamTranslator {
-  let next = 0;
-  return new StreamTranslator({
-    model: "claude-sonnet-4-5",
-    messageId: "msg_fixture",
-    signature: "sig_fixture",
-    newToolId: () => `toolu_fixture${++next}`,
-    inputTokens: 100,
-  });
-}
-
-async function translate(pieces: Uint8Array[]): Promise<string> {
-  const output = anthropicEventStream(byteSource(pieces).stream, translator(), {
-    pingIntervalMs: 0,
-  });
-  return await collectText(output);
+function translate(pieces: Uint8Array[]): Promise<string> {
+  return translateRecordedStream(pieces, { translator: TRANSLATOR });
 }
 
 /** Replays Anthropic SSE through the official SDK's stream accumulator. */
@@ -108,18 +86,18 @@ async function sdkMessage(sse: string): Promise<Anthropic.Message> {
 
 Deno.test("every OpenAI-format stream fixture has an expectation", () => {
   assert.deepEqual(
-    streamFixtures().filter((name) => !(name in SKIP)),
+    recordedStreamNames().filter((name) => !(name in SKIP)),
     Object.keys(EXPECTED).sort(),
   );
 });
 
-for (const name of streamFixtures()) {
+for (const name of recordedStreamNames()) {
   const reason = SKIP[name];
   Deno.test({
     name: `anthropicEventStream translates the ${name} fixture, whole and split`,
     ignore: reason !== undefined,
     fn: async () => {
-      const sse = fixtureSse(name, readFileSync(new URL(name, UPSTREAM), "utf8"));
+      const sse = readRecordedStream(name);
       const bytes = new TextEncoder().encode(sse);
       const whole = await translate([bytes]);
       const events = parseAnthropicSse(whole);
