@@ -1,7 +1,9 @@
 // Tests for the idle timeout on upstream bodies: fires on silence, never on a stream that keeps talking.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
+import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
 import {
+  type IdleTimeoutOptions,
   readSourceText,
   timedChunkReader,
   withIdleTimeout,
@@ -32,26 +34,126 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
   return text;
 }
 
-Deno.test({
-  name:
-    "withIdleTimeout errors with a 504 timeout_error and cancels the source when it falls silent",
-  ...SANITIZE,
-  async fn() {
-    const { stream, state } = silentAfter(["data: 1\n\n"]);
-    const timeouts: UpstreamError[] = [];
-    const guarded = withIdleTimeout(stream, 50, { onTimeout: (error) => timeouts.push(error) });
-    const reader = guarded.getReader();
-    assert.equal(new TextDecoder().decode((await reader.read()).value), "data: 1\n\n");
-    const error = await reader.read().then(() => undefined, (error: unknown) => error);
-    assert.ok(error instanceof UpstreamError);
-    assert.equal(error.status, 504);
-    assert.equal(error.type, "timeout_error");
-    assert.equal(error.message, "Upstream stream was idle for 0.05 s (idle timeout)");
-    assert.equal(state.cancelled, true);
-    assert.equal(state.reason, error);
-    assert.deepEqual(timeouts, [error]);
-  },
-});
+/** Reads `body` with an idle timeout of `idleMs`, as a source of chunks. */
+type TimedRead = (
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+  options?: IdleTimeoutOptions,
+) => ChunkSource;
+
+/** The two readers with an idle timeout; the rules they share are tested once for each. */
+const READERS: Array<[string, TimedRead]> = [
+  [
+    "withIdleTimeout",
+    (body, idleMs, options) => withIdleTimeout(body, idleMs, options).getReader(),
+  ],
+  ["timedChunkReader", timedChunkReader],
+];
+
+for (const [name, read] of READERS) {
+  Deno.test({
+    name:
+      `${name} errors the read with a 504 timeout_error and cancels the source when it falls silent`,
+    ...SANITIZE,
+    async fn() {
+      const { stream, state } = silentAfter(["data: 1\n\n"]);
+      const timeouts: UpstreamError[] = [];
+      const chunks = read(stream, 50, { onTimeout: (error) => timeouts.push(error) });
+      const first = await chunks.read();
+      assert.equal(first.done, false);
+      assert.equal(new TextDecoder().decode(first.value), "data: 1\n\n");
+      const error = await chunks.read().then(() => undefined, (error: unknown) => error);
+      assert.ok(error instanceof UpstreamError);
+      assert.equal(error.status, 504);
+      assert.equal(error.type, "timeout_error");
+      assert.equal(error.message, "Upstream stream was idle for 0.05 s (idle timeout)");
+      assert.equal(state.cancelled, true);
+      assert.equal(state.reason, error);
+      assert.deepEqual(timeouts, [error]);
+      await assert.rejects(chunks.read(), (again) => again === error);
+    },
+  });
+
+  Deno.test({
+    name: `${name} closes the upstream connection when a real stream goes idle`,
+    ...SANITIZE,
+    async fn() {
+      const mock = await startMockUpstream((req) =>
+        streamResponse(["data: 1\n\n"], { end: "hang", signal: req.signal })
+      );
+      try {
+        const response = await fetch(mock.url);
+        const chunks = read(response.body!, 50);
+        assert.equal((await chunks.read()).done, false);
+        await assert.rejects(
+          chunks.read(),
+          (error) => error instanceof UpstreamError && error.status === 504,
+        );
+        await mock.requests[0]!.disconnected;
+        assert.equal(mock.requests[0]!.aborted, true);
+      } finally {
+        await mock.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `${name} does not count time while not reading, and times the next read afresh`,
+    ...SANITIZE,
+    async fn() {
+      const { stream, state } = silentAfter(["a", "b"]);
+      const chunks = read(stream, 30);
+      assert.equal((await chunks.read()).done, false);
+      // Longer than idleMs without a read: the timer fires, finds nothing waiting and stops.
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      assert.equal(new TextDecoder().decode((await chunks.read()).value), "b");
+      assert.equal(state.cancelled, false);
+      const started = performance.now();
+      await assert.rejects(chunks.read(), (error) => error instanceof UpstreamError);
+      assert.ok(performance.now() - started >= 29, "the silent read waited about idleMs");
+    },
+  });
+
+  Deno.test({
+    name: `${name} passes a cancel on to the source, ends a pending read and stops its timer`,
+    ...SANITIZE,
+    async fn() {
+      const { stream, state } = silentAfter([]);
+      const chunks = read(stream, 60_000);
+      const pending = chunks.read();
+      await chunks.cancel("client gone");
+      const ended = await pending;
+      assert.equal(ended.done, true);
+      assert.equal(ended.value, undefined);
+      assert.equal(state.cancelled, true);
+      assert.equal(state.reason, "client gone");
+      assert.equal((await chunks.read()).done, true);
+    },
+  });
+
+  Deno.test({
+    name: `${name} maps source errors and reports them again on later reads`,
+    ...SANITIZE,
+    async fn() {
+      const failing = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.error(new TypeError("error reading a body from connection"));
+        },
+      });
+      const chunks = read(failing, 60_000, {
+        mapError: (error) => new UpstreamError(502, "api_error", "mapped", { cause: error }),
+      });
+      for (let i = 0; i < 2; i++) {
+        await assert.rejects(chunks.read(), (error) => {
+          assert.ok(error instanceof UpstreamError);
+          assert.equal(error.message, "mapped");
+          assert.ok(error.cause instanceof TypeError);
+          return true;
+        });
+      }
+    },
+  });
+}
 
 Deno.test({
   name: "withIdleTimeout is not a total deadline: a stream sending every 20 ms outlives idleMs",
@@ -74,76 +176,6 @@ Deno.test({
 });
 
 Deno.test({
-  name: "withIdleTimeout closes the upstream connection when a real stream goes idle",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      streamResponse(["data: 1\n\n"], { end: "hang", signal: req.signal })
-    );
-    try {
-      const response = await fetch(mock.url);
-      await assert.rejects(
-        readAll(withIdleTimeout(response.body!, 50)),
-        (error) => error instanceof UpstreamError && error.status === 504,
-      );
-      await mock.requests[0]!.disconnected;
-      assert.equal(mock.requests[0]!.aborted, true);
-    } finally {
-      await mock.close();
-    }
-  },
-});
-
-Deno.test({
-  name: "withIdleTimeout does not count time the consumer spends not reading",
-  ...SANITIZE,
-  async fn() {
-    const { stream } = silentAfter(["a", "b"]);
-    const reader = withIdleTimeout(stream, 30).getReader();
-    assert.equal((await reader.read()).done, false);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.equal(new TextDecoder().decode((await reader.read()).value), "b");
-    await reader.cancel();
-  },
-});
-
-Deno.test({
-  name: "withIdleTimeout passes the consumer's cancel on to the source and stops its timer",
-  ...SANITIZE,
-  async fn() {
-    const { stream, state } = silentAfter([]);
-    const guarded = withIdleTimeout(stream, 60_000);
-    const reader = guarded.getReader();
-    const pending = reader.read();
-    await reader.cancel("client gone");
-    assert.deepEqual(await pending, { done: true, value: undefined });
-    assert.equal(state.cancelled, true);
-    assert.equal(state.reason, "client gone");
-  },
-});
-
-Deno.test({
-  name: "withIdleTimeout reports source errors through mapError",
-  ...SANITIZE,
-  async fn() {
-    const failing = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new TypeError("error reading a body from connection"));
-      },
-    });
-    const guarded = withIdleTimeout(failing, 60_000, {
-      mapError: (error) => new UpstreamError(502, "api_error", "mapped", { cause: error }),
-    });
-    await assert.rejects(readAll(guarded), (error) => {
-      assert.ok(error instanceof UpstreamError);
-      assert.equal(error.message, "mapped");
-      assert.ok(error.cause instanceof TypeError);
-      return true;
-    });
-  },
-});
-
-Deno.test({
   name: "withIdleTimeout passes the bytes through unchanged, and 0 or Infinity disable the timer",
   ...SANITIZE,
   async fn() {
@@ -160,84 +192,6 @@ Deno.test({
         cancel: () => clearTimeout(timer),
       });
       assert.equal(await readAll(withIdleTimeout(late, idleMs)), "héllo wörld", `${idleMs}`);
-    }
-  },
-});
-
-Deno.test({
-  name:
-    "timedChunkReader rejects the read with a 504 timeout_error and cancels the source when it falls silent",
-  ...SANITIZE,
-  async fn() {
-    const { stream, state } = silentAfter(["data: 1\n\n"]);
-    const timeouts: UpstreamError[] = [];
-    const chunks = timedChunkReader(stream, 40, { onTimeout: (error) => timeouts.push(error) });
-    const first = await chunks.read();
-    assert.equal(first.done, false);
-    assert.equal(new TextDecoder().decode(first.value), "data: 1\n\n");
-    const error = await chunks.read().then(() => undefined, (error: unknown) => error);
-    assert.ok(error instanceof UpstreamError);
-    assert.equal(error.status, 504);
-    assert.equal(error.type, "timeout_error");
-    assert.equal(error.message, "Upstream stream was idle for 0.04 s (idle timeout)");
-    assert.equal(state.cancelled, true);
-    assert.equal(state.reason, error);
-    assert.deepEqual(timeouts, [error]);
-    await assert.rejects(chunks.read(), (again) => again === error);
-  },
-});
-
-Deno.test({
-  name: "timedChunkReader does not count time while not reading, and times the next read afresh",
-  ...SANITIZE,
-  async fn() {
-    const { stream, state } = silentAfter(["a", "b"]);
-    const chunks = timedChunkReader(stream, 30);
-    assert.equal((await chunks.read()).done, false);
-    // Longer than idleMs without a read: the timer fires, finds nothing waiting and stops.
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    assert.equal(new TextDecoder().decode((await chunks.read()).value), "b");
-    assert.equal(state.cancelled, false);
-    const started = performance.now();
-    await assert.rejects(chunks.read(), (error) => error instanceof UpstreamError);
-    assert.ok(performance.now() - started >= 29, "the silent read waited about idleMs");
-  },
-});
-
-Deno.test({
-  name: "timedChunkReader cancel cancels the source, ends a pending read and stops its timer",
-  ...SANITIZE,
-  async fn() {
-    const { stream, state } = silentAfter([]);
-    const chunks = timedChunkReader(stream, 60_000);
-    const pending = chunks.read();
-    await chunks.cancel("client gone");
-    assert.equal((await pending).done, true);
-    assert.equal(state.cancelled, true);
-    assert.equal(state.reason, "client gone");
-    assert.equal((await chunks.read()).done, true);
-  },
-});
-
-Deno.test({
-  name: "timedChunkReader maps source errors and reports them again on later reads",
-  ...SANITIZE,
-  async fn() {
-    const failing = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        controller.error(new TypeError("error reading a body from connection"));
-      },
-    });
-    const chunks = timedChunkReader(failing, 60_000, {
-      mapError: (error) => new UpstreamError(502, "api_error", "mapped", { cause: error }),
-    });
-    for (let i = 0; i < 2; i++) {
-      await assert.rejects(chunks.read(), (error) => {
-        assert.ok(error instanceof UpstreamError);
-        assert.equal(error.message, "mapped");
-        assert.ok(error.cause instanceof TypeError);
-        return true;
-      });
     }
   },
 });
@@ -265,29 +219,6 @@ Deno.test({
     }
     assert.deepEqual(seen.map((chunk) => new TextDecoder().decode(chunk)), parts);
     assert.deepEqual(seen.map((chunk) => chunk.byteLength), parts.map((part) => part.length));
-  },
-});
-
-Deno.test({
-  name: "timedChunkReader closes the upstream connection when a real stream goes idle",
-  ...SANITIZE,
-  async fn() {
-    const mock = await startMockUpstream((req) =>
-      streamResponse(["data: 1\n\n"], { end: "hang", signal: req.signal })
-    );
-    try {
-      const response = await fetch(mock.url);
-      const chunks = timedChunkReader(response.body!, 50);
-      assert.equal((await chunks.read()).done, false);
-      await assert.rejects(
-        chunks.read(),
-        (error) => error instanceof UpstreamError && error.status === 504,
-      );
-      await mock.requests[0]!.disconnected;
-      assert.equal(mock.requests[0]!.aborted, true);
-    } finally {
-      await mock.close();
-    }
   },
 });
 
