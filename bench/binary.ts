@@ -15,6 +15,8 @@ import {
   startProxyProcess,
   type TempHome,
 } from "../tests/binary/proxy_process.ts";
+import { denoDir } from "../tests/helpers/deno_dir.ts";
+import { decodeOutput } from "../tests/helpers/process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SETTLE_MS = 1000;
@@ -55,11 +57,6 @@ async function commands(binaries: string[]): Promise<ProxyCommand[]> {
   return list;
 }
 
-async function denoDir(): Promise<string> {
-  const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  return (JSON.parse(new TextDecoder().decode(info.stdout)) as { denoDir: string }).denoDir;
-}
-
 async function hasBun(): Promise<boolean> {
   try {
     return (await new Deno.Command("bun", { args: ["--version"] }).output()).success;
@@ -85,7 +82,7 @@ async function rss(pid: number): Promise<number | undefined> {
   }
   if (Deno.build.os === "windows") return undefined;
   const out = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
-  const kb = Number(new TextDecoder().decode(out.stdout).trim());
+  const kb = Number(decodeOutput(out).stdout.trim());
   return Number.isFinite(kb) && kb > 0 ? kb * 1024 : undefined;
 }
 

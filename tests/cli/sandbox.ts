@@ -1,19 +1,14 @@
 // Runs main.ts as its own process in a throwaway HOME and project directory, for command-line tests.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { denoDir } from "../helpers/deno_dir.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
+import { type CommandResult, decodeOutput } from "../helpers/process.ts";
 
 /** The repository root. */
 export const REPO = fromFileUrl(new URL("../../", import.meta.url));
 const MAIN = join(REPO, "main.ts");
 const DENO_JSON = join(REPO, "deno.json");
-
-/** What a finished command printed. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A temporary HOME (with XDG dirs) and a project directory to run claude-proxy in. */
 export interface Sandbox {
@@ -26,20 +21,13 @@ export interface Sandbox {
   /** Writes `text` to `path` (relative to the sandbox root), creating directories; returns the path. */
   write(path: string, text: string): string;
   /** Runs `claude-proxy ...args`; `env` is added to the sandbox's. */
-  run(args: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<CliResult>;
+  run(
+    args: string[],
+    options?: { env?: Record<string, string>; cwd?: string },
+  ): Promise<CommandResult>;
   /** Starts `claude-proxy ...args` with piped output, for commands that keep running. */
   spawn(args: string[], options?: { env?: Record<string, string> }): Deno.ChildProcess;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-let denoDir: string | undefined;
-
-/** Deno's cache directory, so the child process does not download npm packages again. */
-async function realDenoDir(): Promise<string> {
-  if (denoDir !== undefined) return denoDir;
-  const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  denoDir = (JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir: string }).denoDir;
-  return denoDir;
 }
 
 /** Makes a sandbox; dispose of it with `await using`. */
@@ -55,7 +43,7 @@ export async function makeSandbox(): Promise<Sandbox> {
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_DATA_HOME: join(home, ".local/share"),
     XDG_STATE_HOME: join(home, ".local/state"),
-    DENO_DIR: await realDenoDir(),
+    DENO_DIR: await denoDir(),
     NO_COLOR: "1",
   };
   const command = (args: string[], extra: Record<string, string>, cwd: string) =>
@@ -80,13 +68,7 @@ export async function makeSandbox(): Promise<Sandbox> {
       return full;
     },
     async run(args, options = {}) {
-      const output = await command(args, options.env ?? {}, options.cwd ?? project).output();
-      const decoder = new TextDecoder();
-      return {
-        code: output.code,
-        stdout: decoder.decode(output.stdout),
-        stderr: decoder.decode(output.stderr),
-      };
+      return decodeOutput(await command(args, options.env ?? {}, options.cwd ?? project).output());
     },
     spawn(args, options = {}) {
       return command(args, options.env ?? {}, project).spawn();
