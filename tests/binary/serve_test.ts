@@ -10,6 +10,7 @@ import {
   sseResponse,
   startMockUpstream,
 } from "../helpers/mock_upstream.ts";
+import { WEATHER_TOOL, weatherBrain } from "../helpers/weather_brain.ts";
 import {
   makeTempHome,
   type ProxyCommand,
@@ -19,16 +20,6 @@ import {
   subjects,
   type TempHome,
 } from "./proxy_process.ts";
-
-const WEATHER_TOOL = {
-  name: "get_weather",
-  description: "Weather for a city",
-  input_schema: {
-    type: "object" as const,
-    properties: { city: { type: "string" } },
-    required: ["city"],
-  },
-};
 
 const NO_SIGTERM = Deno.build.os === "windows"
   ? "Windows has no SIGTERM to send to a child process"
@@ -68,16 +59,29 @@ async function withProxy(
   }
 }
 
-function brain(request: ChatCompletionRequest) {
-  const last = request.messages[request.messages.length - 1];
-  if (last?.role === "tool") return { text: `The tool said: ${last.content}` };
-  if (request.tools?.length) {
-    return {
-      text: "Let me check.",
-      toolCalls: [{ id: "call_abc123", name: "get_weather", arguments: { city: "Zürich 東京" } }],
-    };
-  }
-  return { text: "Hello from upstream", reasoning: "A greeting." };
+/** An OpenAI stream chunk from gpt-4o carrying `delta`. */
+function chunk(delta: unknown, finishReason: string | null = null) {
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    model: "gpt-4o",
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
+}
+
+/** Asks the proxy for a streamed answer to "hi". */
+function streamHi(proxy: RunningProxy, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${proxy.url}/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": "any" },
+    body: JSON.stringify({
+      model: "claude-test-sonnet",
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    }),
+    signal: signal ?? null,
+  });
 }
 
 function defineServeTests({ label, command }: Subject) {
@@ -89,7 +93,7 @@ function defineServeTests({ label, command }: Subject) {
     });
 
   test("prints the banner and answers /health with its version", async (command) => {
-    await withProxy(command, fakeModel(brain), async ({ proxy }) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy }) => {
       assert.match(
         proxy.stdout.text,
         new RegExp(`claude-proxy ${VERSION.replaceAll(".", "\\.")} `),
@@ -104,7 +108,7 @@ function defineServeTests({ label, command }: Subject) {
   });
 
   test("streams a tool call and then answers the tool result (a round trip)", async (command) => {
-    await withProxy(command, fakeModel(brain), async ({ proxy, mock }) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
       const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
       const question = { role: "user" as const, content: "weather in Zürich?" };
       const first = await client.messages.stream({
@@ -151,27 +155,12 @@ function defineServeTests({ label, command }: Subject) {
     const upstreamReached = new Promise<void>((resolve) => (reached = resolve));
     const handler = (req: RecordedRequest) => {
       reached();
-      const first = {
-        id: "chatcmpl-1",
-        object: "chat.completion.chunk",
-        model: "gpt-4o",
-        choices: [{ index: 0, delta: { role: "assistant", content: "Hel" }, finish_reason: null }],
-      };
+      const first = chunk({ role: "assistant", content: "Hel" });
       return sseResponse([first], { end: "hang", done: false, signal: req.signal });
     };
     await withProxy(command, handler, async ({ proxy, mock }) => {
       const client = new AbortController();
-      const response = await fetch(`${proxy.url}/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": "any" },
-        body: JSON.stringify({
-          model: "claude-test-sonnet",
-          max_tokens: 50,
-          stream: true,
-          messages: [{ role: "user", content: "hi" }],
-        }),
-        signal: client.signal,
-      });
+      const response = await streamHi(proxy, client.signal);
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
       let seen = "";
@@ -196,7 +185,7 @@ function defineServeTests({ label, command }: Subject) {
   });
 
   test("exits with code 0 on SIGTERM", async (command) => {
-    await withProxy(command, fakeModel(brain), async ({ proxy }) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy }) => {
       const health = await fetch(`${proxy.url}/health`);
       await health.body?.cancel();
       assert.equal(health.status, 200);
@@ -208,27 +197,20 @@ function defineServeTests({ label, command }: Subject) {
   test("lets a stream in flight finish after SIGTERM, then exits with 0", async (command) => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const chunk = (delta: unknown, finish: string | null = null) =>
-      `data: ${
-        JSON.stringify({
-          id: "chatcmpl-1",
-          object: "chat.completion.chunk",
-          model: "gpt-4o",
-          choices: [{ index: 0, delta, finish_reason: finish }],
-        })
-      }\n\n`;
     const handler = (req: { signal: AbortSignal }) => {
       const encoder = new TextEncoder();
+      const frame = (delta: unknown, finishReason: string | null = null) =>
+        encoder.encode(`data: ${JSON.stringify(chunk(delta, finishReason))}\n\n`);
       const gone = new Promise<void>((resolve) =>
         req.signal.addEventListener("abort", () => resolve(), { once: true })
       );
       const body = new ReadableStream<Uint8Array>({
         async start(controller) {
-          controller.enqueue(encoder.encode(chunk({ role: "assistant", content: "Hel" })));
+          controller.enqueue(frame({ role: "assistant", content: "Hel" }));
           await Promise.race([released, gone]);
           if (req.signal.aborted) return controller.close();
-          controller.enqueue(encoder.encode(chunk({ content: "lo" })));
-          controller.enqueue(encoder.encode(chunk({}, "stop")));
+          controller.enqueue(frame({ content: "lo" }));
+          controller.enqueue(frame({}, "stop"));
           controller.enqueue(encoder.encode("data: [DONE]\n\n"));
           controller.close();
         },
@@ -236,16 +218,7 @@ function defineServeTests({ label, command }: Subject) {
       return new Response(body, { headers: { "content-type": "text/event-stream" } });
     };
     await withProxy(command, handler, async ({ proxy }) => {
-      const response = await fetch(`${proxy.url}/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": "any" },
-        body: JSON.stringify({
-          model: "claude-test-sonnet",
-          max_tokens: 50,
-          stream: true,
-          messages: [{ role: "user", content: "hi" }],
-        }),
-      });
+      const response = await streamHi(proxy);
       assert.equal(response.status, 200);
       const exited = proxy.stop("SIGTERM");
       await proxy.stdout.waitFor(/Shutting down/);

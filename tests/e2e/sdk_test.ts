@@ -2,42 +2,21 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
-import { fakeModel, lastMessageText } from "../helpers/fake_model.ts";
-import { startMockUpstream } from "../helpers/mock_upstream.ts";
-import { startProxy, testConfig } from "../helpers/proxy.ts";
+import { fakeModel } from "../helpers/fake_model.ts";
+import {
+  type MockHandler,
+  type MockUpstream,
+  startMockUpstream,
+} from "../helpers/mock_upstream.ts";
+import { startProxy, testConfig, type TestProxy } from "../helpers/proxy.ts";
+import { WEATHER_TOOL, weatherBrain } from "../helpers/weather_brain.ts";
 
-const WEATHER_TOOL = {
-  name: "get_weather",
-  description: "Weather for a city",
-  input_schema: {
-    type: "object" as const,
-    properties: { city: { type: "string" } },
-    required: ["city"],
-  },
-};
-
-function brain(request: ChatCompletionRequest) {
-  const last = request.messages[request.messages.length - 1];
-  if (last?.role === "tool") return { text: `The tool said: ${last.content}` };
-  if (request.tools?.length) {
-    return {
-      text: "Let me check.",
-      toolCalls: [{ id: "call_abc123", name: "get_weather", arguments: { city: "Zürich 東京" } }],
-    };
-  }
-  return { text: `echo: ${lastMessageText(request)}`, reasoning: "The user wants an echo." };
-}
-
+/** Starts `upstream` as the mock upstream and the proxy in-process in front of it; cleans both up. */
 async function withStack(
-  fn: (
-    client: Anthropic,
-    ctx: {
-      mock: Awaited<ReturnType<typeof startMockUpstream>>;
-      proxy: ReturnType<typeof startProxy>;
-    },
-  ) => Promise<void>,
+  fn: (client: Anthropic, ctx: { mock: MockUpstream; proxy: TestProxy }) => Promise<void>,
+  upstream: MockHandler = fakeModel(weatherBrain),
 ) {
-  const mock = await startMockUpstream(fakeModel(brain));
+  const mock = await startMockUpstream(upstream);
   const proxy = startProxy(testConfig(mock.url, { models: { "claude-test-sonnet": "gpt-4o" } }));
   const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
   try {
@@ -146,18 +125,15 @@ Deno.test("SDK countTokens returns a positive count from the tokenizer", async (
 });
 
 Deno.test("SDK sees upstream HTTP errors as Anthropic errors with the upstream's message", async () => {
-  const mock = await startMockUpstream(() =>
+  const unauthorized = () =>
     Response.json({
       error: {
         message: "Incorrect API key provided",
         type: "invalid_request_error",
         code: "invalid_api_key",
       },
-    }, { status: 401 })
-  );
-  const proxy = startProxy(testConfig(mock.url));
-  const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
-  try {
+    }, { status: 401 });
+  await withStack(async (client) => {
     await assert.rejects(
       client.messages.create({
         model: "m",
@@ -171,8 +147,5 @@ Deno.test("SDK sees upstream HTTP errors as Anthropic errors with the upstream's
         return true;
       },
     );
-  } finally {
-    await proxy.close();
-    await mock.close();
-  }
+  }, unauthorized);
 });
