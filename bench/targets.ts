@@ -1,6 +1,7 @@
 // The processes a benchmark run talks to: the mock upstream, claude-proxy and claude-code-router.
 import { resolve } from "node:path";
 import { makeTempHome, startProxyProcess } from "../tests/binary/proxy_process.ts";
+import { denoDir } from "../tests/helpers/deno_dir.ts";
 
 /** A server in a child process. */
 export interface ServerProcess {
@@ -75,11 +76,6 @@ export async function startMock(): Promise<ServerProcess> {
   });
   const { child, match } = await spawnUntil(command, /listening on (http:\/\/\S+)/);
   return { url: match[1]!, pid: child.pid, stop: () => stopChild(child) };
-}
-
-async function denoDir(): Promise<string> {
-  const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  return (JSON.parse(decoder.decode(info.stdout)) as { denoDir: string }).denoDir;
 }
 
 /** Options for {@linkcode startClaudeProxy}. */

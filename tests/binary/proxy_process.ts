@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { binaryName, DENO_PERMISSIONS, hostTarget } from "../../scripts/compile.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
 import { type CommandResult, decodeOutput, type ProxyCommand } from "../helpers/process.ts";
+import { denoDir } from "../helpers/deno_dir.ts";
 
 // The binary tests and the benchmarks start the proxy through this module.
 export {
@@ -37,8 +38,6 @@ export function findBinary(): { command: ProxyCommand } | { skip: string } {
 
 /** `deno run` of main.ts with exactly the permissions `deno compile` grants the binary. */
 export async function denoRunCommand(): Promise<ProxyCommand> {
-  const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
-  const { denoDir } = JSON.parse(decodeOutput(info).stdout) as { denoDir: string };
   return {
     label: "deno run with the compile permissions",
     program: Deno.execPath(),
@@ -50,7 +49,7 @@ export async function denoRunCommand(): Promise<ProxyCommand> {
       ...DENO_PERMISSIONS,
       `${ROOT}main.ts`,
     ],
-    env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
+    env: { DENO_DIR: await denoDir(), DENO_NO_UPDATE_CHECK: "1" },
   };
 }
 
