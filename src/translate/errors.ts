@@ -31,6 +31,26 @@ export function errorTypeForStatus(status: number): AnthropicErrorType {
   }
 }
 
+/**
+ * Maps an OpenAI error code or type (`rate_limit_exceeded`, `insufficient_quota`, ...), as found in
+ * stream errors that carry no HTTP status, to the Anthropic error type; undefined when unknown.
+ */
+export function errorTypeForCode(code: unknown): AnthropicErrorType | undefined {
+  switch (code) {
+    case "rate_limit_exceeded":
+    case "insufficient_quota":
+      return "rate_limit_error";
+    case "invalid_prompt":
+    case "invalid_request_error":
+    case "context_length_exceeded":
+      return "invalid_request_error";
+    case "server_error":
+      return "api_error";
+    default:
+      return undefined;
+  }
+}
+
 /** The status the proxy answers with for an upstream status: the same for the mapped ones. */
 export function statusForUpstream(status: number): number {
   if (status === 422) return 400;

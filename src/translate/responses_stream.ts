@@ -5,10 +5,9 @@
 // `tool_calls` entry numbered by its position among the response's calls; `response.completed`
 // and `response.incomplete` give the finish_reason and usage; `response.failed` and `error`
 // events give a chunk carrying an Anthropic-typed `error`, which ends the stream.
-import type { AnthropicErrorType } from "./anthropic_types.ts";
 import type { ChatCompletionChunk, ChatDelta, ChatUsage } from "./openai_types.ts";
 import type { ChunkTransform } from "./stream_pipeline.ts";
-import { truncate } from "./errors.ts";
+import { errorTypeForCode, truncate } from "./errors.ts";
 
 /** The fields of a Responses stream event this adapter reads; anything may be missing. */
 export interface ResponsesStreamEvent {
@@ -78,21 +77,6 @@ export function responsesChunkTransform(next?: ChunkTransform): ChunkTransform {
     push: (chunk) => adapter.push(chunk).flatMap((out) => next.push(out)),
     flush: () => next.flush(),
   };
-}
-
-/** Maps a Responses error code (or OpenAI error type) to the Anthropic error type. */
-export function responsesErrorType(code: unknown): AnthropicErrorType {
-  switch (code) {
-    case "rate_limit_exceeded":
-    case "insufficient_quota":
-      return "rate_limit_error";
-    case "invalid_prompt":
-    case "invalid_request_error":
-    case "context_length_exceeded":
-      return "invalid_request_error";
-    default:
-      return "api_error";
-  }
 }
 
 class ResponsesAdapter {
@@ -269,7 +253,7 @@ function errorChunk(
     : fallback;
   return {
     error: {
-      type: responsesErrorType(code),
+      type: errorTypeForCode(code) ?? "api_error",
       message: `Upstream stream error: ${truncate(text, MAX_MESSAGE_CHARS)}`,
     },
   };

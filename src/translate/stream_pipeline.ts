@@ -2,7 +2,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { AnthropicErrorType, StreamEvent } from "./anthropic_types.ts";
 import type { ChatCompletionChunk } from "./openai_types.ts";
-import { errorTypeForStatus, upstreamErrorMessage } from "./errors.ts";
+import { errorTypeForCode, errorTypeForStatus, upstreamErrorMessage } from "./errors.ts";
 import { encodeSseEvent, PING_FRAME } from "./sse.ts";
 import type { StreamSummary, StreamTranslator } from "./stream.ts";
 
@@ -313,9 +313,10 @@ function upstreamErrorType(payload: unknown): AnthropicErrorType {
     if (typeof value === "number" && value >= 400 && value <= 599) return errorTypeForStatus(value);
   }
   const type = record.type;
-  return typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)
-    ? type as AnthropicErrorType
-    : "api_error";
+  if (typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)) {
+    return type as AnthropicErrorType;
+  }
+  return errorTypeForCode(record.code) ?? errorTypeForCode(type) ?? "api_error";
 }
 
 function parseRecord(text: string): Record<string, unknown> | undefined {

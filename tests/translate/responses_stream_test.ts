@@ -6,10 +6,10 @@ import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
 import type { ChatCompletionChunk } from "../../src/translate/openai_types.ts";
 import {
   responsesChunkTransform,
-  responsesErrorType,
   type ResponsesStreamEvent,
 } from "../../src/translate/responses_stream.ts";
 import type { ChunkTransform } from "../../src/translate/stream_pipeline.ts";
+import { errorTypeForCode } from "../../src/translate/errors.ts";
 import { translateRecordedStream } from "../helpers/recorded_streams.ts";
 import {
   assertAnthropicGrammar,
@@ -215,12 +215,6 @@ const QUOTA_MESSAGE = "Upstream stream error: You exceeded your current quota, p
   "plan and billing details. For more information on this error, read the docs: " +
   "https://platform.openai.com/docs/guides/error-codes/api-errors.";
 
-/**
- * The type the pipeline gives the recorded `event: error` frame today: it maps that frame itself,
- * before the transform sees it, and does not know the `insufficient_quota` code.
- */
-const PIPELINE_EVENT_ERROR_TYPE = "api_error";
-
 Deno.test("the recorded quota error stream ends with an Anthropic error event", async () => {
   const lines = readFixture("stream-error-insufficient-quota.jsonl").split("\n").filter(Boolean);
   const events = await translateWholeAndSplit(wireSse(lines));
@@ -228,7 +222,8 @@ Deno.test("the recorded quota error stream ends with an Anthropic error event", 
   const last = events.at(-1);
   assert.ok(last?.type === "error");
   assert.equal(last.error.message, QUOTA_MESSAGE);
-  assert.equal(last.error.type, PIPELINE_EVENT_ERROR_TYPE);
+  // The pipeline maps the `event: error` frame itself, by its OpenAI code.
+  assert.equal(last.error.type, "rate_limit_error");
 });
 
 Deno.test("the recorded response.failed event alone ends the stream with a rate_limit_error", async () => {
@@ -511,10 +506,10 @@ Deno.test("responsesChunkTransform maps top-level error events, flat or nested",
   ]);
 });
 
-Deno.test("responsesErrorType maps unknown codes to api_error", () => {
-  assert.equal(responsesErrorType("insufficient_quota"), "rate_limit_error");
-  assert.equal(responsesErrorType("invalid_request_error"), "invalid_request_error");
-  assert.equal(responsesErrorType(42), "api_error");
+Deno.test("errorTypeForCode maps OpenAI error codes, and nothing for unknown ones", () => {
+  assert.equal(errorTypeForCode("insufficient_quota"), "rate_limit_error");
+  assert.equal(errorTypeForCode("invalid_request_error"), "invalid_request_error");
+  assert.equal(errorTypeForCode(42), undefined);
 });
 
 Deno.test("responsesChunkTransform ignores lifecycle events and message items", () => {

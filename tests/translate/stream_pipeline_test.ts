@@ -6,6 +6,7 @@ import {
   anthropicEventStream,
   type AnthropicEventStreamOptions,
   type ChunkSource,
+  upstreamStreamError,
 } from "../../src/translate/stream_pipeline.ts";
 import {
   assertAnthropicGrammar,
@@ -490,4 +491,20 @@ Deno.test({
     assert.equal(open.state.cancelled, true);
     assert.equal(silent.state.cancelled, true);
   },
+});
+
+Deno.test("upstreamStreamError types a stream error by its status, Anthropic type or OpenAI code", () => {
+  const cases: Array<[unknown, string]> = [
+    [{ error: { message: "slow down", code: "rate_limit_exceeded" } }, "rate_limit_error"],
+    [{ type: "error", code: "insufficient_quota", message: "quota" }, "rate_limit_error"],
+    [{ error: { type: "invalid_request_error", message: "bad" } }, "invalid_request_error"],
+    [{ error: { code: "context_length_exceeded", message: "long" } }, "invalid_request_error"],
+    [{ error: { status: 503, code: "rate_limit_exceeded", message: "busy" } }, "overloaded_error"],
+    [{ error: { type: "overloaded_error", message: "busy" } }, "overloaded_error"],
+    [{ error: { code: "something_new", message: "?" } }, "api_error"],
+    ['{"error":{"code":"insufficient_quota","message":"quota"}}', "rate_limit_error"],
+  ];
+  for (const [payload, type] of cases) {
+    assert.equal(upstreamStreamError(payload).type, type, JSON.stringify(payload));
+  }
 });
