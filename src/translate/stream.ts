@@ -178,6 +178,10 @@ export class StreamTranslator {
     const reasoning = reasoningText(delta);
     if (reasoning !== "") this.#onContent({ kind: "thinking", text: reasoning }, out);
     for (const segment of contentSegments(delta.content)) this.#onContent(segment, out);
+    // A refusal is what the model says instead of an answer: the client shows it as text.
+    if (typeof delta.refusal === "string" && delta.refusal !== "") {
+      this.#onContent({ kind: "text", text: delta.refusal }, out);
+    }
     const fragments = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
     fragments.forEach((fragment, position) => {
       if (fragment) this.#onToolFragment(fragment, position, out);

@@ -548,3 +548,14 @@ Deno.test("StreamTranslator returns nothing from push() after finish()", () => {
   assert.deepEqual(translator.push(chunk({ content: "late" })), []);
   assert.deepEqual(translator.finish(), []);
 });
+
+Deno.test("StreamTranslator shows streamed refusal deltas as text", () => {
+  const events = translate([
+    chunk({ role: "assistant", refusal: "" }),
+    chunk({ refusal: "I can't help " }),
+    chunk({ refusal: "with that." }),
+    finishChunk("stop"),
+  ]);
+  assert.deepEqual(blockStarts(events).map((b) => b.type), ["text"]);
+  assert.equal(reassembleAnthropic(events).text, "I can't help with that.");
+});
