@@ -75,6 +75,18 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     description: "OpenAI Chat Completions",
   },
+  "openai-responses": {
+    baseUrl: "https://api.openai.com/v1",
+    format: "openai-responses",
+    apiKeyEnv: "OPENAI_API_KEY",
+    apiKeyHeader: "authorization",
+    supportsDocuments: true,
+    maxEffort: "xhigh",
+    defaultModels: { big: "gpt-5.2", middle: "gpt-5.2", small: "gpt-5-mini" },
+    openCodeId: "openai",
+    quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    description: "OpenAI Responses API (gpt-5.x with tools and reasoning)",
+  },
   azure: {
     baseUrl: "",
     format: "openai",

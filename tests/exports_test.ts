@@ -11,11 +11,14 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionResponse,
   encodeSseEvent,
+  fromResponsesResponse,
   makeSignature,
   type MessagesRequest,
+  responsesChunkTransform,
   StreamTranslator,
   toAnthropicResponse,
   toOpenAIRequest,
+  toResponsesRequest,
 } from "@claude-proxy/claude-proxy/translate";
 import denoJson from "../deno.json" with { type: "json" };
 import { fromFileUrl } from "./helpers/paths.ts";
@@ -74,6 +77,32 @@ Deno.test("the translate export turns a request into OpenAI form and the answer 
   assert.deepEqual(message.content, [{ type: "text", text: "Hello" }]);
   assert.equal(message.stop_reason, "end_turn");
   assert.equal(message.model, "claude-sonnet-4-5");
+});
+
+Deno.test("the translate export converts to and from the OpenAI Responses API", () => {
+  const { request: chat } = toOpenAIRequest({
+    model: "claude-sonnet-4-5",
+    max_tokens: 100,
+    system: "Be brief",
+    messages: [{ role: "user", content: "Hi" }],
+  }, { model: "gpt-5.2" });
+  const { request } = toResponsesRequest(chat);
+  assert.equal(request.instructions, "Be brief");
+  assert.equal(request.max_output_tokens, 100);
+  assert.equal(request.store, false);
+  const answer = fromResponsesResponse({
+    id: "resp_1",
+    status: "completed",
+    output: [{
+      type: "message",
+      role: "assistant",
+      content: [{ type: "output_text", text: "Hi" }],
+    }],
+  });
+  assert.equal(answer.choices[0]?.message.content, "Hi");
+  const transform = responsesChunkTransform();
+  const [delta] = transform.push({ type: "response.output_text.delta", delta: "Hel" });
+  assert.equal(delta?.choices?.[0]?.delta?.content, "Hel");
 });
 
 Deno.test("the translate export streams chunks into well-formed Anthropic events", () => {

@@ -118,6 +118,14 @@ function pingRequest(config: Config, provider: ProviderConfig, model: string) {
       body: { model, max_tokens: 1, messages },
     };
   }
+  if (provider.format === "openai-responses") {
+    return {
+      url: upstreamUrl(provider, "/responses"),
+      headers,
+      // 16 is the smallest max_output_tokens the Responses API takes.
+      body: { model, input: "Reply with OK", max_output_tokens: 16, store: false },
+    };
+  }
   const reasoning = findModelOptions(config.modelOptions, model).reasoning ??
     isOpenAIReasoningModel(model);
   return {
@@ -141,6 +149,7 @@ function summarize(text: string, ok: boolean): string {
     message?: unknown;
     choices?: Array<{ message?: { content?: unknown } }>;
     content?: Array<{ text?: unknown }>;
+    output?: Array<{ content?: Array<{ text?: unknown }> }>;
     model?: unknown;
   };
   if (!ok) {
@@ -148,7 +157,8 @@ function summarize(text: string, ok: boolean): string {
     const message = typeof error === "string" ? error : error?.message ?? record.message;
     return clip(typeof message === "string" ? message : text.trim());
   }
-  const answer = record.choices?.[0]?.message?.content ?? record.content?.[0]?.text;
+  const answer = record.choices?.[0]?.message?.content ?? record.content?.[0]?.text ??
+    record.output?.find((item) => Array.isArray(item.content))?.content?.[0]?.text;
   const model = typeof record.model === "string" ? `model "${record.model}"` : "the model";
   return typeof answer === "string" && answer !== ""
     ? `${model} answered ${JSON.stringify(clip(answer))}`

@@ -1,7 +1,7 @@
 // The resolved configuration: types and defaults only.
 
 /** The API a provider speaks. */
-export type ProviderFormat = "openai" | "anthropic";
+export type ProviderFormat = "openai" | "openai-responses" | "anthropic";
 
 /** How a provider expects its API key. */
 export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key";

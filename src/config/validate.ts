@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
+import type { ProviderFormat } from "./schema.ts";
 
 /** A provider table as written in the file. */
 export interface FileProvider {
@@ -11,7 +12,7 @@ export interface FileProvider {
   api_key_env?: string;
   api_key?: string;
   api_key_from?: "config" | "client";
-  format?: "openai" | "anthropic";
+  format?: ProviderFormat;
   headers?: Record<string, string>;
   query?: Record<string, string>;
   timeout_ms?: number;
@@ -82,7 +83,7 @@ const PROVIDER_SPEC: Spec = {
   api_key_env: "string",
   api_key: "string",
   api_key_from: { oneOf: ["config", "client"] },
-  format: { oneOf: ["openai", "anthropic"] },
+  format: { oneOf: ["openai", "openai-responses", "anthropic"] },
   headers: { map: "string" },
   query: { map: "string" },
   timeout_ms: "positive",

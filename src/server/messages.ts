@@ -18,6 +18,8 @@ import { messageToEvents } from "../translate/message_events.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
 import { toOpenAIRequest } from "../translate/request.ts";
 import { toAnthropicResponse } from "../translate/response.ts";
+import { fromResponsesResponse, toResponsesRequest } from "../translate/responses.ts";
+import { responsesChunkTransform } from "../translate/responses_stream.ts";
 import { makeSignature } from "../translate/signature.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import { StreamTranslator } from "../translate/stream.ts";
@@ -139,11 +141,13 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const stream = body.stream === true;
   const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
   bodies?.set("client", ctx.text);
+  // The Responses format sends the finished Chat Completions request converted, and converts back.
+  const responses = provider.format === "openai-responses";
   const send = (sent: ChatCompletionRequest) => {
-    const upstreamBody = JSON.stringify(sent);
+    const upstreamBody = JSON.stringify(responses ? responsesRequest(sent, changes, record) : sent);
     bodies?.set("upstream", upstreamBody);
     return sendUpstream({
-      url: upstreamUrl(provider, "/chat/completions"),
+      url: upstreamUrl(provider, responses ? "/responses" : "/chat/completions"),
       headers: upstreamHeaders(provider, c.req.raw.headers),
       body: upstreamBody,
     }, upstreamOptions(deps, provider, c.req.raw.signal));
@@ -180,7 +184,8 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const responseContext = { ...requestContext, request, newToolId: ids.newToolId };
   if (stream && contentType.includes("text/event-stream") && responseBody) {
     const translator = new StreamTranslator({ model: body.model, signature, ...ids });
-    const transform = quirkChunkTransform(quirks, responseContext);
+    const quirkTransform = quirkChunkTransform(quirks, responseContext);
+    const transform = responses ? responsesChunkTransform(quirkTransform) : quirkTransform;
     deps.metrics?.streamStarted();
     const events = anthropicEventStream(chunks(), translator, {
       ...(transform ? { transform } : {}),
@@ -201,7 +206,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   }
   const json = applyResponseQuirks(
     quirks,
-    await readUpstreamJson(chunks()),
+    await readUpstreamJson(chunks(), responses),
     responseContext,
   );
   const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
@@ -250,7 +255,23 @@ function bodyLogger(c: Context, deps: AppDeps, record: RequestLogRecord) {
 }
 
 /** Reads a successful upstream JSON body; a 200 that carries an error or no choices is an error. */
-async function readUpstreamJson(source: ChunkSource): Promise<ChatCompletionResponse> {
+/** The Responses request for `chat`; its changes are noted once (a retry converts again). */
+function responsesRequest(
+  chat: ChatCompletionRequest,
+  changes: string[],
+  record: RequestLogRecord,
+): unknown {
+  const converted = toResponsesRequest(chat);
+  for (const change of converted.changes) if (!changes.includes(change)) changes.push(change);
+  if (changes.length > 0) record.changes = changes;
+  return converted.request;
+}
+
+/** Reads a whole upstream answer as a Chat Completions response (converted from `responses`). */
+async function readUpstreamJson(
+  source: ChunkSource,
+  responses = false,
+): Promise<ChatCompletionResponse> {
   const text = await readSourceText(source);
   let json: unknown;
   try {
@@ -265,8 +286,12 @@ async function readUpstreamJson(source: ChunkSource): Promise<ChatCompletionResp
       }`,
     );
   }
-  const record = json as Partial<ChatCompletionResponse> & { error?: unknown };
-  if (record.error !== undefined || !Array.isArray(record.choices)) {
+  const record = json as Partial<ChatCompletionResponse> & { error?: unknown; output?: unknown };
+  // A Responses answer carries `error: null`; one with an error has no output to convert.
+  if (responses && record.error == null && Array.isArray(record.output)) {
+    return fromResponsesResponse(json);
+  }
+  if (record.error != null || !Array.isArray(record.choices)) {
     const envelope = anthropicEnvelope(text);
     if (envelope) throw new UpstreamError(502, envelope.error.type, envelope.error.message);
     const mapped = fromUpstreamError(502, text);

@@ -139,3 +139,47 @@ Deno.test("claude-proxy check prints the resolved routes and key status, never t
   assert.match(result.stdout, /^ {2}openai: preset openai, openai format$/m);
   assert.doesNotMatch(result.stdout + result.stderr, /sk-check-secret|sk-other-secret/);
 });
+
+Deno.test("runCheck --ping sends a Responses-format provider a 16-token /responses request", async () => {
+  const mock = await startMockUpstream((request) =>
+    jsonResponse({
+      id: "resp_1",
+      object: "response",
+      status: "incomplete",
+      model: request.json<{ model: string }>().model,
+      error: null,
+      output: [{
+        type: "message",
+        role: "assistant",
+        content: [{ type: "output_text", text: "OK", annotations: [] }],
+      }],
+    })
+  );
+  try {
+    const result = await checkWith(
+      `[providers.openai]
+format = "openai-responses"
+base_url = "${mock.url}/v1"
+api_key = "sk-good"
+
+[models]
+"*" = "gpt-5.2@openai"
+`,
+      ["--ping"],
+    );
+    assert.equal(result.code, 0, result.output);
+    assert.match(
+      result.output,
+      /^ {2}openai gpt-5\.2: ok: HTTP 200 in \d+ ms: model "gpt-5\.2" answered "OK"$/m,
+    );
+    const sent = mock.requests.find((r) => r.path === "/v1/responses")!;
+    assert.deepEqual(sent.json(), {
+      model: "gpt-5.2",
+      input: "Reply with OK",
+      max_output_tokens: 16,
+      store: false,
+    });
+  } finally {
+    await mock.close();
+  }
+});

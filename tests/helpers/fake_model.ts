@@ -11,7 +11,7 @@ export type FakeReply =
 export type FakeBrain = (request: ChatCompletionRequest) => FakeReply;
 
 /** Splits a string into pieces of at most `size` characters. */
-function pieces(text: string, size: number): string[] {
+export function pieces(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out;
