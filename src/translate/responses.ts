@@ -242,7 +242,7 @@ export function fromResponsesResponse(body: unknown): ChatCompletionResponse {
   };
   if (typeof response.id === "string") result.id = response.id;
   if (typeof response.model === "string") result.model = response.model;
-  if (isRecord(response.usage)) result.usage = convertUsage(response.usage);
+  if (isRecord(response.usage)) result.usage = chatUsageFromResponses(response.usage);
   return result;
 }
 
@@ -292,7 +292,8 @@ function finishReason(response: ResponsesResponse, hasToolCalls: boolean): strin
   return "stop";
 }
 
-function convertUsage(usage: ResponsesUsage): ChatUsage {
+/** Responses usage as Chat Completions usage (input/output tokens, cached and reasoning details). */
+export function chatUsageFromResponses(usage: ResponsesUsage): ChatUsage {
   const out: ChatUsage = {};
   if (typeof usage.input_tokens === "number") out.prompt_tokens = usage.input_tokens;
   if (typeof usage.output_tokens === "number") out.completion_tokens = usage.output_tokens;

@@ -8,6 +8,8 @@
 import type { ChatCompletionChunk, ChatDelta, ChatUsage } from "./openai_types.ts";
 import type { ChunkTransform } from "./stream_pipeline.ts";
 import { errorTypeForCode, truncate } from "./errors.ts";
+import { chatUsageFromResponses } from "./responses.ts";
+import type { ResponsesUsage } from "./responses_types.ts";
 
 /** The fields of a Responses stream event this adapter reads; anything may be missing. */
 export interface ResponsesStreamEvent {
@@ -19,7 +21,7 @@ export interface ResponsesStreamEvent {
   arguments?: string;
   item?: ResponsesStreamItem;
   response?: {
-    usage?: ResponsesStreamUsage | null;
+    usage?: ResponsesUsage | null;
     incomplete_details?: { reason?: string | null } | null;
     error?: { code?: string | null; type?: string | null; message?: string | null } | null;
     [key: string]: unknown;
@@ -39,15 +41,6 @@ export interface ResponsesStreamItem {
   name?: string;
   arguments?: string;
   [key: string]: unknown;
-}
-
-/** Token usage on a finished Responses response. */
-export interface ResponsesStreamUsage {
-  input_tokens?: number;
-  input_tokens_details?: { cached_tokens?: number | null } | null;
-  output_tokens?: number;
-  output_tokens_details?: { reasoning_tokens?: number | null } | null;
-  total_tokens?: number;
 }
 
 interface FunctionCall {
@@ -225,19 +218,8 @@ function incompleteReason(event: ResponsesStreamEvent): string {
 }
 
 /** Maps Responses usage to chat-completions usage, or undefined when there is none. */
-function chatUsage(usage: ResponsesStreamUsage | null | undefined): ChatUsage | undefined {
-  if (!usage || typeof usage !== "object") return undefined;
-  const result: ChatUsage = {};
-  if (typeof usage.input_tokens === "number") result.prompt_tokens = usage.input_tokens;
-  if (typeof usage.output_tokens === "number") result.completion_tokens = usage.output_tokens;
-  if (typeof usage.total_tokens === "number") result.total_tokens = usage.total_tokens;
-  const cached = usage.input_tokens_details?.cached_tokens;
-  if (typeof cached === "number") result.prompt_tokens_details = { cached_tokens: cached };
-  const reasoning = usage.output_tokens_details?.reasoning_tokens;
-  if (typeof reasoning === "number") {
-    result.completion_tokens_details = { reasoning_tokens: reasoning };
-  }
-  return result;
+function chatUsage(usage: ResponsesUsage | null | undefined): ChatUsage | undefined {
+  return usage && typeof usage === "object" ? chatUsageFromResponses(usage) : undefined;
 }
 
 /** A chunk carrying the Anthropic error for a Responses error object (`code`/`type`, `message`). */
