@@ -46,10 +46,7 @@ export function errorChunk(message: string): ChatCompletionChunk {
   return { error: { message, type: "api_error" } };
 }
 
-/** Reports whether a value is a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord } from "../translate/is_record.ts";
 
 /** `count noun(s)`. */
 export function plural(count: number, noun: string): string {

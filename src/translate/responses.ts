@@ -25,6 +25,7 @@ import type {
   ResponsesUsage,
 } from "./responses_types.ts";
 import { upstreamErrorMessage } from "./errors.ts";
+import { isRecord } from "./is_record.ts";
 
 /** The smallest `max_output_tokens` the Responses API accepts. */
 export const MIN_OUTPUT_TOKENS = 16;
@@ -284,12 +285,21 @@ function reasoningTexts(item: ResponsesOutputReasoning): string[] {
 
 function finishReason(response: ResponsesResponse, hasToolCalls: boolean): string {
   if (hasToolCalls) return "tool_calls";
-  if (response.status === "incomplete") {
-    const reason = response.incomplete_details?.reason;
-    if (reason === "max_output_tokens") return "length";
-    if (reason === "content_filter") return "content_filter";
+  return response.status === "incomplete"
+    ? incompleteFinishReason(response.incomplete_details?.reason)
+    : "stop";
+}
+
+/** The Chat Completions finish_reason for an incomplete answer's `incomplete_details.reason`. */
+export function incompleteFinishReason(reason: unknown): string {
+  switch (reason) {
+    case "max_output_tokens":
+      return "length";
+    case "content_filter":
+      return "content_filter";
+    default:
+      return "stop";
   }
-  return "stop";
 }
 
 /** Responses usage as Chat Completions usage (input/output tokens, cached and reasoning details). */
@@ -305,8 +315,4 @@ export function chatUsageFromResponses(usage: ResponsesUsage): ChatUsage {
     out.completion_tokens_details = { reasoning_tokens: reasoning };
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@
 import type { ChatCompletionChunk, ChatDelta, ChatUsage } from "./openai_types.ts";
 import type { ChunkTransform } from "./stream_pipeline.ts";
 import { errorTypeForCode, truncate } from "./errors.ts";
-import { chatUsageFromResponses } from "./responses.ts";
+import { chatUsageFromResponses, incompleteFinishReason } from "./responses.ts";
 import type { ResponsesUsage } from "./responses_types.ts";
 
 /** The fields of a Responses stream event this adapter reads; anything may be missing. */
@@ -98,13 +98,18 @@ class ResponsesAdapter {
       case "response.function_call_arguments.delta":
         return this.#argumentsDelta(event);
       case "response.function_call_arguments.done":
-        return this.#argumentsDone(this.#findCall(event), event.arguments);
+        return this.#argumentsDone(
+          this.#findCall(event.item_id, event.output_index),
+          event.arguments,
+        );
       case "response.output_item.done":
         return this.#itemDone(event);
       case "response.completed":
         return [this.#finish(this.#callCount > 0 ? "tool_calls" : "stop", event)];
       case "response.incomplete":
-        return [this.#finish(incompleteReason(event), event)];
+        return [
+          this.#finish(incompleteFinishReason(event.response?.incomplete_details?.reason), event),
+        ];
       case "response.failed":
         return [errorChunk(event.response?.error, "Response failed")];
       case "error":
@@ -147,16 +152,15 @@ class ResponsesAdapter {
     });
   }
 
-  #findCall(event: ResponsesStreamEvent): FunctionCall | undefined {
-    const byId = typeof event.item_id === "string" ? this.#callsById.get(event.item_id) : undefined;
+  /** A call by its output item's id, else by its output index. */
+  #findCall(itemId: unknown, outputIndex: unknown): FunctionCall | undefined {
+    const byId = typeof itemId === "string" ? this.#callsById.get(itemId) : undefined;
     if (byId) return byId;
-    return typeof event.output_index === "number"
-      ? this.#callsByOutput.get(event.output_index)
-      : undefined;
+    return typeof outputIndex === "number" ? this.#callsByOutput.get(outputIndex) : undefined;
   }
 
   #argumentsDelta(event: ResponsesStreamEvent): ChatCompletionChunk[] {
-    const call = this.#findCall(event);
+    const call = this.#findCall(event.item_id, event.output_index);
     const text = event.delta;
     if (!call || typeof text !== "string" || text === "") return [];
     call.sentArgs = true;
@@ -173,11 +177,7 @@ class ResponsesAdapter {
   #itemDone(event: ResponsesStreamEvent): ChatCompletionChunk[] {
     const item = event.item;
     if (item?.type !== "function_call") return [];
-    const id = typeof item.id === "string" ? item.id : undefined;
-    const call = (id === undefined ? undefined : this.#callsById.get(id)) ??
-      (typeof event.output_index === "number"
-        ? this.#callsByOutput.get(event.output_index)
-        : undefined);
+    const call = this.#findCall(item.id, event.output_index);
     // A call announced only when done: start it with its full arguments.
     if (!call) return [this.#startCall(item, event.output_index)];
     return this.#argumentsDone(call, item.arguments);
@@ -204,17 +204,6 @@ function textChunk(field: "content" | "refusal", text: unknown): ChatCompletionC
 
 function argumentsChunk(call: FunctionCall, args: string): ChatCompletionChunk {
   return deltaChunk({ tool_calls: [{ index: call.index, function: { arguments: args } }] });
-}
-
-function incompleteReason(event: ResponsesStreamEvent): string {
-  switch (event.response?.incomplete_details?.reason) {
-    case "max_output_tokens":
-      return "length";
-    case "content_filter":
-      return "content_filter";
-    default:
-      return "stop";
-  }
 }
 
 /** Maps Responses usage to chat-completions usage, or undefined when there is none. */

@@ -3,6 +3,7 @@ import { createParser, type EventSourceMessage, type EventSourceParser } from "e
 import type { AnthropicErrorType, StreamEvent } from "./anthropic_types.ts";
 import type { ChatCompletionChunk } from "./openai_types.ts";
 import { errorTypeForCode, errorTypeForStatus, upstreamErrorMessage } from "./errors.ts";
+import { isRecord } from "./is_record.ts";
 import { encodeSseEvent, PING_FRAME } from "./sse.ts";
 import type { StreamSummary, StreamTranslator } from "./stream.ts";
 
@@ -328,7 +329,5 @@ function parseRecord(text: string): Record<string, unknown> | undefined {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
