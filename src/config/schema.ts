@@ -91,6 +91,8 @@ export interface Config {
   /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
   shutdownGraceMs: number;
   upstream: UpstreamConfig;
+  /** The search backend that answers web search requests (`[web_search]`); absent when not set up. */
+  webSearch?: WebSearchConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
   /** The config files used, highest precedence first (empty without any). */
@@ -121,6 +123,30 @@ export interface UpstreamConfig {
   idleTimeoutMs: number;
   pingIntervalMs: number;
 }
+
+/** A search API the proxy can query itself. */
+export type WebSearchBackend = "brave" | "tavily" | "searxng";
+
+/** Every {@linkcode WebSearchBackend}, for validation. */
+export const WEB_SEARCH_BACKENDS: readonly WebSearchBackend[] = ["brave", "tavily", "searxng"];
+
+/** The `[web_search]` table, resolved: the backend that answers web search requests. */
+export interface WebSearchConfig {
+  backend: WebSearchBackend;
+  /** The API root: Brave `https://api.search.brave.com/res/v1`, Tavily `https://api.tavily.com`, a SearXNG instance's root. */
+  baseUrl: string;
+  /** The resolved key (Brave and Tavily need one; SearXNG takes an optional Bearer token); never logged. */
+  apiKey?: string;
+  /** The environment variable the key came from (for messages). */
+  apiKeyEnv?: string;
+  /** Results asked for per search (default 5). */
+  maxResults: number;
+  /** How long a search may take, in milliseconds (default 15 000). */
+  timeoutMs: number;
+}
+
+/** Web search defaults: 5 results, 15 s. */
+export const DEFAULT_WEB_SEARCH = { maxResults: 5, timeoutMs: 15_000 } as const;
 
 /** The default port (the Rust claude-proxy's). */
 export const DEFAULT_PORT = 4222;

@@ -159,10 +159,53 @@ export interface Usage {
   output_tokens: number;
   cache_read_input_tokens?: number;
   cache_creation_input_tokens?: number;
+  /** Server tools run for the answer (web searches). */
+  server_tool_use?: { web_search_requests: number };
+}
+
+/** A server tool call in a response (the query of a web search). */
+export interface ServerToolUseBlock {
+  type: "server_tool_use";
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+/** Why a web search gave no results. */
+export type WebSearchErrorCode =
+  | "invalid_tool_input"
+  | "unavailable"
+  | "max_uses_exceeded"
+  | "too_many_requests"
+  | "query_too_long";
+
+/** One web search result. */
+export interface WebSearchResult {
+  type: "web_search_result";
+  title: string;
+  url: string;
+  encrypted_content: string;
+  page_age: string | null;
+}
+
+/** The results of a web search, or why it failed. */
+export interface WebSearchToolResultBlock {
+  type: "web_search_tool_result";
+  tool_use_id: string;
+  content: WebSearchResult[] | {
+    type: "web_search_tool_result_error";
+    error_code: WebSearchErrorCode;
+  };
 }
 
 /** A content block in a response. */
-export type ResponseBlock = TextBlock | ToolUseBlock | ThinkingBlock | RedactedThinkingBlock;
+export type ResponseBlock =
+  | TextBlock
+  | ToolUseBlock
+  | ThinkingBlock
+  | RedactedThinkingBlock
+  | ServerToolUseBlock
+  | WebSearchToolResultBlock;
 
 /** A non-streaming `POST /v1/messages` response. */
 export interface MessagesResponse {

@@ -49,10 +49,11 @@ export function messageToEvents(message: MessagesResponse): StreamEvent[] {
         }
         break;
       case "tool_use":
+      case "server_tool_use":
         events.push({
           type: "content_block_start",
           index,
-          content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
+          content_block: { type: block.type, id: block.id, name: block.name, input: {} },
         });
         events.push({
           type: "content_block_delta",
@@ -61,6 +62,7 @@ export function messageToEvents(message: MessagesResponse): StreamEvent[] {
         });
         break;
       case "redacted_thinking":
+      case "web_search_tool_result":
         events.push({ type: "content_block_start", index, content_block: block });
         break;
       default: {
