@@ -24,6 +24,7 @@ import {
   unsupportedBlock,
 } from "./request_state.ts";
 import { toOpenAITools } from "./tools.ts";
+import { searchResultsText } from "./web_search.ts";
 
 /** Options for {@linkcode toOpenAIRequest}. */
 export interface ToOpenAIRequestOptions {
@@ -260,7 +261,11 @@ function translateAssistant(
       if (keepThinking) reasoning.push(thinking);
       state.counts[keepThinking ? "thinkingKept" : "thinkingDropped"]++;
     } else if (block.type === "redacted_thinking") state.counts.redactedThinking++;
-    else if (SERVER_BLOCK_TYPES.has(block.type)) state.counts.serverBlock++;
+    else if (block.type === "web_search_tool_result") {
+      // What a search found stays in the conversation, as text the model can read.
+      texts.push(searchResultsText(block.content));
+      state.counts.searchResults++;
+    } else if (SERVER_BLOCK_TYPES.has(block.type)) state.counts.serverBlock++;
     else throw unsupportedBlock(block, blockPath, "an assistant message");
   }
   if (texts.length === 0 && toolCalls.length === 0) {

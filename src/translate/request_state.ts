@@ -9,6 +9,7 @@ const COUNTED_NOTES = {
   thinkingKept: (n: number) => `${plural(n, "thinking block")} → reasoning_content`,
   redactedThinking: (n: number) => `dropped ${plural(n, "redacted_thinking block")}`,
   serverBlock: (n: number) => `dropped ${plural(n, "server tool block")}`,
+  searchResults: (n: number) => `${plural(n, "web_search_tool_result block")} → text`,
   toolAttachment: (n: number) => `moved ${plural(n, "tool result attachment")} into a user message`,
   cacheControl: (n: number) => `dropped ${plural(n, "cache_control marker")}`,
 };

@@ -191,6 +191,27 @@ export function resultExtract(result: { encrypted_content?: unknown }): string {
   }
 }
 
+/**
+ * A `web_search_tool_result` block from history as text for a model that cannot read the block:
+ * each result's title, URL and extract (when the proxy made it), or the error code.
+ */
+export function searchResultsText(content: unknown): string {
+  if (!Array.isArray(content)) {
+    const code = (content as { error_code?: unknown } | null)?.error_code;
+    return `Web search failed${typeof code === "string" ? `: ${code}` : ""}.`;
+  }
+  const lines = ["Web search results:"];
+  content.forEach((result: Partial<WebSearchResult>, i) => {
+    const url = typeof result?.url === "string" ? result.url : "";
+    const title = typeof result?.title === "string" && result.title ? result.title : url;
+    lines.push(`${i + 1}. ${title}${url && url !== title ? ` (${url})` : ""}`);
+    const extract = resultExtract(result ?? {});
+    if (extract) lines.push(`   ${extract}`);
+  });
+  if (content.length === 0) lines.push("(none)");
+  return lines.join("\n");
+}
+
 function base64(text: string): string {
   let binary = "";
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);

@@ -1,7 +1,11 @@
 // Tests for the Anthropic Messages → OpenAI Chat Completions request translation.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import type { Message, MessagesRequest } from "../../src/translate/anthropic_types.ts";
+import type {
+  ContentBlock,
+  Message,
+  MessagesRequest,
+} from "../../src/translate/anthropic_types.ts";
 import type { ChatMessage } from "../../src/translate/openai_types.ts";
 import {
   EMPTY_TOOL_RESULT,
@@ -10,6 +14,7 @@ import {
   toOpenAIRequest,
   type ToOpenAIRequestOptions,
 } from "../../src/translate/request.ts";
+import { webSearchMessage } from "../../src/translate/web_search.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import { invalidRequestMessage } from "../helpers/invalid_request.ts";
 
@@ -215,19 +220,71 @@ Deno.test("toOpenAIRequest sends thinking as reasoning_content when reasoningHis
   assert.ok(changes.includes("dropped 1 redacted_thinking block"));
 });
 
-Deno.test("toOpenAIRequest drops server tool blocks from assistant messages and notes them", () => {
+Deno.test("toOpenAIRequest drops server tool calls and keeps web search results as text", () => {
   const { request: out, changes } = translate({
     messages: [{
       role: "assistant",
       content: [
         { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "q" } },
         { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+        { type: "server_tool_use", id: "srvtoolu_2", name: "web_fetch", input: { url: "u" } },
         { type: "text", text: "Found it." },
       ],
     }],
   });
-  assert.deepEqual(out.messages, [{ role: "assistant", content: "Found it." }]);
+  assert.deepEqual(out.messages, [{
+    role: "assistant",
+    content: "Web search results:\n(none)\n\nFound it.",
+  }]);
   assert.ok(changes.includes("dropped 2 server tool blocks"));
+  assert.ok(changes.includes("1 web_search_tool_result block → text"));
+});
+
+Deno.test("toOpenAIRequest writes each web search result's title, URL and the proxy's extract", () => {
+  const ours = webSearchMessage({
+    hits: [{ title: "Deno 2.9", url: "https://deno.com/blog/v2.9", snippet: "Released today." }],
+  }, {
+    messageId: "msg_1",
+    toolUseId: "srvtoolu_1",
+    model: "m",
+    toolName: "web_search",
+    query: "deno",
+    backend: "brave",
+  });
+  const { request: out } = translate({
+    messages: [
+      { role: "user", content: "Search deno" },
+      {
+        role: "assistant",
+        content: [
+          ours.content[1] as ContentBlock,
+          {
+            type: "web_search_tool_result",
+            tool_use_id: "srvtoolu_2",
+            // Anthropic's own results: the encrypted content means nothing elsewhere.
+            content: [{
+              type: "web_search_result",
+              title: "Claude Shannon",
+              url: "https://en.wikipedia.org/wiki/Claude_Shannon",
+              encrypted_content: "EqgfCioIARgBIiQ3YTAw",
+              page_age: null,
+            }],
+          },
+          {
+            type: "web_search_tool_result",
+            tool_use_id: "srvtoolu_3",
+            content: { type: "web_search_tool_result_error", error_code: "max_uses_exceeded" },
+          },
+        ],
+      },
+    ],
+  });
+  assert.equal(
+    out.messages[1]?.content,
+    "Web search results:\n1. Deno 2.9 (https://deno.com/blog/v2.9)\n   Released today.\n\n" +
+      "Web search results:\n1. Claude Shannon (https://en.wikipedia.org/wiki/Claude_Shannon)\n\n" +
+      "Web search failed: max_uses_exceeded.",
+  );
 });
 
 Deno.test("toOpenAIRequest drops an assistant message left with neither content nor tool calls", () => {
