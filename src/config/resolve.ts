@@ -5,6 +5,7 @@ import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
 import { resolveModelOptions, resolveModels } from "./resolve_models.ts";
 import { findProviderName, resolveProviders, suggestProvider } from "./resolve_providers.ts";
+import { resolveWebSearch } from "./resolve_web_search.ts";
 import {
   type Config,
   DEFAULT_HOST,
@@ -114,6 +115,7 @@ export function resolveConfig(input: ResolveInput): Config {
     file,
     defaultLogFile: input.defaultLogFile,
   });
+  const webSearch = resolveWebSearch(context, { file, env });
   if (context.problems.length > 0) {
     const count = context.problems.length === 1
       ? "1 problem"
@@ -129,6 +131,7 @@ export function resolveConfig(input: ResolveInput): Config {
     defaultProvider,
     models,
     modelOptions: resolveModelOptions(file.model_options ?? {}),
+    ...(webSearch ? { webSearch } : {}),
     source: input.source,
     files: input.files ?? [],
     origins: context.origins,

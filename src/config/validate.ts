@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
-import type { ProviderFormat } from "./schema.ts";
+import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
 
 /** A provider table as written in the file. */
 export interface FileProvider {
@@ -62,6 +62,17 @@ export interface FileConfig {
     ping_interval_ms?: number;
   };
   limits?: { max_body_bytes?: number; shutdown_grace_ms?: number };
+  web_search?: FileWebSearch;
+}
+
+/** The `[web_search]` table as written in the file. */
+export interface FileWebSearch {
+  backend?: WebSearchBackend;
+  base_url?: string;
+  api_key_env?: string;
+  api_key?: string;
+  max_results?: number;
+  timeout_ms?: number;
 }
 
 type Kind =
@@ -72,6 +83,7 @@ type Kind =
   | "boolean"
   | "string[]"
   | { oneOf: readonly string[] }
+  | { between: readonly [number, number] }
   | { table: Spec }
   | { tables: Spec }
   | { map: Kind };
@@ -129,6 +141,16 @@ const FILE_SPEC: Spec = {
     },
   },
   limits: { table: { max_body_bytes: "count", shutdown_grace_ms: "count" } },
+  web_search: {
+    table: {
+      backend: { oneOf: WEB_SEARCH_BACKENDS },
+      base_url: "string",
+      api_key_env: "string",
+      api_key: "string",
+      max_results: { between: [1, 20] },
+      timeout_ms: "positive",
+    },
+  },
 };
 
 /** Validates a parsed config; throws one ConfigError listing every problem. */
@@ -139,6 +161,7 @@ export function validateConfig(
   const problems: string[] = [];
   checkTable(raw, FILE_SPEC, [], problems, options);
   checkProviders(raw, problems, options);
+  checkWebSearch(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -179,8 +202,8 @@ function checkValue(
 ): void {
   const name = quoted(path);
   const where = locate(options, path.slice(0, -1), path[path.length - 1] ?? "");
-  const fail = (expected: string) =>
-    problems.push(`${where}${name} must be ${expected}, got ${describe(item)}`);
+  const fail = (expected: string, hint = "") =>
+    problems.push(`${where}${name} must be ${expected}, got ${describe(item)}${hint}`);
   if (typeof kind === "string") {
     switch (kind) {
       case "string":
@@ -209,7 +232,15 @@ function checkValue(
   }
   if ("oneOf" in kind) {
     if (typeof item !== "string" || !kind.oneOf.includes(item)) {
-      fail(`one of ${kind.oneOf.map((v) => `"${v}"`).join(", ")}`);
+      const hint = typeof item === "string" ? suggest(item, [...kind.oneOf]) : "";
+      fail(`one of ${kind.oneOf.map((v) => `"${v}"`).join(", ")}`, hint);
+    }
+    return;
+  }
+  if ("between" in kind) {
+    const [min, max] = kind.between;
+    if (!Number.isInteger(item) || (item as number) < min || (item as number) > max) {
+      fail(`a whole number from ${min} to ${max}`);
     }
     return;
   }
@@ -274,6 +305,40 @@ function checkProviders(
     }
     seen.set(key, label);
     checkQuirkNames(table, path, problems, options);
+  }
+}
+
+/** Checks what the `[web_search]` table's types cannot: the URL's form and a key given twice. */
+function checkWebSearch(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const table = raw.web_search;
+  if (!isTable(table)) return;
+  const path = ["web_search"];
+  if (typeof table.base_url === "string" && !isHttpUrl(table.base_url)) {
+    problems.push(
+      `${locate(options, path, "base_url")}${
+        quoted([...path, "base_url"])
+      } must be an http:// or https:// URL, got ${describe(table.base_url)}`,
+    );
+  }
+  if (table.api_key !== undefined && table.api_key_env !== undefined) {
+    problems.push(
+      `${
+        locate(options, path, "api_key")
+      }[web_search] sets both "api_key" and "api_key_env": keep one`,
+    );
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
+  } catch {
+    return false;
   }
 }
 

@@ -99,3 +99,80 @@ Deno.test("the README's example config is valid, with every commented setting sw
   assert.equal(file.limits?.max_body_bytes, 32 * 1024 * 1024);
   assert.equal(file.log?.bodies, false);
 });
+
+/** The problems validateConfig finds in `text`. */
+function problemsIn(text: string): string[] {
+  try {
+    validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+Deno.test("validateConfig accepts a full [web_search] table", () => {
+  const text = `[web_search]\nbackend = "searxng"\nbase_url = "http://127.0.0.1:8888"\n` +
+    `api_key_env = "SEARX_TOKEN"\nmax_results = 20\ntimeout_ms = 15000\n`;
+  const file = validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text });
+  assert.deepEqual({ ...file.web_search }, {
+    backend: "searxng",
+    base_url: "http://127.0.0.1:8888",
+    api_key_env: "SEARX_TOKEN",
+    max_results: 20,
+    timeout_ms: 15000,
+  });
+});
+
+Deno.test("validateConfig reports an unknown [web_search] backend, suggesting the closest", () => {
+  assert.deepEqual(problemsIn(`[web_search]\nbackend = "bravo"\n`), [
+    `c.toml:2: "web_search.backend" must be one of "brave", "tavily", "searxng", got "bravo" ` +
+    `(did you mean "brave"?)`,
+  ]);
+  assert.deepEqual(problemsIn(`[web_search]\nbackend = "google"\n`), [
+    `c.toml:2: "web_search.backend" must be one of "brave", "tavily", "searxng", got "google"`,
+  ]);
+});
+
+Deno.test("validateConfig reports an unknown [web_search] key, suggesting the closest", () => {
+  assert.deepEqual(problemsIn(`[web_search]\nbackend = "brave"\nmax_result = 5\n`), [
+    `c.toml:3: unknown key "web_search.max_result" (did you mean "max_results"?)`,
+  ]);
+});
+
+Deno.test("validateConfig takes max_results from 1 to 20 only", () => {
+  for (const [value, got] of [["0", "number 0"], ["21", "number 21"], ["2.5", "number 2.5"]]) {
+    assert.deepEqual(problemsIn(`[web_search]\nbackend = "brave"\nmax_results = ${value}\n`), [
+      `c.toml:3: "web_search.max_results" must be a whole number from 1 to 20, got ${got}`,
+    ]);
+  }
+  for (const value of [1, 20]) {
+    const text = `[web_search]\nbackend = "brave"\nmax_results = ${value}\n`;
+    assert.equal(
+      validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text })
+        .web_search?.max_results,
+      value,
+    );
+  }
+});
+
+Deno.test("validateConfig takes a positive timeout_ms only", () => {
+  assert.deepEqual(problemsIn(`[web_search]\nbackend = "brave"\ntimeout_ms = 0\n`), [
+    `c.toml:3: "web_search.timeout_ms" must be a whole number of 1 or more, got number 0`,
+  ]);
+});
+
+Deno.test("validateConfig takes an http or https base_url only", () => {
+  for (const url of ["127.0.0.1:8888", "ftp://search.lan", "search"]) {
+    assert.deepEqual(problemsIn(`[web_search]\nbackend = "searxng"\nbase_url = "${url}"\n`), [
+      `c.toml:3: "web_search.base_url" must be an http:// or https:// URL, got "${url}"`,
+    ]);
+  }
+});
+
+Deno.test("validateConfig reports a [web_search] key given both ways", () => {
+  const text = `[web_search]\nbackend = "brave"\napi_key = "bk"\napi_key_env = "BRAVE"\n`;
+  assert.deepEqual(problemsIn(text), [
+    `c.toml:3: [web_search] sets both "api_key" and "api_key_env": keep one`,
+  ]);
+});
