@@ -1,7 +1,7 @@
 // Renders a resolved config for people: routes, providers (key present or not, never the key), origins. Pure.
 import { findRule, resolveRoute } from "../routing.ts";
 import { keyPath } from "./layers.ts";
-import type { Config, ProviderConfig } from "./schema.ts";
+import type { Config, ProviderConfig, WebSearchConfig } from "./schema.ts";
 
 /** Model names Claude Code sends, to show where each family goes. */
 export const SAMPLE_CLAUDE_MODELS: readonly string[] = [
@@ -69,6 +69,7 @@ export function describeConfig(config: Config): string {
     if (headers.length > 0) lines.push(`    headers: ${headers.join(", ")}`);
     if (provider.timeoutMs !== undefined) lines.push(`    timeout: ${provider.timeoutMs} ms`);
   }
+  lines.push("", webSearchLine(config.webSearch, origin("web_search.api_key")));
   const options = Object.entries(config.modelOptions);
   if (options.length > 0) {
     lines.push("", "Model options:");
@@ -91,6 +92,19 @@ export function describeConfig(config: Config): string {
     lines.push("", "Notices:", ...config.notices.map((n) => `  ${n}`));
   }
   return lines.join("\n");
+}
+
+/** One line on the search backend: backend, URL, where the key came from (never the key), limits. */
+export function webSearchLine(
+  webSearch: WebSearchConfig | undefined,
+  keyOrigin: string | undefined,
+): string {
+  if (webSearch === undefined) {
+    return "Web search: not set up (add a [web_search] table to answer Claude Code's web searches)";
+  }
+  const key = webSearch.apiKey !== undefined ? `key present (${keyOrigin ?? "config"})` : "no key";
+  return `Web search: ${webSearch.backend} at ${webSearch.baseUrl}, ${key}, ` +
+    `max_results ${webSearch.maxResults}, timeout ${webSearch.timeoutMs} ms`;
 }
 
 function snake(name: string): string {

@@ -71,6 +71,10 @@ export function starterConfig(answers: StarterAnswers): string {
     `# reasoning_effort = "high"  # force an effort: minimal, low, medium, high, xhigh`,
     `# images = false             # the model cannot see images: refuse them with a clear error`,
     ``,
+    `# Answer Claude Code's web searches through a search API: "brave", "tavily" or "searxng".`,
+    `# [web_search]`,
+    `# backend = "brave"   # key from BRAVE_API_KEY (tavily: TAVILY_API_KEY; searxng: set base_url)`,
+    ``,
   ];
   return lines.join("\n");
 }

@@ -31,10 +31,11 @@ export function randomId(prefix: string): string {
   return out;
 }
 
-/** Every secret the config holds (provider keys, the proxy token), for redaction. */
+/** Every secret the config holds (provider keys, the proxy token, the search key), for redaction. */
 export function configSecrets(config: Config): string[] {
   const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
   if (config.authToken) secrets.push(config.authToken);
+  if (config.webSearch?.apiKey) secrets.push(config.webSearch.apiKey);
   return secrets;
 }
 

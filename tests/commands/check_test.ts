@@ -183,3 +183,34 @@ api_key = "sk-good"
     await mock.close();
   }
 });
+
+Deno.test("runCheck shows the web search backend and where its key came from, never the key", async () => {
+  const searchKey = "tvly-check-secret-0123456789";
+  const result = await checkWith(
+    `[provider]\nname = "deepseek"\napi_key = "${SECRET}"\n\n` +
+      `[web_search]\nbackend = "tavily"\napi_key = "${searchKey}"\nmax_results = 3\n`,
+  );
+  assert.equal(result.code, 0);
+  assert.match(
+    result.output,
+    /^Web search: tavily at https:\/\/api\.tavily\.com, key present \(.*config\.toml:7\), max_results 3, timeout 15000 ms$/m,
+  );
+  assert.doesNotMatch(result.output, new RegExp(`${SECRET}|${searchKey}`));
+  const bare = await checkWith(`[provider]\nname = "deepseek"\napi_key = "${SECRET}"\n`);
+  assert.match(bare.output, /^Web search: not set up/m);
+});
+
+Deno.test("runCheck refuses a web search backend without its key, naming the variable", async () => {
+  await assert.rejects(
+    checkWith(
+      `[provider]\nname = "deepseek"\napi_key = "${SECRET}"\n\n[web_search]\nbackend = "brave"\n`,
+    ),
+    (err: Error) => {
+      assert.match(
+        err.message,
+        /config\.toml:6: \[web_search\] backend "brave" needs a key: set BRAVE_API_KEY or api_key/,
+      );
+      return true;
+    },
+  );
+});

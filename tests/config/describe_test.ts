@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeConfig, keyStatus } from "../../src/config/describe.ts";
+import { describeConfig, keyStatus, webSearchLine } from "../../src/config/describe.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 
 const SECRET = "sk-describe-secret-0123456789";
@@ -68,4 +68,36 @@ Deno.test("keyStatus tells a present key, a missing one, a client key and a keyl
   assert.deepEqual(keyStatus(p.groq!, undefined), { ok: false, text: "missing: set GROQ_API_KEY" });
   assert.equal(keyStatus(p.anthropic!, undefined).ok, true);
   assert.deepEqual(keyStatus(p.ollama!, undefined), { ok: true, text: "none needed" });
+});
+
+Deno.test("describeConfig shows the web search backend, URL, key origin and limits, never the key", () => {
+  const config = resolveConfig({
+    cli: {},
+    env: { DEEPSEEK_API_KEY: "sk-d", BRAVE_API_KEY: SECRET },
+    file: { provider: { name: "deepseek" }, web_search: { backend: "brave", max_results: 8 } },
+    source: "c.toml",
+  });
+  const text = describeConfig(config);
+  assert.doesNotMatch(text, new RegExp(SECRET));
+  assert.match(
+    text,
+    /^Web search: brave at https:\/\/api\.search\.brave\.com\/res\/v1, key present \(env BRAVE_API_KEY\), max_results 8, timeout 15000 ms$/m,
+  );
+});
+
+Deno.test("describeConfig says when web search is not set up, or runs without a key", () => {
+  const bare = resolveConfig({
+    cli: {},
+    env: {},
+    file: { provider: { name: "ollama" } },
+    source: "c.toml",
+  });
+  assert.match(describeConfig(bare), /^Web search: not set up \(add a \[web_search\] table/m);
+  assert.equal(
+    webSearchLine(
+      { backend: "searxng", baseUrl: "http://s", maxResults: 5, timeoutMs: 9 },
+      undefined,
+    ),
+    "Web search: searxng at http://s, no key, max_results 5, timeout 9 ms",
+  );
 });

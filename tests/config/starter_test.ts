@@ -66,3 +66,14 @@ Deno.test("starterConfig quotes model names as TOML strings", () => {
   });
   assert.equal(resolveRoute(load(text), "claude-opus-4-8").model, 'vendor/model "quoted"');
 });
+
+Deno.test("starterConfig's [web_search] example is valid once uncommented", () => {
+  const text = starterConfig({ provider: "deepseek", opus: "a", sonnet: "b", haiku: "c" });
+  assert.match(text, /^# \[web_search\]$/m);
+  assert.equal(load(text).webSearch, undefined, "commented out, it sets nothing up");
+  const on = text.replace(/^# (\[web_search\]|backend = )/gm, "$1");
+  assert.match(on, /^\[web_search\]\nbackend = "brave"/m);
+  const config = load(on, { BRAVE_API_KEY: "bk-1" });
+  assert.equal(config.webSearch?.backend, "brave");
+  assert.equal(config.webSearch?.apiKey, "bk-1");
+});
