@@ -2,14 +2,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
-import {
-  jsonResponse,
-  type MockHandler,
-  type MockUpstream,
-  startMockUpstream,
-  streamResponse,
-} from "../helpers/mock_upstream.ts";
-import { startProxy, testConfig, type TestProxy } from "../helpers/proxy.ts";
+import { jsonResponse, streamResponse } from "../helpers/mock_upstream.ts";
+import { testConfig } from "../helpers/proxy.ts";
+import { withSdkStack } from "../helpers/sdk_stack.ts";
 import { WEATHER_TOOL } from "../helpers/weather_brain.ts";
 import { responsesSse } from "../helpers/fake_responses_model.ts";
 
@@ -26,27 +21,17 @@ interface SentRequest {
   [key: string]: unknown;
 }
 
-async function withStack(
-  upstream: MockHandler,
-  fn: (client: Anthropic, ctx: { mock: MockUpstream; proxy: TestProxy }) => Promise<void>,
-) {
-  const mock = await startMockUpstream(upstream);
-  const proxy = startProxy(testConfig(mock.url, {
+/** The proxy sends claude-test-sonnet to an OpenAI Responses provider at the mock as gpt-5.2. */
+function config(upstreamUrl: string) {
+  return testConfig(upstreamUrl, {
     provider: {
       name: "openai",
       format: "openai-responses",
-      base_url: `${mock.url}/v1`,
+      base_url: `${upstreamUrl}/v1`,
       api_key: "sk-test-secret-key-123456",
     },
     models: { "claude-test-sonnet": "gpt-5.2" },
-  }));
-  const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
-  try {
-    await fn(client, { mock, proxy });
-  } finally {
-    await proxy.close();
-    await mock.close();
-  }
+  });
 }
 
 const USAGE = {
@@ -96,12 +81,15 @@ function toolCallStream(): string[] {
 }
 
 Deno.test("a Responses provider gets /responses with store false and strict-free tools, and its streamed tool call reaches the SDK", async () => {
-  await withStack(
-    (request) =>
-      streamResponse(toolCallStream(), {
-        signal: request.signal,
-        headers: { "content-type": "text/event-stream" },
-      }),
+  await withSdkStack(
+    {
+      upstream: (request) =>
+        streamResponse(toolCallStream(), {
+          signal: request.signal,
+          headers: { "content-type": "text/event-stream" },
+        }),
+      config,
+    },
     async (client, { mock, proxy }) => {
       const message = await client.messages.stream({
         model: "claude-test-sonnet",
@@ -160,7 +148,7 @@ Deno.test("a tool round trip through a Responses provider sends function_call an
     }],
     usage: USAGE,
   };
-  await withStack(() => jsonResponse(answer), async (client, { mock }) => {
+  await withSdkStack({ upstream: () => jsonResponse(answer), config }, async (client, { mock }) => {
     const message = await client.messages.create({
       model: "claude-test-sonnet",
       max_tokens: 100,
@@ -208,8 +196,12 @@ Deno.test("a Responses provider's error envelope becomes the Anthropic error wit
     ),
     "utf8",
   );
-  await withStack(
-    () => new Response(recorded, { status: 429, headers: { "content-type": "application/json" } }),
+  await withSdkStack(
+    {
+      upstream: () =>
+        new Response(recorded, { status: 429, headers: { "content-type": "application/json" } }),
+      config,
+    },
     async (client) => {
       const error = await client.messages.create({
         model: "claude-test-sonnet",
@@ -230,12 +222,15 @@ Deno.test("the recorded Responses stream of a function call reaches the SDK as a
     ),
     "utf8",
   );
-  await withStack(
-    (request) =>
-      streamResponse([recorded], {
-        signal: request.signal,
-        headers: { "content-type": "text/event-stream" },
-      }),
+  await withSdkStack(
+    {
+      upstream: (request) =>
+        streamResponse([recorded], {
+          signal: request.signal,
+          headers: { "content-type": "text/event-stream" },
+        }),
+      config,
+    },
     async (client) => {
       const message = await client.messages.stream({
         model: "claude-test-sonnet",

@@ -3,32 +3,22 @@ import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
-import {
-  type MockHandler,
-  type MockUpstream,
-  startMockUpstream,
-} from "../helpers/mock_upstream.ts";
-import { startProxy, testConfig, type TestProxy } from "../helpers/proxy.ts";
+import { type ProxyStackOptions, testConfig } from "../helpers/proxy.ts";
+import { withSdkStack } from "../helpers/sdk_stack.ts";
 import { WEATHER_TOOL, weatherBrain } from "../helpers/weather_brain.ts";
 
-/** Starts `upstream` as the mock upstream and the proxy in-process in front of it; cleans both up. */
-async function withStack(
-  fn: (client: Anthropic, ctx: { mock: MockUpstream; proxy: TestProxy }) => Promise<void>,
-  upstream: MockHandler = fakeModel(weatherBrain),
-) {
-  const mock = await startMockUpstream(upstream);
-  const proxy = startProxy(testConfig(mock.url, { models: { "claude-test-sonnet": "gpt-4o" } }));
-  const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
-  try {
-    await fn(client, { mock, proxy });
-  } finally {
-    await proxy.close();
-    await mock.close();
-  }
+/** The proxy sends claude-test-sonnet to an OpenAI-format provider at the mock as gpt-4o. */
+function config(upstreamUrl: string) {
+  return testConfig(upstreamUrl, { models: { "claude-test-sonnet": "gpt-4o" } });
+}
+
+/** The weather model as the mock upstream, behind the proxy as configured above. */
+function weather(): ProxyStackOptions {
+  return { upstream: fakeModel(weatherBrain), config };
 }
 
 Deno.test("SDK messages.create gets a translated non-streaming answer", async () => {
-  await withStack(async (client, { mock, proxy }) => {
+  await withSdkStack(weather(), async (client, { mock, proxy }) => {
     const message = await client.messages.create({
       model: "claude-test-sonnet",
       max_tokens: 100,
@@ -55,7 +45,7 @@ Deno.test("SDK messages.create gets a translated non-streaming answer", async ()
 });
 
 Deno.test("SDK messages.stream accepts the event order and assembles text and tool input", async () => {
-  await withStack(async (client, { mock }) => {
+  await withSdkStack(weather(), async (client, { mock }) => {
     const stream = client.messages.stream({
       model: "claude-test-sonnet",
       max_tokens: 100,
@@ -78,7 +68,7 @@ Deno.test("SDK messages.stream accepts the event order and assembles text and to
 });
 
 Deno.test("SDK tool round trip sends the tool result upstream as a tool message", async () => {
-  await withStack(async (client, { mock }) => {
+  await withSdkStack(weather(), async (client, { mock }) => {
     const message = await client.messages.stream({
       model: "claude-test-sonnet",
       max_tokens: 100,
@@ -109,7 +99,7 @@ Deno.test("SDK tool round trip sends the tool result upstream as a tool message"
 });
 
 Deno.test("SDK countTokens returns a positive count from the tokenizer", async () => {
-  await withStack(async (client) => {
+  await withSdkStack(weather(), async (client) => {
     const small = await client.messages.countTokens({
       model: "claude-test-sonnet",
       messages: [{ role: "user", content: "hi" }],
@@ -133,7 +123,7 @@ Deno.test("SDK sees upstream HTTP errors as Anthropic errors with the upstream's
         code: "invalid_api_key",
       },
     }, { status: 401 });
-  await withStack(async (client) => {
+  await withSdkStack({ upstream: unauthorized, config }, async (client) => {
     await assert.rejects(
       client.messages.create({
         model: "m",
@@ -147,5 +137,5 @@ Deno.test("SDK sees upstream HTTP errors as Anthropic errors with the upstream's
         return true;
       },
     );
-  }, unauthorized);
+  });
 });

@@ -1,11 +1,18 @@
-// Starts the proxy in-process on 127.0.0.1 port 0 for tests, with a config built from a file object.
+// Starts the proxy in-process on 127.0.0.1 port 0 for tests, alone or in front of a mock upstream.
+import { parseConfig } from "../../src/config/parse.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { Config } from "../../src/config/schema.ts";
-import type { FileConfig } from "../../src/config/validate.ts";
+import { type FileConfig, validateConfig } from "../../src/config/validate.ts";
 import type { RequestLogger, RequestLogRecord } from "../../src/log/record.ts";
 import { serve } from "../../src/runtime.ts";
 import { createApp } from "../../src/server/app.ts";
 import { type AppDeps, randomId } from "../../src/server/deps.ts";
+import {
+  type MockHandler,
+  type MockStep,
+  type MockUpstream,
+  startMockUpstream,
+} from "./mock_upstream.ts";
 
 /** A proxy running for a test. */
 export interface TestProxy {
@@ -29,6 +36,15 @@ export function testConfig(baseUrl: string, file: FileConfig = {}): Config {
     },
     source: "test",
   });
+}
+
+/** A proxy config for a test: a resolved config, or TOML text read the way a config file is. */
+export type TestConfigSource = Config | string;
+
+/** Reads TOML `text` as the only config file, with no environment and no CLI flags. */
+export function configFromToml(text: string, source = "test.toml"): Config {
+  const file = validateConfig(parseConfig(text, source), { source, text });
+  return resolveConfig({ cli: {}, env: {}, file, source });
 }
 
 /** Starts the app on a free port. */
@@ -65,4 +81,40 @@ export function startProxy(config: Config, overrides: Partial<AppDeps> = {}): Te
     },
     close: () => server.shutdown(),
   };
+}
+
+/** Options for {@linkcode withProxyStack}. */
+export interface ProxyStackOptions {
+  /** What the mock answers: a handler for every request, or a script (see startMockUpstream). */
+  upstream: MockHandler | MockStep[];
+  /** The proxy's config, given the mock's base URL, e.g. `(url) => testConfig(url, { models })`. */
+  config: (upstreamUrl: string) => TestConfigSource;
+}
+
+/** A mock upstream and the proxy in front of it. */
+export interface ProxyStack {
+  mock: MockUpstream;
+  proxy: TestProxy;
+}
+
+/**
+ * Starts the mock upstream and the proxy in front of it, runs `fn`, then closes both. The stack
+ * stays readable after: `mock.requests`, `proxy.records` and `proxy.waitForRecords` still work.
+ */
+export async function withProxyStack<T>(
+  options: ProxyStackOptions,
+  fn: (stack: ProxyStack) => Promise<T>,
+): Promise<T> {
+  const mock = await startMockUpstream(options.upstream);
+  try {
+    const source = options.config(mock.url);
+    const proxy = startProxy(typeof source === "string" ? configFromToml(source) : source);
+    try {
+      return await fn({ mock, proxy });
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    await mock.close();
+  }
 }
