@@ -1,0 +1,41 @@
+// What a search backend module produces: the HTTP request for one search, and shared helpers. Pure.
+
+/** One HTTP request to a search API, ready for `fetch` (the signal is added by the caller). */
+export interface BackendRequest {
+  url: string;
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** The domain lists of one search (Anthropic's `allowed_domains` and `blocked_domains`). */
+export interface SearchDomains {
+  allowed: readonly string[];
+  blocked: readonly string[];
+}
+
+/** `baseUrl` and `path` joined with exactly one slash (`https://a.b/v1/` + `/search`). */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+/**
+ * A domain as a bare host, read the way `inDomain` reads it: lower case, without `*.`, scheme or
+ * path (`https://Docs.Deno.com/x` → `docs.deno.com`).
+ */
+export function bareDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/^\*\./, "").replace(/^https?:\/\//, "")
+    .replace(/\/.*$/, "");
+}
+
+/**
+ * `query` with a `site:` operator when exactly one domain is allowed (search engines then look
+ * there only), unless that would make the query longer than `maxChars`.
+ */
+export function withSiteOperator(query: string, domains: SearchDomains, maxChars: number): string {
+  const [only] = domains.allowed;
+  if (domains.allowed.length !== 1 || only === undefined) return query;
+  const site = bareDomain(only);
+  const scoped = `${query} site:${site}`;
+  return site !== "" && scoped.length <= maxChars ? scoped : query;
+}

@@ -1,0 +1,63 @@
+// The Brave Search API backend: the request for one search and the hits of its answer. Pure.
+import type { WebSearchConfig } from "../config/schema.ts";
+import { isRecord } from "../translate/is_record.ts";
+import { MAX_QUERY_CHARS, type SearchHit } from "../translate/web_search.ts";
+import {
+  type BackendRequest,
+  joinUrl,
+  type SearchDomains,
+  withSiteOperator,
+} from "./backend_request.ts";
+import { searchHit } from "./search_hit.ts";
+
+/** The most results Brave gives for one search (its `count` limit). */
+export const BRAVE_MAX_COUNT = 20;
+
+/**
+ * `GET {baseUrl}/web/search?q=…&count=N`. Brave has no domain parameter: one allowed domain
+ * becomes a `site:` operator, and any domain list asks for {@linkcode BRAVE_MAX_COUNT} results so
+ * that some are left after filtering.
+ */
+export function braveRequest(
+  config: WebSearchConfig,
+  query: string,
+  options: { domains: SearchDomains; apiKey: string },
+): BackendRequest {
+  const { domains } = options;
+  const filtered = domains.allowed.length > 0 || domains.blocked.length > 0;
+  const count = filtered ? BRAVE_MAX_COUNT : clamp(config.maxResults, 1, BRAVE_MAX_COUNT);
+  const params = new URLSearchParams({
+    q: withSiteOperator(query, domains, MAX_QUERY_CHARS),
+    count: String(count),
+  });
+  return {
+    url: `${joinUrl(config.baseUrl, "/web/search")}?${params}`,
+    method: "GET",
+    headers: { "X-Subscription-Token": options.apiKey, Accept: "application/json" },
+  };
+}
+
+/** The hits of a Brave answer (`web.results`; none without `web`); titles and snippets are HTML. */
+export function braveHits(answer: Record<string, unknown>): SearchHit[] {
+  const results = isRecord(answer.web) ? answer.web.results : undefined;
+  if (!Array.isArray(results)) return [];
+  return results.flatMap((result) => {
+    if (!isRecord(result)) return [];
+    const hit = searchHit({
+      title: result.title,
+      url: result.url,
+      snippet: result.description,
+      ages: [result.age, result.page_age],
+    }, { html: true });
+    return hit ? [hit] : [];
+  });
+}
+
+/** Whether a Brave error answer says the key is not valid (Brave answers 422 for that). */
+export function braveKeyRefused(status: number, body: string): boolean {
+  return status === 422 && body.includes("SUBSCRIPTION_TOKEN_INVALID");
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
