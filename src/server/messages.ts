@@ -31,6 +31,7 @@ import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
+import { answerWebSearch, proxiedWebSearchTool } from "./web_search.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -69,6 +70,10 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
       upstream_model: route.model,
       stream: body.stream === true,
     });
+    const searchTool = proxiedWebSearchTool(body, route.provider);
+    if (searchTool) {
+      return await answerWebSearch(c, deps, { body, tool: searchTool, record, finish });
+    }
     if (route.provider.format === "anthropic") {
       return await proxyPassthrough(c, deps, { body, route, record, finish, text, bytes });
     }
