@@ -73,6 +73,15 @@ export function upstreamErrorMessage(body: string): string {
   return truncate(message, MAX_MESSAGE_CHARS);
 }
 
+/**
+ * The message for an error the upstream reports inside a stream (an `event: error` payload, an
+ * error chunk or event, as JSON or text): "Upstream stream error: " and the upstream's own message.
+ */
+export function upstreamStreamErrorMessage(payload: unknown): string {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload) ?? "";
+  return `Upstream stream error: ${upstreamErrorMessage(text)}`;
+}
+
 function findMessage(value: unknown): string | undefined {
   if (Array.isArray(value)) return findMessage(value[0]);
   if (typeof value !== "object" || value === null) {

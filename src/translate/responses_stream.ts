@@ -7,7 +7,7 @@
 // events give a chunk carrying an Anthropic-typed `error`, which ends the stream.
 import type { ChatCompletionChunk, ChatDelta, ChatUsage } from "./openai_types.ts";
 import type { ChunkTransform } from "./stream_pipeline.ts";
-import { errorTypeForCode, truncate } from "./errors.ts";
+import { errorTypeForCode, upstreamStreamErrorMessage } from "./errors.ts";
 import { chatUsageFromResponses, incompleteFinishReason } from "./responses.ts";
 import type { ResponsesUsage } from "./responses_types.ts";
 
@@ -49,8 +49,6 @@ interface FunctionCall {
   /** Whether any argument text was sent for it. */
   sentArgs: boolean;
 }
-
-const MAX_MESSAGE_CHARS = 2000;
 
 /**
  * A {@linkcode ChunkTransform} whose input chunks are parsed Responses API stream events; its
@@ -225,7 +223,7 @@ function errorChunk(
   return {
     error: {
       type: errorTypeForCode(code) ?? "api_error",
-      message: `Upstream stream error: ${truncate(text, MAX_MESSAGE_CHARS)}`,
+      message: upstreamStreamErrorMessage(text),
     },
   };
 }

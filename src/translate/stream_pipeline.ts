@@ -2,7 +2,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { AnthropicErrorType, StreamEvent } from "./anthropic_types.ts";
 import type { ChatCompletionChunk } from "./openai_types.ts";
-import { errorTypeForCode, errorTypeForStatus, upstreamErrorMessage } from "./errors.ts";
+import { errorTypeForCode, errorTypeForStatus, upstreamStreamErrorMessage } from "./errors.ts";
 import { isRecord } from "./is_record.ts";
 import { encodeSseEvent, PING_FRAME } from "./sse.ts";
 import type { StreamSummary, StreamTranslator } from "./stream.ts";
@@ -298,11 +298,7 @@ function errorTypeOf(error: unknown): AnthropicErrorType {
 
 /** Maps an in-stream upstream error (an `event: error` payload or a chunk's `error`) to Anthropic. */
 export function upstreamStreamError(payload: unknown): UpstreamError {
-  const text = typeof payload === "string" ? payload : JSON.stringify(payload) ?? "";
-  return {
-    type: upstreamErrorType(payload),
-    message: `Upstream stream error: ${upstreamErrorMessage(text)}`,
-  };
+  return { type: upstreamErrorType(payload), message: upstreamStreamErrorMessage(payload) };
 }
 
 function upstreamErrorType(payload: unknown): AnthropicErrorType {

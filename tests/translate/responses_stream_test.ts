@@ -8,7 +8,7 @@ import {
   responsesChunkTransform,
   type ResponsesStreamEvent,
 } from "../../src/translate/responses_stream.ts";
-import type { ChunkTransform } from "../../src/translate/stream_pipeline.ts";
+import { type ChunkTransform, upstreamStreamError } from "../../src/translate/stream_pipeline.ts";
 import { errorTypeForCode } from "../../src/translate/errors.ts";
 import { translateRecordedStream } from "../helpers/recorded_streams.ts";
 import {
@@ -504,6 +504,14 @@ Deno.test("responsesChunkTransform maps top-level error events, flat or nested",
   assert.deepEqual(adapt([{ type: "error" }]), [
     { error: { type: "api_error", message: "Upstream stream error: Error" } },
   ]);
+});
+
+Deno.test("responsesChunkTransform words error messages as a chat stream's error frame: trimmed, cut at 2000", () => {
+  const long = `  ${"x".repeat(2500)}\n`;
+  const [chunk] = adapt([{ type: "error", code: "server_error", message: long }]);
+  const message = chunk?.error?.message;
+  assert.equal(message, `Upstream stream error: ${"x".repeat(2000)}…`);
+  assert.equal(message, upstreamStreamError(long).message, "the same rule as `event: error` text");
 });
 
 Deno.test("errorTypeForCode maps OpenAI error codes, and nothing for unknown ones", () => {
