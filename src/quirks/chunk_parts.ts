@@ -48,7 +48,4 @@ export function errorChunk(message: string): ChatCompletionChunk {
 
 export { isRecord } from "../translate/is_record.ts";
 
-/** `count noun(s)`. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
+export { plural } from "../translate/plural.ts";

@@ -6,6 +6,7 @@ import type { RequestLogRecord } from "../log/record.ts";
 import { findPreset } from "../providers.ts";
 import type { MessagesRequest, Tool } from "../translate/anthropic_types.ts";
 import { messageToEvents } from "../translate/message_events.ts";
+import { plural } from "../translate/plural.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import {
   forcedWebSearchTool,
@@ -82,7 +83,7 @@ export async function answerWebSearch(
   });
   record.upstream_model = `web search (${backend})`;
   const change = "hits" in outcome
-    ? `answered by web search (${backend}): ${outcome.hits.length} results`
+    ? `answered by web search (${backend}): ${plural(outcome.hits.length, "result")}`
     : `web search (${backend}) failed: ${outcome.error}`;
   record.changes = [...(record.changes ?? []), change];
   ctx.finish(200, {

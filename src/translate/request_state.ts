@@ -1,5 +1,6 @@
 // What the request translation carries between its parts (options, notes, counted drops) and the checked readers of its untrusted input. Pure.
 import { InvalidRequestError } from "../errors.ts";
+import { plural } from "./plural.ts";
 import type { ToOpenAIRequestOptions } from "./request.ts";
 
 const COUNTED_NOTES = {
@@ -103,8 +104,4 @@ export function isObject(value: unknown): value is Json {
 /** A value for an error message: strings in double quotes, anything else as `String()` gives it. */
 export function quote(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
