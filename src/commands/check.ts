@@ -2,10 +2,12 @@
 import type { CliOptions } from "../cli.ts";
 import { describeConfig, keyStatus } from "../config/describe.ts";
 import { loadConfig } from "../config/load.ts";
-import type { Config, ProviderConfig } from "../config/schema.ts";
+import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 import { findModelOptions } from "../routing.ts";
 import { isOpenAIReasoningModel } from "../translate/effort.ts";
+import { plural } from "../translate/plural.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { searchWeb, WebSearchError } from "../web_search/search.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
 
 /** Options for {@linkcode runCheck}. */
@@ -46,8 +48,32 @@ export async function runCheck(cli: CliOptions, options: CheckCommandOptions): P
       options.write(`  ${result.provider}${model}: ${result.detail}`);
       ok &&= result.ok;
     }
+    if (config.webSearch) {
+      const search = await pingWebSearch(config.webSearch, options.fetch);
+      options.write(`  web search (${config.webSearch.backend}): ${search.detail}`);
+      ok &&= search.ok;
+    }
   }
   return ok ? 0 : 1;
+}
+
+/** The query a web search ping sends. */
+export const PING_QUERY = "claude-proxy";
+
+/** Runs one search on the `[web_search]` backend: how many results, how long, or why none. */
+export async function pingWebSearch(
+  settings: WebSearchConfig,
+  fetchImpl?: typeof fetch,
+): Promise<{ ok: boolean; detail: string }> {
+  const started = performance.now();
+  try {
+    const hits = await searchWeb(settings, PING_QUERY, fetchImpl ? { fetch: fetchImpl } : {});
+    const ms = Math.round(performance.now() - started);
+    return { ok: true, detail: `ok, ${plural(hits.length, "result")} in ${ms} ms` };
+  } catch (err) {
+    if (!(err instanceof WebSearchError)) throw err;
+    return { ok: false, detail: `${err.code}: ${err.message}` };
+  }
 }
 
 /** The model a ping uses for `provider`: a haiku route to it, else any route to it, else its preset's small default. */

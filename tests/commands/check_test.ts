@@ -114,6 +114,44 @@ api_key = "${SECRET}"
   }
 });
 
+Deno.test("runCheck --ping also runs one search on the [web_search] backend", async () => {
+  const SEARCH_KEY = "BSA-search-secret-987654321";
+  const mock = await startMockUpstream((request) => {
+    if (request.path.startsWith("/ok/")) {
+      return jsonResponse({
+        web: { results: [{ title: "claude-proxy", url: "https://github.com/x/claude-proxy" }] },
+      });
+    }
+    if (request.path.startsWith("/refused/")) {
+      return jsonResponse({ error: `bad token ${SEARCH_KEY}` }, 401);
+    }
+    return jsonResponse({
+      id: "c1",
+      object: "chat.completion",
+      model: "m",
+      choices: [{ index: 0, message: { role: "assistant", content: "OK" }, finish_reason: "stop" }],
+    });
+  });
+  const config = (path: string) =>
+    `[provider]\nname = "custom"\nbase_url = "${mock.url}/v1"\napi_key = "sk-x"\n` +
+    `[models]\n"*" = "m"\n` +
+    `[web_search]\nbackend = "brave"\nbase_url = "${mock.url}/${path}"\napi_key = "${SEARCH_KEY}"\n`;
+  try {
+    const ok = await checkWith(config("ok"), ["--ping"]);
+    assert.equal(ok.code, 0, ok.output);
+    assert.match(ok.output, /^ {2}web search \(brave\): ok, 1 result in \d+ ms$/m);
+    const search = mock.requests.find((r) => r.path.startsWith("/ok/"))!;
+    assert.equal(new URL(search.path, "http://x").searchParams.get("q"), "claude-proxy");
+    assert.equal(search.headers["x-subscription-token"], SEARCH_KEY);
+    const refused = await checkWith(config("refused"), ["--ping"]);
+    assert.equal(refused.code, 1, "a failed search fails the check");
+    assert.match(refused.output, /^ {2}web search \(brave\): unavailable: .+$/m);
+    assert.doesNotMatch(refused.output, new RegExp(SEARCH_KEY));
+  } finally {
+    await mock.close();
+  }
+});
+
 Deno.test("runCheck --ping reports a provider that cannot be reached", async () => {
   const result = await checkWith(
     `[provider]\nname = "custom"\nbase_url = "http://127.0.0.1:1/v1"\n[models]\n"*" = "m"\n`,
