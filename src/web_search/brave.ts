@@ -8,7 +8,7 @@ import {
   type SearchDomains,
   withSiteOperator,
 } from "./backend_request.ts";
-import { searchHit } from "./search_hit.ts";
+import { searchHits } from "./search_hit.ts";
 
 /** The most results Brave gives for one search (its `count` limit). */
 export const BRAVE_MAX_COUNT = 20;
@@ -40,17 +40,12 @@ export function braveRequest(
 /** The hits of a Brave answer (`web.results`; none without `web`); titles and snippets are HTML. */
 export function braveHits(answer: Record<string, unknown>): SearchHit[] {
   const results = isRecord(answer.web) ? answer.web.results : undefined;
-  if (!Array.isArray(results)) return [];
-  return results.flatMap((result) => {
-    if (!isRecord(result)) return [];
-    const hit = searchHit({
-      title: result.title,
-      url: result.url,
-      snippet: result.description,
-      ages: [result.age, result.page_age],
-    }, { html: true });
-    return hit ? [hit] : [];
-  });
+  return searchHits(results, (result) => ({
+    title: result.title,
+    url: result.url,
+    snippet: result.description,
+    ages: [result.age, result.page_age],
+  }), { html: true });
 }
 
 /** Whether a Brave error answer says the key is not valid (Brave answers 422 for that). */

@@ -1,4 +1,5 @@
 // Turns one backend result into a SearchHit: plain-text title and snippet, http(s) URL only. Pure.
+import { isRecord } from "../translate/is_record.ts";
 import type { SearchHit } from "../translate/web_search.ts";
 
 /** Snippets longer than this are cut at a word (and end with "…"). */
@@ -17,6 +18,23 @@ export interface RawHit {
 export interface SearchHitOptions {
   /** The title and snippet are HTML (Brave's `<strong>` highlights and entities). */
   html?: boolean;
+}
+
+/**
+ * The hits of a backend's result list: each record's fields picked by `fields`, results without
+ * an http(s) URL (and entries that are not records) dropped, in order.
+ */
+export function searchHits(
+  list: unknown,
+  fields: (result: Record<string, unknown>) => RawHit,
+  options: SearchHitOptions = {},
+): SearchHit[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((result) => {
+    if (!isRecord(result)) return [];
+    const hit = searchHit(fields(result), options);
+    return hit ? [hit] : [];
+  });
 }
 
 /** The hit for one result, or undefined when its URL is missing or not http(s). */

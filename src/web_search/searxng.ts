@@ -1,6 +1,5 @@
 // The SearXNG backend (a self-hosted metasearch engine): the request and its answer's hits. Pure.
 import type { WebSearchConfig } from "../config/schema.ts";
-import { isRecord } from "../translate/is_record.ts";
 import { MAX_QUERY_CHARS, type SearchHit } from "../translate/web_search.ts";
 import {
   type BackendRequest,
@@ -8,7 +7,7 @@ import {
   type SearchDomains,
   withSiteOperator,
 } from "./backend_request.ts";
-import { searchHit } from "./search_hit.ts";
+import { searchHits } from "./search_hit.ts";
 
 /**
  * `GET {baseUrl}/search?q=…&format=json`, with `Authorization: Bearer` when a key is set (for an
@@ -31,17 +30,12 @@ export function searxngRequest(
 
 /** The hits of a SearXNG answer (`results`: title, url, content, publishedDate). */
 export function searxngHits(answer: Record<string, unknown>): SearchHit[] {
-  if (!Array.isArray(answer.results)) return [];
-  return answer.results.flatMap((result) => {
-    if (!isRecord(result)) return [];
-    const hit = searchHit({
-      title: result.title,
-      url: result.url,
-      snippet: result.content,
-      ages: [result.publishedDate],
-    });
-    return hit ? [hit] : [];
-  });
+  return searchHits(answer.results, (result) => ({
+    title: result.title,
+    url: result.url,
+    snippet: result.content,
+    ages: [result.publishedDate],
+  }));
 }
 
 /** Why SearXNG answers 403 to a JSON search, as a hint for the error message. */

@@ -1,9 +1,8 @@
 // The Tavily search API backend: the request for one search and the hits of its answer. Pure.
 import type { WebSearchConfig } from "../config/schema.ts";
-import { isRecord } from "../translate/is_record.ts";
 import type { SearchHit } from "../translate/web_search.ts";
 import { type BackendRequest, bareDomain, joinUrl, type SearchDomains } from "./backend_request.ts";
-import { searchHit } from "./search_hit.ts";
+import { searchHits } from "./search_hit.ts";
 
 /** The most results Tavily gives for one search (its `max_results` limit). */
 export const TAVILY_MAX_RESULTS = 20;
@@ -47,17 +46,12 @@ export function tavilyRequest(
 
 /** The hits of a Tavily answer (`results`: title, url, content, published_date). */
 export function tavilyHits(answer: Record<string, unknown>): SearchHit[] {
-  if (!Array.isArray(answer.results)) return [];
-  return answer.results.flatMap((result) => {
-    if (!isRecord(result)) return [];
-    const hit = searchHit({
-      title: result.title,
-      url: result.url,
-      snippet: result.content,
-      ages: [result.published_date],
-    });
-    return hit ? [hit] : [];
-  });
+  return searchHits(answer.results, (result) => ({
+    title: result.title,
+    url: result.url,
+    snippet: result.content,
+    ages: [result.published_date],
+  }));
 }
 
 function bareDomains(domains: readonly string[]): string[] {
