@@ -12,22 +12,10 @@ import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, type RecordedRequest, streamResponse } from "../helpers/mock_upstream.ts";
 import { configFromToml } from "../helpers/proxy.ts";
 import { withSdkStack } from "../helpers/sdk_stack.ts";
+import { webSearchRequest } from "../helpers/web_search_request.ts";
 
-/** The request Claude Code's WebSearch tool sends (2.1.x): the server tool, forced, thinking off. */
-function searchRequest(extra: Partial<MessagesRequest> = {}): MessagesRequest {
-  return {
-    model: "claude-sonnet-4-6",
-    max_tokens: 32000,
-    system: [{ type: "text", text: "You are an assistant for performing a web search tool use" }],
-    messages: [{
-      role: "user",
-      content: [{ type: "text", text: "Perform a web search for the query: deno 2.9 release" }],
-    }],
-    tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 8 }],
-    tool_choice: { type: "tool", name: "web_search" },
-    ...extra,
-  };
-}
+const searchRequest = (extra: Partial<MessagesRequest> = {}) =>
+  webSearchRequest("deno 2.9 release", extra);
 
 /** A SearXNG answer (`format=json`), trimmed to the fields the proxy reads. */
 const SEARXNG_ANSWER = {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MessagesRequest, Tool } from "../../src/translate/anthropic_types.ts";
+import type { Tool } from "../../src/translate/anthropic_types.ts";
 import { messageToEvents } from "../../src/translate/message_events.ts";
 import {
   filterHits,
@@ -12,39 +12,17 @@ import {
   webSearchMessage,
   webSearchQuery,
 } from "../../src/translate/web_search.ts";
+import { CLAUDE_CODE_SEARCH_TOOL, webSearchRequest } from "../helpers/web_search_request.ts";
 
-/** The tool Claude Code's WebSearch sends (as in its 2.1.x bundle). */
-const SEARCH_TOOL: Tool = {
-  type: "web_search_20250305",
-  name: "web_search",
-  max_uses: 8,
-};
+const SEARCH_TOOL = CLAUDE_CODE_SEARCH_TOOL;
 const BASH: Tool = { name: "Bash", input_schema: { type: "object", properties: {} } };
 
-/** The request Claude Code's WebSearch tool makes. */
-function searchRequest(extra: Partial<MessagesRequest> = {}): MessagesRequest {
-  return {
-    model: "claude-sonnet-4-5",
-    max_tokens: 32000,
-    system: [{ type: "text", text: "You are an assistant for performing a web search tool use" }],
-    messages: [{
-      role: "user",
-      content: [{
-        type: "text",
-        text: "Perform a web search for the query: deno 2.9 release notes",
-      }],
-    }],
-    tools: [SEARCH_TOOL],
-    tool_choice: { type: "tool", name: "web_search" },
-    stream: true,
-    ...extra,
-  };
-}
+const searchRequest = () => webSearchRequest("deno 2.9 release notes");
 
 const OPTIONS = {
   messageId: "msg_1",
   toolUseId: "srvtoolu_1",
-  model: "claude-sonnet-4-5",
+  model: "claude-sonnet-4-6",
   toolName: "web_search",
   query: "deno 2.9 release notes",
   backend: "searxng",
