@@ -21,7 +21,7 @@ export function joinUrl(baseUrl: string, path: string): string {
 
 /**
  * A domain as a bare host, read the way `inDomain` reads it: lower case, without `*.`, scheme or
- * path (`https://Docs.Deno.com/x` → `docs.deno.com`).
+ * path (`https://Docs.Example.com/x` → `docs.example.com`).
  */
 export function bareDomain(domain: string): string {
   return domain.trim().toLowerCase().replace(/^\*\./, "").replace(/^https?:\/\//, "")
