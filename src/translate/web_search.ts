@@ -88,9 +88,17 @@ export function inDomain(url: string, domain: string): boolean {
   } catch {
     return false;
   }
-  const wanted = domain.toLowerCase().replace(/^\*\./, "").replace(/^https?:\/\//, "")
+  const wanted = bareDomain(domain);
+  return wanted !== "" && (host === wanted || host.endsWith(`.${wanted}`));
+}
+
+/**
+ * A domain from a tool's lists as a bare host: lower case, without scheme, `*.` or path
+ * (`https://Docs.Example.com/x` → `docs.example.com`).
+ */
+export function bareDomain(domain: string): string {
+  return domain.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/^\*\./, "")
     .replace(/\/.*$/, "");
-  return host === wanted || host.endsWith(`.${wanted}`);
 }
 
 /** Keeps the hits inside `allowed` (when given) and outside `blocked`. */

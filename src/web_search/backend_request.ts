@@ -1,4 +1,5 @@
 // What a search backend module produces: the HTTP request for one search, and shared helpers. Pure.
+import { bareDomain } from "../translate/web_search.ts";
 
 /** One HTTP request to a search API, ready for `fetch` (the signal is added by the caller). */
 export interface BackendRequest {
@@ -17,15 +18,6 @@ export interface SearchDomains {
 /** `baseUrl` and `path` joined with exactly one slash (`https://a.b/v1/` + `/search`). */
 export function joinUrl(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
-}
-
-/**
- * A domain as a bare host, read the way `inDomain` reads it: lower case, without `*.`, scheme or
- * path (`https://Docs.Example.com/x` → `docs.example.com`).
- */
-export function bareDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/^\*\./, "").replace(/^https?:\/\//, "")
-    .replace(/\/.*$/, "");
 }
 
 /**

@@ -1,7 +1,8 @@
 // The Tavily search API backend: the request for one search and the hits of its answer. Pure.
 import type { WebSearchConfig } from "../config/schema.ts";
 import type { SearchHit } from "../translate/web_search.ts";
-import { type BackendRequest, bareDomain, joinUrl, type SearchDomains } from "./backend_request.ts";
+import { bareDomain } from "../translate/web_search.ts";
+import { type BackendRequest, joinUrl, type SearchDomains } from "./backend_request.ts";
 import { searchHits } from "./search_hit.ts";
 
 /** The most results Tavily gives for one search (its `max_results` limit). */
