@@ -1,4 +1,5 @@
 // Reads image dimensions from the header of base64 PNG, JPEG, GIF and WebP data without decoding it all.
+import { fromBase64 } from "./bytes.ts";
 
 /** Pixel dimensions of an image. */
 export interface ImageSize {
@@ -43,7 +44,7 @@ function byteReader(input: string): ByteReader {
     const start = Math.floor(offset / 3) * 4;
     const end = Math.ceil((offset + length) / 3) * 4;
     if (start >= base64.length) return new Uint8Array(0);
-    const bytes = decodeBase64(base64.slice(start, end));
+    const bytes = fromBase64(base64.slice(start, end));
     if (bytes === undefined) return undefined;
     const skip = offset % 3;
     return bytes.subarray(skip, skip + length);
@@ -54,18 +55,6 @@ function stripDataUrl(data: string): string {
   if (!data.startsWith("data:")) return data;
   const comma = data.indexOf(",");
   return comma === -1 ? data : data.slice(comma + 1);
-}
-
-function decodeBase64(chunk: string): Uint8Array | undefined {
-  let binary: string;
-  try {
-    binary = atob(chunk);
-  } catch {
-    return undefined;
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 function ascii(bytes: Uint8Array, offset: number, length: number): string {

@@ -4,6 +4,7 @@
 // expects them back. Without state, the original id (and, for Gemini, the thought signature) rides
 // inside the id Claude Code keeps in its history: `toolu_cpx1_<base64url(JSON)>`. Claude Code sends
 // the id back in `tool_use` and `tool_result`, and the request hook restores the original.
+import { fromBase64Url, toBase64Url } from "../bytes.ts";
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -130,20 +131,4 @@ export const toolIds: Quirk = {
 /** Encodes a non-empty id Anthropic refuses; empty ids stay empty (the translator makes one). */
 function encodeIfRefused(id: string): string {
   return id === "" || isValidToolUseId(id) ? id : encodeToolId({ id });
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
 }

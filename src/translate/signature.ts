@@ -1,5 +1,6 @@
 // The proxy's thinking-block signatures: stateless marks that record which provider a thinking block came
 // from, so a block sent back in history can be recognised and its origin known. Pure.
+import { fromBase64Url, toBase64Url } from "../bytes.ts";
 import { fnv1a } from "../hash.ts";
 
 /** The prefix of every signature the proxy makes or wraps (format version 1). */
@@ -76,20 +77,4 @@ export function unwrapSignature(signature: string | undefined, origin: string): 
 function signatureBody(origin: string): string {
   if (origin === "") throw new TypeError("Cannot make a signature: origin is empty");
   return SIGNATURE_PREFIX + toBase64Url(encoder.encode(origin));
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
 // Web search answered by the proxy: which requests ask for it, the query, and the answer message. Pure.
+import { fromBase64, toBase64 } from "../bytes.ts";
 import type {
   Message,
   MessagesRequest,
@@ -181,7 +182,7 @@ function searchResultBlock(hit: SearchHit): WebSearchResult {
     type: "web_search_result",
     title: hit.title,
     url: hit.url,
-    encrypted_content: base64(hit.snippet ?? ""),
+    encrypted_content: toBase64(new TextEncoder().encode(hit.snippet ?? "")),
     page_age: hit.age ?? null,
   };
 }
@@ -189,11 +190,9 @@ function searchResultBlock(hit: SearchHit): WebSearchResult {
 /** The extract a result block carries (see {@linkcode searchResultBlock}); "" when unreadable. */
 export function resultExtract(result: { encrypted_content?: unknown }): string {
   if (typeof result.encrypted_content !== "string") return "";
+  const bytes = fromBase64(result.encrypted_content);
   try {
-    const binary = atob(result.encrypted_content);
-    return new TextDecoder("utf-8", { fatal: true }).decode(
-      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
-    );
+    return bytes ? new TextDecoder("utf-8", { fatal: true }).decode(bytes) : "";
   } catch {
     return "";
   }
@@ -218,12 +217,6 @@ export function searchResultsText(content: unknown): string {
   });
   if (content.length === 0) lines.push("(none)");
   return lines.join("\n");
-}
-
-function base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function resultsText(query: string, hits: readonly SearchHit[], backend: string): string {
