@@ -287,13 +287,7 @@ function checkProviders(
         ` (presets: ${Object.keys(PROVIDER_PRESETS).join(", ")})`;
       problems.push(`${where}${what}${hint}`);
     }
-    if (table.api_key !== undefined && table.api_key_env !== undefined) {
-      problems.push(
-        `${
-          locate(options, path, "api_key")
-        }[${label}] sets both "api_key" and "api_key_env": keep one`,
-      );
-    }
+    checkOneKey(table, path, problems, options);
     const key = (implied ?? named ?? "openai").toLowerCase();
     const previous = seen.get(key);
     if (previous !== undefined) {
@@ -324,13 +318,22 @@ function checkWebSearch(
       } must be an http:// or https:// URL, got ${describe(table.base_url)}`,
     );
   }
-  if (table.api_key !== undefined && table.api_key_env !== undefined) {
-    problems.push(
-      `${
-        locate(options, path, "api_key")
-      }[web_search] sets both "api_key" and "api_key_env": keep one`,
-    );
-  }
+  checkOneKey(table, path, problems, options);
+}
+
+/** Reports a table that gives its key both ways (`api_key` and `api_key_env`). */
+function checkOneKey(
+  table: Record<string, unknown>,
+  path: string[],
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  if (table.api_key === undefined || table.api_key_env === undefined) return;
+  problems.push(
+    `${locate(options, path, "api_key")}[${
+      keyPath(path)
+    }] sets both "api_key" and "api_key_env": keep one`,
+  );
 }
 
 function isHttpUrl(text: string): boolean {
