@@ -45,16 +45,24 @@ export function findWebSearchTool(request: Pick<MessagesRequest, "tools">): Tool
 export function forcedWebSearchTool(
   request: Pick<MessagesRequest, "tools" | "tool_choice">,
 ): Tool | undefined {
-  const tool = findWebSearchTool(request);
+  // Most requests set no tool_choice: they are done before the tools are scanned.
   const choice = request.tool_choice;
-  if (!tool || !choice) return undefined;
+  if (choice?.type !== "tool" && choice?.type !== "any") return undefined;
+  const tool = findWebSearchTool(request);
+  if (!tool) return undefined;
   if (choice.type === "tool") return choice.name === tool.name ? tool : undefined;
   if (choice.type === "any") return request.tools!.length === 1 ? tool : undefined;
   return undefined;
 }
 
+/** The domain lists of one search (Anthropic's `allowed_domains` and `blocked_domains`). */
+export interface SearchDomains {
+  allowed: readonly string[];
+  blocked: readonly string[];
+}
+
 /** The domain lists of a web search tool (`allowed_domains`, `blocked_domains`), strings only. */
-export function searchDomains(tool: Tool): { allowed: string[]; blocked: string[] } {
+export function searchDomains(tool: Tool): SearchDomains {
   const list = (value: unknown) =>
     Array.isArray(value) ? value.filter((d): d is string => typeof d === "string" && d !== "") : [];
   return { allowed: list(tool.allowed_domains), blocked: list(tool.blocked_domains) };
@@ -105,7 +113,7 @@ export function bareDomain(domain: string): string {
 /** Keeps the hits inside `allowed` (when given) and outside `blocked`. */
 export function filterHits(
   hits: readonly SearchHit[],
-  domains: { allowed: readonly string[]; blocked: readonly string[] },
+  domains: SearchDomains,
 ): SearchHit[] {
   return hits.filter((hit) =>
     (domains.allowed.length === 0 || domains.allowed.some((d) => inDomain(hit.url, d))) &&

@@ -1,5 +1,5 @@
 // What a search backend module produces: the HTTP request for one search, and shared helpers. Pure.
-import { bareDomain } from "../translate/web_search.ts";
+import { bareDomain, type SearchDomains } from "../translate/web_search.ts";
 
 /** One HTTP request to a search API, ready for `fetch` (the signal is added by the caller). */
 export interface BackendRequest {
@@ -9,11 +9,7 @@ export interface BackendRequest {
   body?: string;
 }
 
-/** The domain lists of one search (Anthropic's `allowed_domains` and `blocked_domains`). */
-export interface SearchDomains {
-  allowed: readonly string[];
-  blocked: readonly string[];
-}
+export type { SearchDomains } from "../translate/web_search.ts";
 
 /** `baseUrl` and `path` joined with exactly one slash (`https://a.b/v1/` + `/search`). */
 export function joinUrl(baseUrl: string, path: string): string {
