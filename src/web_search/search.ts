@@ -2,6 +2,7 @@
 import type { WebSearchBackend, WebSearchConfig } from "../config/schema.ts";
 import { redactSecrets } from "../log/redact.ts";
 import type { WebSearchErrorCode } from "../translate/anthropic_types.ts";
+import { truncate } from "../translate/errors.ts";
 import { isRecord } from "../translate/is_record.ts";
 import { filterHits, type SearchHit } from "../translate/web_search.ts";
 import { readErrorBody } from "../upstream/client.ts";
@@ -220,10 +221,8 @@ async function statusError(config: WebSearchConfig, response: Response): Promise
 
 /** The start of an answer for a message: secrets redacted first, then cut, whitespace collapsed. */
 function quoteDetail(text: string, apiKey: string | undefined): string {
-  let safe = text.replace(/\s+/g, " ").trim();
-  if (apiKey) safe = safe.split(apiKey).join("[REDACTED]");
-  safe = redactSecrets(safe, apiKey ? [apiKey] : []);
-  return safe.length > MAX_DETAIL_CHARS ? `${safe.slice(0, MAX_DETAIL_CHARS)}…` : safe;
+  const safe = redactSecrets(text.replace(/\s+/g, " ").trim(), apiKey ? [apiKey] : []);
+  return truncate(safe, MAX_DETAIL_CHARS);
 }
 
 function unreachableError(label: string, url: string, error: unknown): WebSearchError {
