@@ -12,7 +12,7 @@ import {
 } from "../quirks/apply_quirks.ts";
 import { quirksByName } from "../quirks/registry.ts";
 import { countTokens } from "../tokens.ts";
-import type { MessagesRequest } from "../translate/anthropic_types.ts";
+import type { MessagesRequest, MessagesResponse } from "../translate/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { messageToEvents } from "../translate/message_events.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
@@ -72,7 +72,8 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
     });
     const searchTool = proxiedWebSearchTool(body, route.provider);
     if (searchTool) {
-      return await answerWebSearch(c, deps, { body, tool: searchTool, record, finish });
+      const answer = await answerWebSearch(c, deps, { body, tool: searchTool, record, finish });
+      return messageResponse(answer, body.stream === true);
     }
     if (route.provider.format === "anthropic") {
       return await proxyPassthrough(c, deps, { body, route, record, finish, text, bytes });
@@ -218,9 +219,16 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const messageText = JSON.stringify(message);
   bodies?.set("response", messageText);
   finish(200, { stop_reason: message.stop_reason, ...usageFields(message.usage) });
-  if (!stream) {
-    return new Response(messageText, { headers: { "content-type": "application/json" } });
-  }
+  return messageResponse(message, stream, messageText);
+}
+
+/** A whole message as the client asked for it: JSON, or the stream events that deliver it at once. */
+function messageResponse(
+  message: MessagesResponse,
+  stream: boolean,
+  json = JSON.stringify(message),
+): Response {
+  if (!stream) return new Response(json, { headers: { "content-type": "application/json" } });
   const sse = messageToEvents(message).map(encodeSseEvent).join("");
   return new Response(sse, { status: 200, headers: SSE_HEADERS });
 }

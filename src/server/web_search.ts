@@ -4,10 +4,8 @@ import type { Context } from "hono";
 import type { ProviderConfig } from "../config/schema.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { findPreset } from "../providers.ts";
-import type { MessagesRequest, Tool } from "../translate/anthropic_types.ts";
-import { messageToEvents } from "../translate/message_events.ts";
+import type { MessagesRequest, MessagesResponse, Tool } from "../translate/anthropic_types.ts";
 import { plural } from "../translate/plural.ts";
-import { encodeSseEvent } from "../translate/sse.ts";
 import {
   forcedWebSearchTool,
   searchDomains,
@@ -39,7 +37,7 @@ export function proxiedWebSearchTool(
   return unsupported.includes("web_search") ? tool : undefined;
 }
 
-/** Runs the search and answers in the shape Anthropic uses, streamed when the client asked. */
+/** Runs the search and builds the answer in the shape Anthropic uses (logged here, sent by the caller). */
 export async function answerWebSearch(
   c: Context,
   deps: AppDeps,
@@ -49,7 +47,7 @@ export async function answerWebSearch(
     record: RequestLogRecord;
     finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
   },
-): Promise<Response> {
+): Promise<MessagesResponse> {
   const { body, tool, record } = ctx;
   const settings = deps.config.webSearch;
   const backend = settings?.backend ?? "none";
@@ -57,9 +55,7 @@ export async function answerWebSearch(
   const domains = searchDomains(tool);
   let outcome: SearchOutcome;
   if (!settings) outcome = { error: "unavailable", detail: NOT_SET_UP };
-  else if (query === "") {
-    outcome = { error: "invalid_tool_input", detail: "the request has no text to search for" };
-  } else {
+  else {
     try {
       const hits = await searchWeb(settings, query, {
         allowedDomains: domains.allowed,
@@ -92,9 +88,5 @@ export async function answerWebSearch(
     output_tokens: 0,
     ...("error" in outcome ? { error_type: outcome.error, error_message: outcome.detail } : {}),
   });
-  if (body.stream !== true) return Response.json(message);
-  const sse = messageToEvents(message).map(encodeSseEvent).join("");
-  return new Response(sse, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-  });
+  return message;
 }
