@@ -27,3 +27,8 @@ export function withSiteOperator(query: string, domains: SearchDomains, maxChars
   const scoped = `${query} site:${site}`;
   return site !== "" && scoped.length <= maxChars ? scoped : query;
 }
+
+/** `value` as a whole number within `min`…`max` (a result count a backend accepts). */
+export function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}

@@ -4,6 +4,7 @@ import { isRecord } from "../translate/is_record.ts";
 import { MAX_QUERY_CHARS, type SearchHit } from "../translate/web_search.ts";
 import {
   type BackendRequest,
+  clamp,
   joinUrl,
   type SearchDomains,
   withSiteOperator,
@@ -51,8 +52,4 @@ export function braveHits(answer: Record<string, unknown>): SearchHit[] {
 /** Whether a Brave error answer says the key is not valid (Brave answers 422 for that). */
 export function braveKeyRefused(status: number, body: string): boolean {
   return status === 422 && body.includes("SUBSCRIPTION_TOKEN_INVALID");
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, Math.floor(value)));
 }

@@ -1,8 +1,7 @@
 // The Tavily search API backend: the request for one search and the hits of its answer. Pure.
 import type { WebSearchConfig } from "../config/schema.ts";
-import type { SearchHit } from "../translate/web_search.ts";
-import { bareDomain } from "../translate/web_search.ts";
-import { type BackendRequest, joinUrl, type SearchDomains } from "./backend_request.ts";
+import { bareDomain, type SearchHit } from "../translate/web_search.ts";
+import { type BackendRequest, clamp, joinUrl, type SearchDomains } from "./backend_request.ts";
 import { searchHits } from "./search_hit.ts";
 
 /** The most results Tavily gives for one search (its `max_results` limit). */
@@ -26,7 +25,7 @@ export function tavilyRequest(
   const { domains } = options;
   const body: TavilySearchBody = {
     query,
-    max_results: Math.min(TAVILY_MAX_RESULTS, Math.max(1, Math.floor(config.maxResults))),
+    max_results: clamp(config.maxResults, 1, TAVILY_MAX_RESULTS),
     search_depth: "basic",
   };
   const allowed = bareDomains(domains.allowed);
