@@ -3,7 +3,10 @@ import { concatBytes } from "../bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
 
-/** Reads the body's bytes, refusing more than `maxBytes`. */
+/**
+ * Reads the body's bytes, refusing more than `maxBytes`: at once when its `content-length` says
+ * so, else as soon as the chunks read pass it.
+ */
 export async function readBodyBytes(
   request: Request,
   maxBytes: number,
@@ -14,6 +17,14 @@ export async function readBodyBytes(
     throw tooLarge(maxBytes);
   }
   if (!request.body) return new Uint8Array(0);
+  // With a declared length the server frames the body to it, so it cannot grow past the check:
+  // read it whole (one native read, where a reader loop costs about 0.1 ms on a 76 KB body).
+  if (Number.isFinite(declared)) {
+    const whole = new Uint8Array(await request.arrayBuffer());
+    // A Request built in code (library use) is not framed by a server: check what came.
+    if (whole.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return whole;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
