@@ -39,6 +39,30 @@ Deno.test("redactSecrets removes every known secret and key shape", () => {
   assert.ok(out.includes(`alt=sse&key=${REDACTED}`));
 });
 
+Deno.test("redactSecrets finds each key shape when it is the only secret in the text", () => {
+  // Text with no secret is returned after one scan: each shape alone must still be caught.
+  const lines = [
+    `Authorization: Bearer ${KEYS.opaque}`,
+    `x-api-key: ${KEYS.opaque}`,
+    `GET /v1beta/models?key=${KEYS.opaque}`,
+    JSON.stringify({ client_secret: KEYS.opaque }),
+    JSON.stringify({ nested: JSON.stringify({ refresh_token: KEYS.opaque }) }),
+    `password = '${KEYS.opaque}'`,
+    `Basic dXNlcjpwYXNzd29yZA==`,
+    ...Object.entries(KEYS)
+      .filter(([name]) => name !== "configured" && name !== "opaque")
+      .map(([, key]) => `key ${key}.`),
+  ];
+  for (const line of lines) {
+    const out = redactSecrets(line, []);
+    assert.ok(out.includes(REDACTED), `not redacted: ${line}`);
+    assert.ok(!out.includes(KEYS.opaque) && !out.includes("dXNlcjpw"), `leaked: ${out}`);
+  }
+  assert.equal(redactSecrets(`id ${KEYS.configured}`, [KEYS.configured]), `id ${REDACTED}`);
+  const plain = "claude-sonnet-4-5 → custom/bench-json, 24 tools";
+  assert.equal(redactSecrets(plain, [KEYS.configured]), plain);
+});
+
 Deno.test("redactSecrets leaves ordinary text and token counts alone", () => {
   const text = JSON.stringify({
     model: "claude-sonnet-4-5",
