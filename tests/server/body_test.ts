@@ -18,9 +18,12 @@ function streamed(parts: string[], headers: Record<string, string> = {}): Reques
 Deno.test("readBodyBytes reads a body with a declared length whole", async () => {
   const text = '{"model":"m","note":"é ✓"}';
   const length = String(encoder.encode(text).byteLength);
-  const bytes = await readBodyBytes(streamed([text.slice(0, 9), text.slice(9)], {
-    "content-length": length,
-  }), 1024);
+  const bytes = await readBodyBytes(
+    streamed([text.slice(0, 9), text.slice(9)], {
+      "content-length": length,
+    }),
+    1024,
+  );
   assert.equal(new TextDecoder().decode(bytes), text);
 });
 
