@@ -22,13 +22,21 @@ function withoutDate(model: string): string {
   return model.replace(/-(\d{8}|latest)$/, "");
 }
 
+// Compiled globs, by pattern: the config's few patterns are matched on every request.
+const globs = new Map<string, RegExp>();
+/** Enough for any config; patterns past it are compiled on each call. */
+const MAX_GLOBS = 256;
+
 /** Whether `name` matches the glob `pattern` (`*` any run, `?` one character), case-insensitively. */
 export function globMatch(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(
-    /\?/g,
-    ".",
-  );
-  return new RegExp(`^${source}$`, "i").test(name);
+  let regex = globs.get(pattern);
+  if (!regex) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    regex = new RegExp(`^${source}$`, "i");
+    if (globs.size < MAX_GLOBS) globs.set(pattern, regex);
+  }
+  return regex.test(name);
 }
 
 /** Finds the rule for `model`: exact names first, then globs in file order, then `*`. */

@@ -105,6 +105,19 @@ Deno.test("globMatch supports * and ? case-insensitively and escapes everything 
   assert.ok(!globMatch("*opus", "claude-opus-4"), "a glob is anchored");
 });
 
+Deno.test("globMatch gives the same answers for a pattern seen before and past its cache", () => {
+  for (let round = 0; round < 2; round++) {
+    assert.ok(globMatch("*sonnet*", "claude-sonnet-4-5"));
+    assert.ok(!globMatch("*sonnet*", "claude-opus-4-1"));
+  }
+  // More distinct patterns than are kept compiled: each still matches only its own name.
+  for (let i = 0; i < 300; i++) {
+    assert.ok(globMatch(`model-${i}-*`, `model-${i}-x`), `model-${i}-*`);
+    assert.ok(!globMatch(`model-${i}-*`, `model-${i + 1}-x`), `model-${i}-* on ${i + 1}`);
+  }
+  assert.ok(globMatch("model-5-*", "MODEL-5-y"));
+});
+
 Deno.test("normalizeModelName removes the bracketed suffix Claude Code appends", () => {
   assert.equal(normalizeModelName("claude-sonnet-4-5[1m]"), "claude-sonnet-4-5");
   assert.equal(normalizeModelName("claude-sonnet-4-5"), "claude-sonnet-4-5");
