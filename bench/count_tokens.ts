@@ -71,17 +71,24 @@ async function timeCalls(
 }
 
 /**
- * Loads the tokenizer with `small`, then counts `variants` (new prompts of the real request's size),
- * then `repeat` (the same request each time), reading the server's CPU around each run.
+ * Loads the tokenizer with `small`, warms it up (untimed) on `warmup`, then counts `variants` (new
+ * prompts of the real request's size, none of them among the warm-up ones), then `repeat` (the
+ * same request each time), reading the server's CPU around each run.
  */
 export async function measureCountTokens(
   url: string,
-  requests: { small: PreparedRequest; variants: PreparedRequest[]; repeat: PreparedRequest[] },
+  requests: {
+    small: PreparedRequest;
+    warmup: PreparedRequest[];
+    variants: PreparedRequest[];
+    repeat: PreparedRequest[];
+  },
   pid: number,
 ): Promise<CountTokensFigures> {
   const started = performance.now();
   await call(url, requests.small);
   const loadMs = performance.now() - started;
+  for (const request of requests.warmup) await call(url, request);
   const fresh = await timeCalls(url, requests.variants, pid);
   const repeat = await timeCalls(url, requests.repeat, pid);
   return {

@@ -147,7 +147,7 @@ export function countTokensReport(t: CountTokensFigures): string {
   ], [
     ["first call of the process (1 message; loads the tokenizer)", ms(t.loadMs), ""],
     [
-      "a new prompt of that size (40 variants, no text repeated)",
+      "a new prompt of that size (40 variants after 20 untimed ones, no text repeated)",
       ms(t.newPromptMs),
       ms(t.newPromptCpuMs),
     ],

@@ -333,13 +333,17 @@ async function main(): Promise<void> {
     const small = all.find((s) => s.name === "small-stream")!;
     const real = all.find((s) => s.name === "real-json")!;
     const realRequest = await anthropicRequest(real);
-    const variants = [];
-    for (let i = 0; i < 40; i++) {
-      variants.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
-    }
+    const newPrompts = async (from: number, count: number) => {
+      const requests = [];
+      for (let i = from; i < from + count; i++) {
+        requests.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
+      }
+      return requests;
+    };
     const tokens = await measureCountTokens(proxy.url, {
       small: await anthropicRequest(small),
-      variants,
+      warmup: await newPrompts(1000, 20),
+      variants: await newPrompts(0, 40),
       repeat: Array.from({ length: 50 }, () => realRequest),
     }, proxy.pid);
     log("warming up ...");
