@@ -329,23 +329,6 @@ async function main(): Promise<void> {
         await verifyAnswer(target.endpoints.get(scenario.name)!, scenario);
       }
     }
-    log("count_tokens ...");
-    const small = all.find((s) => s.name === "small-stream")!;
-    const real = all.find((s) => s.name === "real-json")!;
-    const realRequest = await anthropicRequest(real);
-    const newPrompts = async (from: number, count: number) => {
-      const requests = [];
-      for (let i = from; i < from + count; i++) {
-        requests.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
-      }
-      return requests;
-    };
-    const tokens = await measureCountTokens(proxy.url, {
-      small: await anthropicRequest(small),
-      warmup: await newPrompts(1000, 20),
-      variants: await newPrompts(0, 40),
-      repeat: Array.from({ length: 50 }, () => realRequest),
-    }, proxy.pid);
     log("warming up ...");
     for (const target of targets) {
       for (const scenario of list) {
@@ -367,6 +350,25 @@ async function main(): Promise<void> {
       entry.hwm = m.peak;
       entry.peakAt64 = peaks.get(target.name) ?? 0;
     }
+    // Last, so that the memory figures of every claude-proxy target are taken in the same state
+    // (the tokenizer count_tokens loads is not in any of them).
+    log("count_tokens ...");
+    const small = all.find((s) => s.name === "small-stream")!;
+    const real = all.find((s) => s.name === "real-json")!;
+    const realRequest = await anthropicRequest(real);
+    const newPrompts = async (from: number, count: number) => {
+      const requests = [];
+      for (let i = from; i < from + count; i++) {
+        requests.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
+      }
+      return requests;
+    };
+    const tokens = await measureCountTokens(proxy.url, {
+      small: await anthropicRequest(small),
+      warmup: await newPrompts(1000, 20),
+      variants: await newPrompts(0, 40),
+      repeat: Array.from({ length: 50 }, () => realRequest),
+    }, proxy.pid);
     const out: string[] = [];
     out.push(`Machine: ${machine(loadBefore)}`);
     out.push(
