@@ -30,7 +30,7 @@ import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
-import { forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
+import { directPassthrough, forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
 import { answerWebSearch, proxiedWebSearchTool } from "./web_search.ts";
 
 const SSE_HEADERS = {
@@ -62,6 +62,12 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
   try {
     const bytes = await readBodyBytes(c.req.raw, deps.config.maxBodyBytes);
     const text = new TextDecoder().decode(bytes);
+    const direct = directPassthrough(deps.config, text, bytes);
+    if (direct) {
+      const { model, route } = direct;
+      Object.assign(record, { model, provider: route.provider.name, upstream_model: route.model });
+      return await proxyPassthrough(c, deps, { direct, route, record, finish, text, bytes });
+    }
     const body = validateMessagesRequest(parseJsonObject(text));
     const route = resolveRoute(deps.config, body.model);
     Object.assign(record, {

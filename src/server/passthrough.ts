@@ -7,11 +7,15 @@ import { toAnthropicError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { findPreset } from "../providers.ts";
-import type { Route } from "../routing.ts";
+import { resolveRoute, type Route } from "../routing.ts";
 import {
   cleanAnthropicRequest,
+  type CleanOptions,
   filterBetas,
+  leadingModel,
   markMessageSignatures,
+  passesUnchanged,
+  swapLeadingModel,
   upstreamRequestBody,
 } from "../translate/anthropic_clean.ts";
 import {
@@ -29,16 +33,48 @@ import { readSourceText } from "../upstream/idle_timeout.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 
-/** What {@linkcode proxyPassthrough} needs about the request. */
-export interface PassthroughContext {
-  body: MessagesRequestFields;
-  /** The client's body as text (for the log). */
+/** The request body as the passthrough has it: parsed and validated, or unparsed and ready to send. */
+export type PassthroughBody =
+  | { body: MessagesRequestFields; direct?: undefined }
+  | { body?: undefined; direct: DirectPassthrough };
+
+/** The client's body as received (forwarded as is when nothing needs changing) and as text (for the log). */
+interface ClientBytes {
   text: string;
-  /** The client's body as received (forwarded as is when nothing needs changing). */
   bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** What {@linkcode proxyPassthrough} needs about the request. */
+export type PassthroughContext = PassthroughBody & ClientBytes & {
   route: Route;
   record: RequestLogRecord;
   finish: (status: number, extra?: Partial<RequestLogRecord>) => void;
+};
+
+/** A request that goes to an Anthropic-format provider as its client sent it, unparsed. */
+export interface DirectPassthrough {
+  /** The model the client asked for. */
+  model: string;
+  route: Route;
+  /** The client's bytes, with the upstream model swapped in when the route maps it. */
+  upstream: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * The request, unparsed, when it can go to an Anthropic-format provider exactly as the client sent
+ * it (the model aside): the model leads the body, the route goes to such a provider, and its
+ * cleaning would change nothing (see `passesUnchanged`). Parsing a 76 KB body costs more than the
+ * rest of the proxy's work on it; the provider validates the body itself, and its errors come back
+ * unchanged. Undefined when the body must be parsed, validated and cleaned.
+ */
+export function directPassthrough(config: Config, text: string, bytes: Uint8Array<ArrayBuffer>) {
+  const model = leadingModel(text);
+  if (model === undefined) return undefined;
+  const route = resolveRoute(config, model);
+  if (route.provider.format !== "anthropic") return undefined;
+  if (!passesUnchanged(text, cleanOptions(route, config))) return undefined;
+  const upstream = swapLeadingModel(bytes, model, route.model);
+  return upstream && { model, route, upstream };
 }
 
 /** The `anthropic-version` sent when the client names none. */
@@ -73,6 +109,7 @@ export async function proxyPassthrough(
   ctx: PassthroughContext,
 ): Promise<Response> {
   const { route, record, finish } = ctx;
+  const clientModel = ctx.direct ? ctx.direct.model : ctx.body.model;
   const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages");
   if (upstream.changes.length > 0) record.changes = upstream.changes;
   const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
@@ -86,9 +123,11 @@ export async function proxyPassthrough(
   if (!response.ok) return await errorAnswer(response, { finish, secrets, log });
   const rewrite: Rewrite = {
     ...(marksSignatures(deps.config) ? { markOrigin: route.provider.name } : {}),
-    ...(route.model !== ctx.body.model ? { model: ctx.body.model } : {}),
+    ...(route.model !== clientModel ? { model: clientModel } : {}),
   };
   const contentType = response.headers.get("content-type") ?? "";
+  // Unparsed, the request's `stream` flag is known from the answer.
+  if (ctx.direct) record.stream = contentType.includes("text/event-stream");
   if (body && contentType.includes("text/event-stream")) {
     return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log });
   }
@@ -106,7 +145,7 @@ export async function proxyPassthrough(
 export async function forwardCountTokens(
   c: Context,
   deps: AppDeps,
-  ctx: Pick<PassthroughContext, "body" | "text" | "bytes" | "route">,
+  ctx: { body: MessagesRequestFields; route: Route } & ClientBytes,
 ): Promise<Response | undefined> {
   const upstream = prepareUpstream(c.req.raw, deps, ctx, "/v1/messages/count_tokens");
   const result = await send(c, deps, ctx.route, upstream);
@@ -149,23 +188,15 @@ interface PreparedUpstream {
 function prepareUpstream(
   request: Request,
   deps: AppDeps,
-  ctx: Pick<PassthroughContext, "body" | "text" | "bytes" | "route">,
+  ctx: PassthroughBody & ClientBytes & { route: Route },
   path: string,
 ): PreparedUpstream {
-  const { provider, options } = ctx.route;
+  const { provider } = ctx.route;
   const preset = findPreset(provider.preset);
-  const clean = cleanAnthropicRequest(ctx.body, {
-    provider: provider.name,
-    model: ctx.route.model,
-    dropFields: [...(provider.dropFields ?? preset?.dropFields ?? []), ...deps.config.drop],
-    unsupported: provider.unsupported ?? preset?.unsupported ?? [],
-    modelRefusesImages: options.images === false,
-    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
-  });
+  const { body, changes } = upstreamBody(ctx, deps.config);
   const headers = upstreamHeaders(provider, request.headers);
   headers["anthropic-version"] = request.headers.get("anthropic-version") ??
     DEFAULT_ANTHROPIC_VERSION;
-  const changes = [...clean.changes];
   const beta = request.headers.get("anthropic-beta");
   if (beta) {
     const kept = filterBetas(beta, provider.rejectedBetas ?? preset?.rejectedBetas ?? []);
@@ -178,8 +209,32 @@ function prepareUpstream(
   return {
     url: upstreamUrl(provider, path),
     headers,
-    body: upstreamRequestBody(ctx, ctx.body, clean),
+    body,
     changes,
+  };
+}
+
+/** The body to send and what cleaning changed in it (nothing, for a direct passthrough). */
+function upstreamBody(
+  ctx: PassthroughBody & ClientBytes & { route: Route },
+  config: Config,
+): { body: string | Uint8Array<ArrayBuffer>; changes: string[] } {
+  if (ctx.direct) return { body: ctx.direct.upstream, changes: [] };
+  const clean = cleanAnthropicRequest(ctx.body, cleanOptions(ctx.route, config));
+  return { body: upstreamRequestBody(ctx, ctx.body, clean), changes: [...clean.changes] };
+}
+
+/** How the route's provider and model options clean a body. */
+function cleanOptions(route: Route, config: Config): CleanOptions {
+  const { provider, options } = route;
+  const preset = findPreset(provider.preset);
+  return {
+    provider: provider.name,
+    model: route.model,
+    dropFields: [...(provider.dropFields ?? preset?.dropFields ?? []), ...config.drop],
+    unsupported: provider.unsupported ?? preset?.unsupported ?? [],
+    modelRefusesImages: options.images === false,
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
 }
 

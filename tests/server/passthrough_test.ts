@@ -342,6 +342,51 @@ Deno.test("proxyPassthrough passes an Anthropic error envelope through unchanged
   );
 });
 
+Deno.test("proxyPassthrough leaves a body that needs no cleaning to the provider to judge", async () => {
+  // Not a valid Messages body: Anthropic itself answers, and its error reaches the client as sent.
+  const invalid = '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":"hi"}';
+  const error = {
+    type: "error",
+    error: { type: "invalid_request_error", message: "messages: Input should be a valid list" },
+  };
+  await withMock(() => jsonResponse(error, 400), async (mock) => {
+    const { app, records } = proxy(config(mock.url, ANTHROPIC));
+    const response = await app.request(post(invalid));
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), error);
+    assert.equal(mock.requests[0]?.body, invalid);
+    assert.equal(records[0]?.error_message, error.error.message);
+    // A provider whose cleaning must read the body gets it parsed and checked first.
+    const third = proxy(
+      config(mock.url, TWO, { models: { "*": "deepseek-v4-pro@deepseek-anthropic" } }),
+    );
+    const refused = await third.app.request(post(invalid));
+    assert.equal(refused.status, 400);
+    assert.match((await refused.json()).error.message, /^messages: /);
+    assert.equal(mock.requests.length, 1, "the refused body never went upstream");
+  });
+});
+
+Deno.test("proxyPassthrough logs whether an unparsed request streamed from the answer", async () => {
+  const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
+  const json = await Deno.readTextFile(new URL("message-text.json", DIR));
+  await withMock(
+    (req, n) =>
+      n === 1
+        ? sse(bytes, req)
+        : new Response(json, { headers: { "content-type": "application/json" } }),
+    async (mock) => {
+      const { app, records } = proxy(config(mock.url, ANTHROPIC));
+      await (await app.request(post(ask()))).arrayBuffer();
+      await (await app.request(post(ask({ stream: false })))).arrayBuffer();
+      assert.deepEqual(records.map((r) => [r.model, r.upstream_model, r.stream]), [
+        ["claude-sonnet-4-5", "claude-sonnet-4-5", true],
+        ["claude-sonnet-4-5", "claude-sonnet-4-5", false],
+      ]);
+    },
+  );
+});
+
 Deno.test("proxyPassthrough wraps an error that is not an Anthropic envelope", async () => {
   await withMock(
     () =>

@@ -6,8 +6,11 @@ import {
   cleanAnthropicRequest,
   type CleanOptions,
   filterBetas,
+  leadingModel,
   markEventSignature,
   markMessageSignatures,
+  passesUnchanged,
+  swapLeadingModel,
   upstreamRequestBody,
 } from "../../src/translate/anthropic_clean.ts";
 import type { Message, MessagesRequest } from "../../src/translate/anthropic_types.ts";
@@ -367,4 +370,76 @@ Deno.test("markMessageSignatures wraps thinking and redacted blocks of a whole m
   assert.equal(message.content[0].signature, signature, "the input is untouched");
   const plain = { content: [{ type: "text", text: "hi" }] };
   assert.equal(markMessageSignatures(plain, "anthropic"), plain);
+});
+
+Deno.test("leadingModel reads the model only when it leads the body in plain JSON", () => {
+  assert.equal(
+    leadingModel('{"model":"claude-sonnet-4-5[1m]","messages":[]}'),
+    "claude-sonnet-4-5[1m]",
+  );
+  assert.equal(leadingModel('{"model":"","messages":[]}'), "");
+  for (
+    const text of [
+      '{"messages":[],"model":"claude-sonnet-4-5"}', // not the leading key
+      '{ "model": "claude-sonnet-4-5" }', // spaces
+      '{"model":"claude\\u002dsonnet"}', // an escape in the name
+      '{"model":"a\tb"}', // a raw control character
+      '{"model":"unterminated', // no closing quote
+      '{"model":5}',
+      "",
+    ]
+  ) assert.equal(leadingModel(text), undefined, text);
+});
+
+Deno.test("swapLeadingModel replaces only the leading model and keeps every other byte", () => {
+  const bytes = new TextEncoder().encode('{"model":"a","note":"é ✓","model2":"a"}');
+  assert.equal(swapLeadingModel(bytes, "a", "a"), bytes);
+  const out = swapLeadingModel(bytes, "a", "claude-opus-4-5")!;
+  assert.equal(
+    new TextDecoder().decode(out),
+    '{"model":"claude-opus-4-5","note":"é ✓","model2":"a"}',
+  );
+  assert.equal(swapLeadingModel(bytes, "b", "c"), undefined);
+});
+
+Deno.test("passesUnchanged holds exactly when cleaning would change or refuse nothing", async () => {
+  const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
+  const body = JSON.parse(text) as MessagesRequest;
+  const anthropic = { provider: "anthropic", model: "claude-opus-4-5" };
+  assert.equal(passesUnchanged(text, anthropic), true);
+  assert.equal(cleanAnthropicRequest(body, anthropic).changed, false);
+  const preset = findPreset("deepseek-anthropic")!;
+  const deepseek: CleanOptions = {
+    provider: "deepseek-anthropic",
+    model: "deepseek-v4-pro",
+    dropFields: preset.dropFields ?? [],
+    unsupported: preset.unsupported ?? [],
+  };
+  assert.equal(passesUnchanged(text, deepseek), false);
+  assert.equal(cleanAnthropicRequest(body, deepseek).changed, true);
+  for (
+    const options of [
+      { ...anthropic, dropFields: ["metadata"] },
+      { ...anthropic, unsupported: ["images" as const] },
+      { ...anthropic, modelRefusesImages: true },
+      { ...anthropic, maxTokens: 8192 },
+    ]
+  ) assert.equal(passesUnchanged(text, options), false, JSON.stringify(options));
+  // A signature the proxy wrapped must be restored (or dropped) before the provider sees it.
+  const signed = request({
+    messages: [
+      { role: "user", content: "hi" },
+      {
+        role: "assistant",
+        content: [{
+          type: "thinking",
+          thinking: "t",
+          signature: wrapSignature("sig-from-anthropic", "anthropic"),
+        }, { type: "text", text: "ok" }],
+      },
+      { role: "user", content: "again" },
+    ],
+  });
+  assert.equal(passesUnchanged(JSON.stringify(signed), anthropic), false);
+  assert.equal(cleanAnthropicRequest(signed, anthropic).changed, true);
 });
