@@ -367,24 +367,28 @@ Deno.test("proxyPassthrough leaves a body that needs no cleaning to the provider
   });
 });
 
-Deno.test("proxyPassthrough logs whether an unparsed request streamed from the answer", async () => {
-  const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
+/** A mock answering its first request with a recorded stream, the others with a recorded message. */
+async function streamThenMessage(streamName: string) {
+  const bytes = await Deno.readFile(new URL(streamName, DIR));
   const json = await Deno.readTextFile(new URL("message-text.json", DIR));
-  await withMock(
-    (req, n) =>
-      n === 1
-        ? sse(bytes, req)
-        : new Response(json, { headers: { "content-type": "application/json" } }),
-    async (mock) => {
-      const { app, records } = proxy(config(mock.url, ANTHROPIC));
-      await (await app.request(post(ask()))).arrayBuffer();
-      await (await app.request(post(ask({ stream: false })))).arrayBuffer();
-      assert.deepEqual(records.map((r) => [r.model, r.upstream_model, r.stream]), [
-        ["claude-sonnet-4-5", "claude-sonnet-4-5", true],
-        ["claude-sonnet-4-5", "claude-sonnet-4-5", false],
-      ]);
-    },
-  );
+  const handler: MockHandler = (req, n) =>
+    n === 1
+      ? sse(bytes, req)
+      : new Response(json, { headers: { "content-type": "application/json" } });
+  return { bytes, json, handler };
+}
+
+Deno.test("proxyPassthrough logs whether an unparsed request streamed from the answer", async () => {
+  const { handler } = await streamThenMessage("messages-stream-text.sse");
+  await withMock(handler, async (mock) => {
+    const { app, records } = proxy(config(mock.url, ANTHROPIC));
+    await (await app.request(post(ask()))).arrayBuffer();
+    await (await app.request(post(ask({ stream: false })))).arrayBuffer();
+    assert.deepEqual(records.map((r) => [r.model, r.upstream_model, r.stream]), [
+      ["claude-sonnet-4-5", "claude-sonnet-4-5", true],
+      ["claude-sonnet-4-5", "claude-sonnet-4-5", false],
+    ]);
+  });
 });
 
 Deno.test("proxyPassthrough wraps an error that is not an Anthropic envelope", async () => {
@@ -553,13 +557,9 @@ Deno.test("proxyPassthrough keeps the provider key out of a wrapped error", asyn
 });
 
 Deno.test("proxyPassthrough reports a mapped model under the name the client asked for", async () => {
-  const bytes = await Deno.readFile(new URL("messages-stream-text-sonnet-4-5.sse", DIR));
-  const json = await Deno.readTextFile(new URL("message-text.json", DIR));
+  const { bytes, json, handler } = await streamThenMessage("messages-stream-text-sonnet-4-5.sse");
   await withMock(
-    (req, n) =>
-      n === 1
-        ? sse(bytes, req)
-        : new Response(json, { headers: { "content-type": "application/json" } }),
+    handler,
     async (mock) => {
       const { app } = proxy(
         config(mock.url, ANTHROPIC, { models: { "*opus*": "claude-sonnet-4-5" } }),
