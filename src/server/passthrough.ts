@@ -67,14 +67,18 @@ export interface DirectPassthrough {
  * rest of the proxy's work on it; the provider validates the body itself, and its errors come back
  * unchanged. Undefined when the body must be parsed, validated and cleaned.
  */
-export function directPassthrough(config: Config, text: string, bytes: Uint8Array<ArrayBuffer>) {
+export function directPassthrough(
+  config: Config,
+  text: string,
+  bytes: Uint8Array<ArrayBuffer>,
+): DirectPassthrough | undefined {
   const model = leadingModel(text);
   if (model === undefined) return undefined;
   const route = resolveRoute(config, model);
   if (route.provider.format !== "anthropic") return undefined;
   if (!passesUnchanged(text, cleanOptions(route, config))) return undefined;
   const upstream = swapLeadingModel(bytes, model, route.model);
-  return upstream && { model, route, upstream };
+  return upstream === undefined ? undefined : { model, route, upstream };
 }
 
 /** The `anthropic-version` sent when the client names none. */
