@@ -23,9 +23,8 @@ import { responsesChunkTransform } from "../translate/responses_stream.ts";
 import { makeSignature } from "../translate/signature.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import { StreamTranslator } from "../translate/stream.ts";
-import { anthropicEventStream, type ChunkSource } from "../translate/stream_pipeline.ts";
+import { anthropicEventStream } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
-import { readSourceText } from "../upstream/idle_timeout.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
@@ -164,7 +163,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
       body: upstreamBody,
     }, upstreamOptions(deps, provider, c.req.raw.signal));
   };
-  let { response, attempts, body: responseBody, chunks } = await send(request);
+  let { response, attempts, body: responseBody, chunks, text: bodyText } = await send(request);
   let errorText = response.ok ? undefined : await readErrorBody(response);
   const retried = errorText === undefined ? undefined : quirkRetry(quirks, {
     status: response.status,
@@ -173,7 +172,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   if (retried) {
     const first = attempts;
     request = retried;
-    ({ response, attempts, body: responseBody, chunks } = await send(request));
+    ({ response, attempts, body: responseBody, chunks, text: bodyText } = await send(request));
     attempts += first;
     errorText = response.ok ? undefined : await readErrorBody(response);
   }
@@ -218,7 +217,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   }
   const json = applyResponseQuirks(
     quirks,
-    await readUpstreamJson(chunks(), responses),
+    readUpstreamJson(await bodyText(), responses),
     responseContext,
   );
   const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
@@ -287,11 +286,7 @@ function responsesRequest(
 }
 
 /** Reads a whole upstream answer as a Chat Completions response (converted from `responses`). */
-async function readUpstreamJson(
-  source: ChunkSource,
-  responses = false,
-): Promise<ChatCompletionResponse> {
-  const text = await readSourceText(source);
+function readUpstreamJson(text: string, responses = false): ChatCompletionResponse {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -29,7 +29,6 @@ import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
 import { encodeSseEvent } from "../translate/sse.ts";
 import type { ChunkSource } from "../translate/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
-import { readSourceText } from "../upstream/idle_timeout.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 
@@ -135,7 +134,7 @@ export async function proxyPassthrough(
   if (body && contentType.includes("text/event-stream")) {
     return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log });
   }
-  const text = await readSourceText(result.chunks());
+  const text = await result.text();
   const { out, fields } = readMessage(text, rewrite);
   log?.("response", out);
   finish(response.status, fields);
@@ -162,7 +161,7 @@ export async function forwardCountTokens(
     const secrets = [...configSecrets(deps.config), clientKey(c.req.raw.headers) ?? ""];
     return await errorAnswer(response, { finish: () => {}, secrets });
   }
-  const text = await readSourceText(result.chunks());
+  const text = await result.text();
   return new Response(text, { status: response.status, headers: answerHeaders(response) });
 }
 

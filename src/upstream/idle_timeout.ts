@@ -108,17 +108,6 @@ export function withIdleTimeout(
   return chunkStream(timedChunkReader(body, idleMs, options));
 }
 
-/** Reads `source` to its end as UTF-8 text. */
-export async function readSourceText(source: ChunkSource): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  for (;;) {
-    const { done, value } = await source.read();
-    if (done || !value) return text + decoder.decode();
-    text += decoder.decode(value, { stream: true });
-  }
-}
-
 /** A byte stream that reads `source` once per pull. */
 export function chunkStream(source: ChunkSource): ReadableStream<Uint8Array> {
   let cancelled = false;

@@ -2,7 +2,19 @@
 import assert from "node:assert/strict";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
+import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
 import type { ChatCompletionChunk } from "../../src/translate/openai_types.ts";
+
+/** Reads a chunk source to its end as UTF-8 text. */
+export async function readSourceText(source: ChunkSource): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await source.read();
+    if (done || !value) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
+}
 
 /** A byte source whose pieces are served one per read, recording whether it was cancelled. */
 export interface ByteSource {

@@ -337,6 +337,26 @@ Deno.test("messages forwards the client's own key upstream for a provider with a
   );
 });
 
+Deno.test("messages answers 504 naming the idle timeout when a non-streaming answer stalls", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse(['{"id":"chatcmpl-1","choices":['], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "application/json" },
+      }),
+    { upstream: { retries: 0, idle_timeout_ms: 200 } },
+    async ({ post, mock }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 504);
+      const error = await errorOf(response);
+      assert.equal(error.type, "timeout_error");
+      assert.match(error.message, /idle timeout/);
+      await mock.requests[0]!.disconnected;
+    },
+  );
+});
+
 Deno.test("messages names the first-byte timeout when the upstream never answers", async () => {
   await withProxy(
     async (req) => {

@@ -1,7 +1,6 @@
 // Tests for sendUpstream: retries before the first byte, timeouts, client abort, error bodies.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
-import { readSourceText } from "../../src/upstream/idle_timeout.ts";
 import {
   readErrorBody,
   type RetryInfo,
@@ -15,6 +14,7 @@ import {
   startMockUpstream,
   streamResponse,
 } from "../helpers/mock_upstream.ts";
+import { readSourceText } from "../helpers/streams.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
 const HEADERS = { authorization: "Bearer sk-secret", "content-type": "application/json" };
@@ -455,10 +455,11 @@ Deno.test({
   },
 });
 
-/** The two ways a route reads an answer: the body stream, or the chunk source. */
+/** The three ways a route reads an answer: the body stream, the chunk source, or all at once. */
 const READS: { name: string; read: (result: UpstreamResult) => Promise<string> }[] = [
   { name: "the returned body", read: (result) => text(result.body) },
   { name: "chunks()", read: (result) => readSourceText(result.chunks()) },
+  { name: "text()", read: (result) => result.text() },
 ];
 
 for (const { name, read } of READS) {
@@ -705,6 +706,50 @@ Deno.test({
       assert.equal((await source.read()).done, false);
       await source.cancel();
       await within(mock.requests[0]!.disconnected, 1000, "closing the cancelled stream");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+for (const { name, read } of READS) {
+  Deno.test({
+    name: `sendUpstream reads a whole answer through ${name}`,
+    ...SANITIZE,
+    async fn() {
+      const answer = JSON.stringify({ id: "chatcmpl-1", note: "é ✓ 😀".repeat(3000) });
+      // Split inside a multi-byte character: the decoder must join the halves.
+      const bytes = new TextEncoder().encode(answer);
+      const mock = await startMockUpstream((req) =>
+        streamResponse([bytes.subarray(0, 5003), bytes.subarray(5003)], { signal: req.signal })
+      );
+      try {
+        const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY });
+        assert.ok((await read(result)) === answer, "the answer arrives whole and unchanged");
+      } finally {
+        await mock.close();
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "sendUpstream's text() rejects with the client's abort and closes the upstream",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      streamResponse(['{"id":'], { end: "hang", signal: req.signal })
+    );
+    try {
+      const client = new AbortController();
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        signal: client.signal,
+        timeouts: { idleMs: 60_000 },
+      });
+      const reading = result.text();
+      client.abort(new Error("client went away"));
+      await assert.rejects(within(reading, 1000, "the aborted read"), /client went away/);
+      await within(mock.requests[0]!.disconnected, 1000, "closing the upstream");
     } finally {
       await mock.close();
     }

@@ -4,7 +4,6 @@ import { UpstreamError } from "../../src/errors.ts";
 import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
 import {
   type IdleTimeoutOptions,
-  readSourceText,
   timedChunkReader,
   withIdleTimeout,
 } from "../../src/upstream/idle_timeout.ts";
@@ -220,18 +219,4 @@ Deno.test({
     assert.deepEqual(seen.map((chunk) => new TextDecoder().decode(chunk)), parts);
     assert.deepEqual(seen.map((chunk) => chunk.byteLength), parts.map((part) => part.length));
   },
-});
-
-Deno.test("readSourceText joins a character split across reads and stops at the end", async () => {
-  const bytes = new TextEncoder().encode("é✓");
-  const reads = [bytes.subarray(0, 1), bytes.subarray(1, 3), bytes.subarray(3)];
-  const source = {
-    read: () => {
-      const value = reads.shift();
-      return Promise.resolve(value ? { done: false, value } : { done: true });
-    },
-    cancel: () => Promise.resolve(),
-  };
-  assert.equal(await readSourceText(source), "é✓");
-  assert.equal(reads.length, 0);
 });
