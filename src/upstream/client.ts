@@ -177,11 +177,14 @@ async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<T
   }
 }
 
-function wrapResult(
-  response: Response,
-  attempts: number,
-  options: { idleMs: number; signal: AbortSignal | undefined; abort: (reason: unknown) => void },
-): UpstreamResult {
+/** How an answer's body is read: its idle timeout, the client's signal, and how to end the call. */
+interface BodyOptions {
+  idleMs: number;
+  signal: AbortSignal | undefined;
+  abort: (reason: unknown) => void;
+}
+
+function wrapResult(response: Response, attempts: number, options: BodyOptions): UpstreamResult {
   const mapError = (error: unknown) =>
     options.signal?.aborted || error instanceof ProxyError
       ? error
@@ -217,7 +220,7 @@ function wrapResult(
 /** `response.text()` within the idle timeout; errors as {@linkcode timedChunkReader} maps them. */
 async function readWhole(
   response: Response,
-  options: { idleMs: number; signal: AbortSignal | undefined; abort: (reason: unknown) => void },
+  options: BodyOptions,
   mapError: (error: unknown) => unknown,
 ): Promise<string> {
   const { idleMs } = options;
