@@ -1,13 +1,12 @@
 // Tests for `claude-proxy logs`: -n, --errors, --json, a missing log, and follow mode.
 import assert from "node:assert/strict";
-import { appendFile, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runLogs } from "../../src/commands/logs.ts";
 import { formatLogTable } from "../../src/commands/logs_table.ts";
 import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
-import { fromFileUrl } from "../helpers/paths.ts";
+import { fromFileUrl, withTempDir } from "../helpers/paths.ts";
 
 const SAMPLE = fromFileUrl(new URL("../fixtures/logs/sample.jsonl", import.meta.url));
 
@@ -40,13 +39,8 @@ function output() {
   };
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "claude-proxy-logs-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  return withTempDir("claude-proxy-logs-", fn);
 }
 
 function record(id: string, extra: Partial<RequestLogRecord> = {}): RequestLogRecord {

@@ -1,10 +1,10 @@
 // Tests for the bounded JSONL request log: bound, concurrency, reopen, torn tails, back-pressure.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
+import { withTempDir } from "../helpers/paths.ts";
 
 function record(i: number, extra: Partial<RequestLogRecord> = {}): RequestLogRecord {
   return {
@@ -21,13 +21,8 @@ function record(i: number, extra: Partial<RequestLogRecord> = {}): RequestLogRec
   };
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "claude-proxy-log-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  return withTempDir("claude-proxy-log-", fn);
 }
 
 /** Every line of the file, asserting each one ends with a newline and parses. */
