@@ -9,6 +9,7 @@ import type {
   ToolChoice,
 } from "./translate/anthropic_types.ts";
 import { type ImageSize, imageSize } from "./image_size.ts";
+import { pieceCounter } from "./piece_counter.ts";
 
 /** Counts the tokens of one piece of text. */
 export type TextCounter = (text: string) => number;
@@ -228,14 +229,19 @@ let counterPromise: Promise<TextCounter> | undefined;
 
 /**
  * Loads gpt-tokenizer's default (o200k_base) encoding once. Special-token text such as
- * `<|endoftext|>` is counted as plain text instead of throwing. Claude Code resends the same
- * system prompt and tool definitions on every call, so long pieces are memoized.
+ * `<|endoftext|>` is counted as plain text instead of throwing. Text is counted by the encoder's
+ * own pieces, each looked up once (see {@linkcode pieceCounter}); Claude Code resends the same
+ * system prompt and tool definitions on every call, so long strings are memoized whole too.
  */
 function loadCounter(): Promise<TextCounter> {
-  counterPromise ??= import("gpt-tokenizer").then(
-    (tokenizer) => {
+  counterPromise ??= Promise.all([
+    import("gpt-tokenizer"),
+    import("gpt-tokenizer/encodingParams/constants"),
+  ]).then(
+    ([tokenizer, { O200K_TOKEN_SPLIT_REGEX }]) => {
       const options = { disallowedSpecial: new Set<string>() };
-      return memoize((text) => tokenizer.countTokens(text, options));
+      const count = (piece: string) => tokenizer.countTokens(piece, options);
+      return memoize(pieceCounter(count, O200K_TOKEN_SPLIT_REGEX));
     },
     (error: unknown) => {
       counterPromise = undefined;
