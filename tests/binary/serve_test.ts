@@ -1,6 +1,8 @@
 // The shipped program end to end: start it, stream and run a tool round trip through it, stop it with SIGTERM.
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
+import { countTokens } from "gpt-tokenizer";
+import { MESSAGE_OVERHEAD_TOKENS, REQUEST_OVERHEAD_TOKENS } from "../../src/tokens.ts";
 import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
 import { VERSION } from "../../src/version.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
@@ -104,6 +106,25 @@ function defineServeTests({ label, command }: Subject) {
       assert.equal(health.status, "ok");
       assert.equal(health.version, VERSION);
       assert.match(health.config, /^[0-9a-f]{16}$/, "the config fingerprint");
+    });
+  });
+
+  test("counts tokens with the bundled tokenizer (count_tokens)", async (command) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
+      const text = "Grüße, 世界! The cat's hat.";
+      const response = await fetch(`${proxy.url}/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "any" },
+        body: JSON.stringify({
+          model: "claude-test-sonnet",
+          messages: [{ role: "user", content: text }],
+        }),
+      });
+      assert.equal(response.status, 200);
+      const plain = { disallowedSpecial: new Set<string>() };
+      const expected = REQUEST_OVERHEAD_TOKENS + MESSAGE_OVERHEAD_TOKENS + countTokens(text, plain);
+      assert.deepEqual(await response.json(), { input_tokens: expected });
+      assert.equal(mock.requests.length, 0, "counted locally, not upstream");
     });
   });
 
