@@ -2,6 +2,7 @@
 //
 //   deno run -A bench/run.ts [--ccr] [--quick] [--case NAME]... [--binary PATH] [--json FILE]
 //                            [--profile DIR] [--v8-flags FLAGS] [--compare CHECKOUT|BINARY]...
+//                            [--bare deno|bun]...
 //
 // One invocation starts the mock OpenAI upstream and claude-proxy (and, with --ccr,
 // claude-code-router 2.0.0 installed from npm) as separate processes on 127.0.0.1, checks each
@@ -10,7 +11,9 @@
 // sends the same case straight to the mock as the proxy itself sends it upstream: in OpenAI format,
 // or, for the `passthrough-*` cases (routed to an Anthropic-format provider), as the same Anthropic
 // request with the upstream model. claude-code-router has no passthrough here: it gets those cases
-// through its OpenAI provider, like the others.
+// through its OpenAI provider, like the others. `--bare` adds bench/bare_proxy.ts, a plain
+// forwarder (read the body, re-serialise it or pass its bytes, pipe the answer through one stage,
+// translate and log nothing), so each figure can be read against what the runtime itself costs.
 // Every loop is bounded by a count or a time; the whole run takes about two minutes (four with
 // --ccr, one with --quick). The figures print as Markdown, each with its ratio to direct.
 // deno-lint-ignore-file no-console
@@ -28,8 +31,10 @@ import {
   scenarios,
 } from "./scenarios.ts";
 import {
+  type BareRuntime,
   CCR_PACKAGE,
   type ServerProcess,
+  startBareProxy,
   startClaudeCodeRouter,
   startClaudeProxy,
   startMock,
@@ -234,6 +239,7 @@ Options:
   --case NAME             only this case (repeatable): ${cases.join(", ")}
   --ccr                   also claude-code-router 2.0.0, installed from npm into a temp dir
   --compare PATH          also another checkout or a compiled binary, in the same run (repeatable)
+  --bare RUNTIME          also a plain forwarder (bench/bare_proxy.ts) on deno or bun (repeatable)
   --binary PATH           run this compiled binary as claude-proxy instead of deno run main.ts
   --v8-flags FLAGS        V8 flags for claude-proxy under deno run
   --profile DIR           write CPU profiles of claude-proxy to DIR (see bench/profile_summary.ts)
@@ -257,11 +263,18 @@ async function main(): Promise<void> {
       profile: { type: "string" },
       case: { type: "string", multiple: true },
       compare: { type: "string", multiple: true },
+      bare: { type: "string", multiple: true },
       "v8-flags": { type: "string" },
     },
   });
   if (flags.help) return console.log(usage(await caseNames()));
   const settings = flags.quick ? QUICK : FULL;
+  const bares = (flags.bare ?? []).map((runtime) => {
+    if (runtime !== "deno" && runtime !== "bun") {
+      throw new Error(`--bare takes deno or bun, not ${JSON.stringify(runtime)}`);
+    }
+    return runtime as BareRuntime;
+  });
   const loadBefore = Deno.loadavg()[0]!;
   const all = await scenarios();
   const list = flags.case ? all.filter((s) => flags.case!.includes(s.name)) : all;
@@ -322,6 +335,16 @@ async function main(): Promise<void> {
         endpoints: await endpoints(other.url, list, (s) => anthropicRequest(s)),
       });
     }
+    for (const runtime of bares) {
+      const bare = await startBareProxy(mock.url, runtime);
+      servers.push(bare);
+      targets.push({
+        name: `bare proxy (${runtime})`,
+        server: bare,
+        // It answers in the upstream's format, so it is read as direct is.
+        endpoints: await endpoints(bare.url, list, (s) => anthropicRequest(s), true),
+      });
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memoryFigures = new Map<string, MemoryFigures>();
     for (const target of targets.slice(1)) {
@@ -329,7 +352,7 @@ async function main(): Promise<void> {
       memoryFigures.set(target.name, { idleFresh: m.rss, peakAt64: 0, idleAfter: 0, hwm: 0 });
     }
     log("checking every answer once ...");
-    for (const target of targets.slice(1)) {
+    for (const target of targets.filter((t) => t.server && !t.name.startsWith("bare proxy"))) {
       for (const scenario of list) {
         await verifyAnswer(target.endpoints.get(scenario.name)!, scenario);
       }

@@ -78,6 +78,28 @@ export async function startMock(): Promise<ServerProcess> {
   return { url: match[1]!, pid: child.pid, stop: () => stopChild(child) };
 }
 
+/** A runtime the bare proxy runs on. */
+export type BareRuntime = "deno" | "bun";
+
+/** Starts bench/bare_proxy.ts, a plain forwarder, on `runtime` in its own process. */
+export async function startBareProxy(
+  upstream: string,
+  runtime: BareRuntime,
+): Promise<ServerProcess> {
+  const script = new URL("bench/bare_proxy.ts", ROOT).pathname;
+  const [program, args] = runtime === "bun"
+    ? ["bun", [script, upstream]]
+    : [Deno.execPath(), ["run", "--quiet", "--allow-net", script, upstream]];
+  const command = new Deno.Command(program, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { child, match } = await spawnUntil(command, /listening on (http:\/\/\S+)/);
+  return { url: match[1]!, pid: child.pid, stop: () => stopChild(child) };
+}
+
 /** Options for {@linkcode startClaudeProxy}. */
 export interface ProxyOptions {
   binary?: string;
