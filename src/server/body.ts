@@ -144,31 +144,47 @@ function checkMessage(message: unknown, i: number): void {
       fieldMessage(`messages.${i}.content`, content, "a string or an array of blocks"),
     );
   }
-  content.forEach((block, j) => {
-    const path = `messages.${i}.content.${j}`;
-    if (!isObject(block)) throw new InvalidRequestError(fieldMessage(path, block, "an object"));
-    if (typeof block.type !== "string" || !BLOCK_TYPES.has(block.type)) {
-      throw new InvalidRequestError(
-        `${path}.type: unknown content block type ${JSON.stringify(block.type ?? null)}`,
-      );
-    }
-    if (block.type === "text" && typeof block.text !== "string") {
-      throw new InvalidRequestError(fieldMessage(`${path}.text`, block.text, "a string"));
-    }
-    if (
-      block.type === "tool_use" && (typeof block.id !== "string" || typeof block.name !== "string")
-    ) {
-      throw new InvalidRequestError(`${path}: tool_use needs string "id" and "name"`);
-    }
-    if (block.type === "tool_result" && typeof block.tool_use_id !== "string") {
+  content.forEach((block, j) => checkBlock(block, `messages.${i}.content.${j}`));
+}
+
+/**
+ * Checks one content block; a `tool_result`'s own blocks are checked too, with their paths, so an
+ * error names the place the client wrote (the history repair may move them before translation).
+ */
+function checkBlock(block: unknown, path: string, inResult = false): void {
+  if (!isObject(block)) throw new InvalidRequestError(fieldMessage(path, block, "an object"));
+  if (typeof block.type !== "string" || (!inResult && !BLOCK_TYPES.has(block.type))) {
+    throw new InvalidRequestError(
+      `${path}.type: unknown content block type ${JSON.stringify(block.type ?? null)}`,
+    );
+  }
+  if (block.type === "text" && typeof block.text !== "string") {
+    throw new InvalidRequestError(fieldMessage(`${path}.text`, block.text, "a string"));
+  }
+  if ((block.type === "image" || block.type === "document") && !isObject(block.source)) {
+    throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
+  }
+  if (inResult) return;
+  if (
+    block.type === "tool_use" && (typeof block.id !== "string" || typeof block.name !== "string")
+  ) {
+    throw new InvalidRequestError(`${path}: tool_use needs string "id" and "name"`);
+  }
+  if (block.type === "tool_result") {
+    if (typeof block.tool_use_id !== "string") {
       throw new InvalidRequestError(
         fieldMessage(`${path}.tool_use_id`, block.tool_use_id, "a string"),
       );
     }
-    if ((block.type === "image" || block.type === "document") && !isObject(block.source)) {
-      throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
+    const inner = block.content;
+    if (Array.isArray(inner)) {
+      inner.forEach((item, k) => checkBlock(item, `${path}.content.${k}`, true));
+    } else if (inner !== undefined && inner !== null && typeof inner !== "string") {
+      throw new InvalidRequestError(
+        fieldMessage(`${path}.content`, inner, "a string or an array of blocks"),
+      );
     }
-  });
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

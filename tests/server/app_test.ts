@@ -103,6 +103,18 @@ Deno.test("POST /v1/messages names the missing or wrong field", async () => {
         { role: "user", content: [{ type: "hologram" }] },
       ],
     }, /^messages\.2\.content\.0\.type: unknown content block type "hologram"/],
+    ...([
+      [[null], /^messages\.0\.content\.0\.content\.0: expected an object, got null/],
+      [[{ type: "text" }], /^messages\.0\.content\.0\.content\.0\.text: Field required/],
+      [[{ type: "image" }], /^messages\.0\.content\.0\.content\.0\.source: Field required/],
+      [5, /^messages\.0\.content\.0\.content: expected a string or an array of blocks, got number/],
+    ] as Array<[unknown, RegExp]>).map(([content, pattern]): [unknown, RegExp] => [{
+      model: "m",
+      max_tokens: 5,
+      // An orphaned result: the history repair turns it into user blocks before translation, but
+      // the error names the place the client wrote.
+      messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content }] }],
+    }, pattern]),
   ];
   for (const [body, pattern] of cases) {
     const response = await app().request(post("/v1/messages", body));

@@ -265,6 +265,52 @@ Deno.test("proxyPassthrough refuses an image for a provider without images, upst
   });
 });
 
+Deno.test("proxyPassthrough refuses a tool_result holding a non-block with its path, upstream untouched", async () => {
+  await withMock(() => jsonResponse({}), async (mock) => {
+    const { app } = proxy(config(mock.url, { minimax: { api_key: "sk-mm-0123456789" } }));
+    const messages = [{
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "toolu_1", content: [null] }],
+    }];
+    for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
+      const response = await app.request(post(ask({ messages }), {}, path));
+      assert.equal(response.status, 400, path);
+      assert.equal(
+        (await response.json()).error.message,
+        "messages.0.content.0.content.0: expected an object, got null",
+      );
+    }
+    assert.equal(mock.requests.length, 0);
+  });
+});
+
+Deno.test("proxyPassthrough forwards blocks of any type inside a tool_result (tool_reference)", async () => {
+  await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
+    const { app } = proxy(
+      config(mock.url, { "deepseek-anthropic": { api_key: "sk-ds-0123456789" } }),
+    );
+    const messages = [
+      { role: "user", content: "find a tool" },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "toolu_1", name: "ToolSearch", input: { query: "x" } }],
+      },
+      {
+        role: "user",
+        content: [{
+          type: "tool_result",
+          tool_use_id: "toolu_1",
+          content: [{ type: "tool_reference", tool_name: "mcp__x__y" }],
+        }],
+      },
+    ];
+    const response = await app.request(post(ask({ stream: false, messages })));
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    assert.deepEqual(mock.requests[0]!.json<{ messages: unknown }>().messages, messages);
+  });
+});
+
 Deno.test("proxyPassthrough marks thinking signatures with their origin and restores them on return", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-thinking-signature.sse", DIR));
   const original = /"signature":"(E[^"]+)"/.exec(decoder.decode(bytes))![1]!;
