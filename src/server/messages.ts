@@ -13,7 +13,9 @@ import {
 import { quirksByName } from "../quirks/registry.ts";
 import { countTokens } from "../tokens.ts";
 import type { MessagesRequest, MessagesResponse } from "../translate/anthropic_types.ts";
+import { completionShapeProblem } from "../translate/completion_shape.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
+import { isRecord } from "../translate/is_record.ts";
 import { messageToEvents } from "../translate/message_events.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
 import { toOpenAIRequest } from "../translate/request.ts";
@@ -300,18 +302,32 @@ function readUpstreamJson(text: string, responses = false): ChatCompletionRespon
       }`,
     );
   }
-  const record = json as Partial<ChatCompletionResponse> & { error?: unknown; output?: unknown };
+  if (!isRecord(json)) {
+    throw new UpstreamError(
+      502,
+      "api_error",
+      `Upstream returned JSON that is not an object instead of a completion: ${text.slice(0, 200)}`,
+    );
+  }
   // A Responses answer carries `error: null`; one with an error has no output to convert.
-  if (responses && record.error == null && Array.isArray(record.output)) {
+  if (responses && json.error == null && Array.isArray(json.output)) {
     return fromResponsesResponse(json);
   }
-  if (record.error != null || !Array.isArray(record.choices)) {
+  if (json.error != null || !Array.isArray(json.choices)) {
     const envelope = anthropicEnvelope(text);
     if (envelope) throw new UpstreamError(502, envelope.error.type, envelope.error.message);
     const mapped = fromUpstreamError(502, text);
     throw new UpstreamError(502, "api_error", mapped.body.error.message);
   }
-  return record as ChatCompletionResponse;
+  const problem = completionShapeProblem(json);
+  if (problem) {
+    throw new UpstreamError(
+      502,
+      "api_error",
+      `Upstream returned a malformed completion: ${problem}`,
+    );
+  }
+  return json as unknown as ChatCompletionResponse;
 }
 
 function usageFields(usage: {

@@ -2,6 +2,7 @@
 import type { MessagesResponse, ResponseBlock, StopReason, Usage } from "./anthropic_types.ts";
 import type { ChatCompletionResponse, ChatResponseMessage, ChatUsage } from "./openai_types.ts";
 import { toolUseId } from "./ids.ts";
+import { isRecord } from "./is_record.ts";
 
 /** What the caller knows about the request that the upstream response does not carry. */
 export interface ResponseContext {
@@ -119,16 +120,19 @@ function thinkingPartText(thinking: unknown): string {
 
 /**
  * Parses tool-call arguments into an object. Empty or `null` gives `{}`; a JSON object wrapped in
- * a string or in a Markdown code fence is unwrapped; anything else becomes `{ raw_arguments }`.
+ * a string or in a Markdown code fence is unwrapped; an object (some servers send one instead of
+ * its JSON text) is kept; anything else becomes `{ raw_arguments }`.
  */
-export function parseToolArguments(raw: string | null | undefined): Record<string, unknown> {
+export function parseToolArguments(raw: unknown): Record<string, unknown> {
+  if (isRecord(raw)) return raw;
+  if (raw != null && typeof raw !== "string") return { raw_arguments: JSON.stringify(raw) };
   const text = (raw ?? "").trim();
   if (text === "" || text === "null") return {};
   const candidates = [text, stripCodeFence(text)];
   for (const candidate of candidates) {
     let value = tryParseJson(candidate);
     if (typeof value === "string") value = tryParseJson(value.trim());
-    if (isPlainObject(value)) return value;
+    if (isRecord(value)) return value;
   }
   return { raw_arguments: raw ?? "" };
 }
@@ -144,10 +148,6 @@ function tryParseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -15,7 +15,6 @@ import type {
   ResponsesFunctionTool,
   ResponsesInputItem,
   ResponsesInputPart,
-  ResponsesOutputFunctionCall,
   ResponsesOutputMessage,
   ResponsesOutputReasoning,
   ResponsesReasoning,
@@ -211,7 +210,8 @@ export function fromResponsesResponse(body: unknown): ChatCompletionResponse {
   for (const item of response.output) {
     if (!isRecord(item)) continue;
     if (item.type === "message") {
-      for (const part of (item as ResponsesOutputMessage).content ?? []) {
+      const content: unknown = (item as ResponsesOutputMessage).content;
+      for (const part of Array.isArray(content) ? content : []) {
         if (part?.type === "output_text" && typeof part.text === "string") {
           text = (text ?? "") + part.text;
         } else if (part?.type === "refusal" && typeof part.refusal === "string") {
@@ -221,13 +221,18 @@ export function fromResponsesResponse(body: unknown): ChatCompletionResponse {
     } else if (item.type === "reasoning") {
       reasoning.push(...reasoningTexts(item as ResponsesOutputReasoning));
     } else if (item.type === "function_call") {
-      const call = item as ResponsesOutputFunctionCall;
+      const call = item as Record<string, unknown>;
+      const id = [call.call_id, call.id].find((value) => typeof value === "string");
       toolCalls.push({
-        id: call.call_id ?? call.id ?? "",
+        id: (id as string | undefined) ?? "",
         type: "function",
         function: {
-          name: call.name ?? "",
-          arguments: typeof call.arguments === "string" ? call.arguments : "",
+          name: typeof call.name === "string" ? call.name : "",
+          arguments: typeof call.arguments === "string"
+            ? call.arguments
+            : isRecord(call.arguments)
+            ? JSON.stringify(call.arguments)
+            : "",
         },
       });
     }

@@ -87,6 +87,44 @@ Deno.test("messages answers a 200 with invalid JSON with a clear 502", async () 
   });
 });
 
+Deno.test("messages answers a 200 whose JSON is not a well-formed completion with a clear 502", async () => {
+  const answers: Array<[unknown, RegExp]> = [
+    [null, /not an object instead of a completion: null/],
+    [[1, 2], /not an object instead of a completion: \[1,2\]/],
+    [
+      { choices: [{ message: { tool_calls: { name: "Read" } } }] },
+      /malformed completion: choices\.0\.message\.tool_calls: expected an array/,
+    ],
+    [
+      {
+        choices: [{ message: { tool_calls: [{ function: { name: ["Read"], arguments: "{}" } }] } }],
+      },
+      /malformed completion: choices\.0\.message\.tool_calls\.0\.function\.name: expected a string/,
+    ],
+  ];
+  for (const [answer, pattern] of answers) {
+    // The plain translation and the tool_call_repair quirk both read tool calls.
+    for (const quirks of [[], ["tool_call_repair"]]) {
+      const base = { name: "custom", api_key: "sk-test-secret-key-123456", quirks };
+      const mock = await startMockUpstream([() => jsonResponse(answer)]);
+      const proxy = startProxy(testConfig(mock.url, { provider: { ...base, base_url: mock.url } }));
+      try {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          body: JSON.stringify(REQUEST),
+        });
+        assert.equal(response.status, 502, JSON.stringify(answer));
+        const error = await errorOf(response);
+        assert.equal(error.type, "api_error");
+        assert.match(error.message, pattern);
+      } finally {
+        await proxy.close();
+        await mock.close();
+      }
+    }
+  }
+});
+
 Deno.test("messages answers a 200 carrying an error body as an error, not an empty message", async () => {
   await withProxy(
     [

@@ -140,6 +140,12 @@ Deno.test("parseToolArguments keeps unparsable or non-object arguments as raw_ar
   assert.deepEqual(parseToolArguments("[1, 2]"), { raw_arguments: "[1, 2]" });
 });
 
+Deno.test("parseToolArguments keeps arguments sent as an object, and other non-strings as raw_arguments", () => {
+  assert.deepEqual(parseToolArguments({ path: "a.ts" }), { path: "a.ts" });
+  assert.deepEqual(parseToolArguments([1, "x"]), { raw_arguments: '[1,"x"]' });
+  assert.deepEqual(parseToolArguments(42), { raw_arguments: "42" });
+});
+
 Deno.test("contentSegments splits Mistral content arrays into ordered text and thinking", () => {
   assert.deepEqual(
     contentSegments([

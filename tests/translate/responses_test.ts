@@ -451,6 +451,22 @@ Deno.test("fromResponsesResponse moves refusal parts to message.refusal", () => 
   assert.equal(message.content, null);
 });
 
+Deno.test("fromResponsesResponse reads past output items of the wrong shape", () => {
+  const out = fromResponsesResponse(answer({
+    output: [
+      "stray",
+      { type: "message", role: "assistant", content: { type: "output_text", text: "lost" } },
+      textMessage("Kept"),
+      { type: "function_call", call_id: 7, id: "fc_1", name: ["Read"], arguments: { a: 1 } },
+    ],
+  }));
+  const message = out.choices[0]!.message;
+  assert.equal(message.content, "Kept");
+  assert.deepEqual(message.tool_calls, [
+    { id: "fc_1", type: "function", function: { name: "", arguments: '{"a":1}' } },
+  ]);
+});
+
 Deno.test("fromResponsesResponse reports max_output_tokens as length", () => {
   const out = fromResponsesResponse(answer({
     status: "incomplete",
