@@ -395,9 +395,9 @@ export const PRESET_ALIASES: Readonly<Record<string, string>> = {
 /** The preset name for `name` (case-insensitive, aliases followed), or undefined. */
 export function presetName(name: string): string | undefined {
   const key = name.toLowerCase();
-  if (PROVIDER_PRESETS[key]) return key;
-  const alias = PRESET_ALIASES[key];
-  return alias !== undefined && PROVIDER_PRESETS[alias] ? alias : undefined;
+  if (Object.hasOwn(PROVIDER_PRESETS, key)) return key;
+  const alias = Object.hasOwn(PRESET_ALIASES, key) ? PRESET_ALIASES[key] : undefined;
+  return alias !== undefined && Object.hasOwn(PROVIDER_PRESETS, alias) ? alias : undefined;
 }
 
 /** Looks a preset up by name, case-insensitively, following aliases. */

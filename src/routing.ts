@@ -55,7 +55,8 @@ export function findModelOptions(
   table: Readonly<Record<string, ModelOptions>>,
   model: string,
 ): ModelOptions {
-  const exact = table[model];
+  // Own keys only: a model named `constructor` has no options unless the config gives it some.
+  const exact = Object.hasOwn(table, model) ? table[model] : undefined;
   if (exact) return exact;
   for (const [pattern, options] of Object.entries(table)) {
     if (/[*?]/.test(pattern) && globMatch(pattern, model)) return options;

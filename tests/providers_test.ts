@@ -125,6 +125,13 @@ Deno.test("findPreset is case-insensitive and knows the names OpenCode and the s
   assert.equal(presetName("nope"), undefined);
 });
 
+Deno.test("presetName knows no preset named after an object's own properties", () => {
+  for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+    assert.equal(presetName(name), undefined, name);
+    assert.equal(findPreset(name), undefined, name);
+  }
+});
+
 Deno.test("every preset has a base URL unless the config must give one, and sane default models", () => {
   for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
     if (preset.defaultModels) {

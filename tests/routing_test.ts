@@ -140,6 +140,17 @@ Deno.test("resolveRoute finds model options by exact upstream name, then by glob
   assert.deepEqual(findModelOptions(routes.modelOptions, "gpt-5.1"), {});
 });
 
+Deno.test("findModelOptions gives a model named after an object's own properties no options", () => {
+  const routes = config({
+    provider: { name: "openai", api_key: "k" },
+    model_options: { "gpt-*": { max_tokens: 8192 } },
+  });
+  for (const model of ["constructor", "__proto__", "toString"]) {
+    assert.deepEqual(findModelOptions(routes.modelOptions, model), {}, model);
+    assert.deepEqual(resolveRoute(routes, model).options, {}, model);
+  }
+});
+
 Deno.test("resolveConfig turns [model_options] into max_tokens, effort and image options", () => {
   const routes = config({
     provider: { name: "openai", api_key: "k" },

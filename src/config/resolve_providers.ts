@@ -182,9 +182,9 @@ export function findProviderName(
   wanted: string,
 ): string | undefined {
   const key = wanted.toLowerCase();
-  if (providers[key]) return key;
+  if (Object.hasOwn(providers, key)) return key;
   const preset = presetName(key);
-  if (preset !== undefined && providers[preset]) return preset;
+  if (preset !== undefined && Object.hasOwn(providers, preset)) return preset;
   return Object.values(providers).find((p) => preset !== undefined && p.preset === preset)?.name;
 }
 

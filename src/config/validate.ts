@@ -182,7 +182,8 @@ function checkTable(
   options: { source: string; text?: string },
 ): void {
   for (const [key, item] of Object.entries(value)) {
-    const kind = spec[key];
+    // Own keys only: `constructor` or `toString` in a config file are unknown keys like any other.
+    const kind = Object.hasOwn(spec, key) ? spec[key] : undefined;
     const where = locate(options, path, key);
     if (kind === undefined) {
       const hint = suggest(key, Object.keys(spec));

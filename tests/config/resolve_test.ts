@@ -116,6 +116,12 @@ Deno.test("resolveConfig reports a preferred provider that is not configured, wi
   ]);
 });
 
+Deno.test("resolveConfig reports a default provider named constructor as not configured", () => {
+  assert.deepEqual(problems({ file: { ...TWO, default_provider: "constructor" } }), [
+    `config.toml: provider "constructor" is not configured (configured: deepseek, groq)`,
+  ]);
+});
+
 Deno.test("resolveConfig takes the log file from --log-file over CLAUDE_PROXY_LOG_FILE and the file", () => {
   const file = { ...FILE, log: { file: "/file.jsonl" } };
   const env = { CLAUDE_PROXY_LOG_FILE: "/env.jsonl" };

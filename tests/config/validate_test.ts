@@ -57,6 +57,20 @@ Deno.test("validateConfig lists every problem at once, each with file, line and 
   }
 });
 
+Deno.test("validateConfig reports keys named like an object's own properties as unknown keys", () => {
+  const text = `toString = { a = 1 }\n[provider]\nname = "openai"\nconstructor = { a = 1 }\n`;
+  try {
+    validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text });
+    assert.fail("expected a ConfigError");
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.deepEqual(err.problems, [
+      `c.toml:1: unknown key "toString"`,
+      `c.toml:4: unknown key "provider.constructor"`,
+    ]);
+  }
+});
+
 Deno.test("validateConfig accepts every key the README documents", () => {
   const file = validateConfig({
     port: 4222,
