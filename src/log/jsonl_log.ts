@@ -26,7 +26,7 @@
 import { concatBytes } from "../bytes.ts";
 import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { RequestLogger, RequestLogRecord } from "./record.ts";
+import { asLogRecord, type RequestLogger, type RequestLogRecord } from "./record.ts";
 import { redactRecord } from "./redact.ts";
 
 /** Options for {@linkcode openJsonlLog}. */
@@ -106,19 +106,19 @@ export interface LogLine {
   record: RequestLogRecord;
 }
 
-/** Parses JSONL text, keeping the lines that hold a JSON object. */
+/** Parses JSONL text, keeping the lines that hold a log record (see {@linkcode asLogRecord}). */
 export function parseLogLines(text: string): LogLine[] {
   const out: LogLine[] = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
+    let value: unknown;
     try {
-      const record: unknown = JSON.parse(line);
-      if (record !== null && typeof record === "object" && !Array.isArray(record)) {
-        out.push({ line, record: record as RequestLogRecord });
-      }
+      value = JSON.parse(line);
     } catch {
-      // A torn or foreign line: skip it.
+      continue; // A torn line.
     }
+    const record = asLogRecord(value);
+    if (record) out.push({ line, record }); // else a line some other program wrote: skipped.
   }
   return out;
 }

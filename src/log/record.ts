@@ -31,6 +31,67 @@ export interface RequestLogRecord {
   bodies?: { client?: string; upstream?: string; response?: string };
 }
 
+type FieldKind = "string" | "number" | "boolean" | "string?null" | "string[]" | "bodies";
+
+/** The type of each field of a record; the first six are required. */
+const FIELDS: Readonly<Record<keyof RequestLogRecord, FieldKind>> = {
+  time: "string",
+  id: "string",
+  method: "string",
+  path: "string",
+  status: "number",
+  total_ms: "number",
+  model: "string",
+  provider: "string",
+  upstream_model: "string",
+  stream: "boolean",
+  stop_reason: "string?null",
+  error_type: "string",
+  error_message: "string",
+  input_tokens: "number",
+  output_tokens: "number",
+  cached_tokens: "number",
+  ttfb_ms: "number",
+  retries: "number",
+  user_agent: "string",
+  changes: "string[]",
+  bodies: "bodies",
+};
+const REQUIRED = ["time", "id", "method", "path", "status", "total_ms"] as const;
+
+function hasKind(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "string?null":
+      return value === null || typeof value === "string";
+    case "string[]":
+      return Array.isArray(value) && value.every((item) => typeof item === "string");
+    case "bodies":
+      return typeof value === "object" && value !== null && !Array.isArray(value) &&
+        Object.values(value).every((body) => typeof body === "string");
+  }
+}
+
+/**
+ * `value` as a log record when it is one: an object with the required fields, and every field the
+ * log knows of the type claude-proxy writes (unknown fields are left alone). Anything else (a line
+ * written by hand, or by another program) is undefined.
+ */
+export function asLogRecord(value: unknown): RequestLogRecord | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (REQUIRED.some((field) => !Object.hasOwn(record, field))) return undefined;
+  for (const [field, kind] of Object.entries(FIELDS)) {
+    if (Object.hasOwn(record, field) && !hasKind(record[field], kind)) return undefined;
+  }
+  return record as unknown as RequestLogRecord;
+}
+
 /** Where finished requests go. `write` never blocks the request and never throws. */
 export interface RequestLogger {
   write(record: RequestLogRecord): void;

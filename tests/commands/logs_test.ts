@@ -110,6 +110,22 @@ Deno.test("runLogs skips a torn last line and reports an empty selection", async
   });
 });
 
+Deno.test("runLogs skips a line whose fields have other types than the log writes", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const odd = { ...record("req_odd", { model: "odd-model" }), changes: 5, status: "500" };
+    await writeFile(path, [record("req_ok"), odd].map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const json = output();
+    assert.equal(await runLogs({ path, json: true, write: json.write }), 0);
+    assert.equal(json.text, JSON.stringify(record("req_ok")) + "\n");
+    for (const options of [{}, { errors: true }, { color: true }]) {
+      const out = output();
+      assert.equal(await runLogs({ path, write: out.write, ...options }), 0);
+      assert.doesNotMatch(out.text, /odd-model/);
+    }
+  });
+});
+
 Deno.test("runLogs -f prints an appended record and stops when aborted", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "requests.jsonl");

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
+import { openJsonlLog, parseLogLines, readLogRecords } from "../../src/log/jsonl_log.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
 import { withTempDir } from "../helpers/paths.ts";
 
@@ -150,6 +150,30 @@ Deno.test("readLogRecords skips a torn last line", async () => {
     );
     assert.deepEqual((await readLogRecords(path)).map((r) => r.id), ["req_0"]);
   });
+});
+
+Deno.test("parseLogLines keeps records of the log's shape and skips lines other programs wrote", () => {
+  const ours = [
+    record(0),
+    record(1, { stop_reason: null, changes: ["dropped metadata"], stream: true }),
+    { ...record(2), added_by_a_later_version: { any: "thing" } },
+  ];
+  const foreign = [
+    { message: "hello" },
+    { ...record(3), status: "200" },
+    { ...record(4), changes: "dropped metadata" },
+    { ...record(5), input_tokens: [1] },
+    { ...record(6), bodies: { client: 5 } },
+    { ...record(7), time: undefined },
+    [record(8)],
+    "text",
+  ];
+  const lines = [...ours, ...foreign].map((value) => JSON.stringify(value) ?? "").join("\n");
+  assert.deepEqual(parseLogLines(lines).map((entry) => entry.record), ours);
+  assert.deepEqual(
+    parseLogLines(lines).map((entry) => entry.line),
+    ours.map((r) => JSON.stringify(r)),
+  );
 });
 
 Deno.test("openJsonlLog drops and counts records when the queue is full instead of growing", async () => {
