@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 import { findModelOptions } from "../routing.ts";
 import { isOpenAIReasoningModel } from "../translate/effort.ts";
+import { isRecord } from "../translate/is_record.ts";
 import { plural } from "../translate/plural.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { searchWeb, WebSearchError } from "../web_search/search.ts";
@@ -170,6 +171,7 @@ function summarize(text: string, ok: boolean): string {
   } catch {
     return clip(text.trim());
   }
+  if (!isRecord(data)) return clip(text.trim());
   const record = data as {
     error?: { message?: unknown } | string;
     message?: unknown;
@@ -184,7 +186,8 @@ function summarize(text: string, ok: boolean): string {
     return clip(typeof message === "string" ? message : text.trim());
   }
   const answer = record.choices?.[0]?.message?.content ?? record.content?.[0]?.text ??
-    record.output?.find((item) => Array.isArray(item.content))?.content?.[0]?.text;
+    (Array.isArray(record.output) ? record.output : [])
+      .find((item) => Array.isArray(item?.content))?.content?.[0]?.text;
   const model = typeof record.model === "string" ? `model "${record.model}"` : "the model";
   return typeof answer === "string" && answer !== ""
     ? `${model} answered ${JSON.stringify(clip(answer))}`

@@ -161,6 +161,28 @@ Deno.test("runCheck --ping reports a provider that cannot be reached", async () 
   assert.match(result.output, /^ {2}custom m: failed: .+$/m);
 });
 
+Deno.test("runCheck --ping reports a 200 whose JSON has an odd shape as ok, saying what came", async () => {
+  const answers: Array<[string, RegExp]> = [
+    ["null", /ok: HTTP 200 in \d+ ms: null$/m],
+    ['{"output":{"content":[]}}', /ok: HTTP 200 in \d+ ms: the model answered$/m],
+  ];
+  for (const [answer, said] of answers) {
+    const mock = await startMockUpstream(() =>
+      new Response(answer, { headers: { "content-type": "application/json" } })
+    );
+    try {
+      const result = await checkWith(
+        `[provider]\nname = "custom"\nbase_url = "${mock.url}/v1"\n[models]\n"*" = "m"\n`,
+        ["--ping"],
+      );
+      assert.equal(result.code, 0, result.output);
+      assert.match(result.output, said);
+    } finally {
+      await mock.close();
+    }
+  }
+});
+
 Deno.test("claude-proxy check prints the resolved routes and key status, never the key", async () => {
   await using box = await makeSandbox();
   const result = await box.run(["check", "--provider", "deepseek"], {
