@@ -2,6 +2,7 @@
 import { concatBytes } from "../bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../translate/anthropic_types.ts";
+import { isRecord } from "../translate/is_record.ts";
 
 /**
  * Reads the body's bytes, refusing more than `maxBytes`: at once when its `content-length` says
@@ -107,7 +108,7 @@ export function validateMessagesRequest(
       throw new InvalidRequestError(fieldMessage("system", body.system, "a string or an array"));
     }
     body.system.forEach((block, i) => {
-      if (!isObject(block) || block.type !== "text" || typeof block.text !== "string") {
+      if (!isRecord(block) || block.type !== "text" || typeof block.text !== "string") {
         throw new InvalidRequestError(`system.${i}: expected a text block`);
       }
     });
@@ -117,7 +118,7 @@ export function validateMessagesRequest(
       throw new InvalidRequestError(fieldMessage("tools", body.tools, "an array"));
     }
     body.tools.forEach((tool, i) => {
-      if (!isObject(tool) || typeof tool.name !== "string") {
+      if (!isRecord(tool) || typeof tool.name !== "string") {
         throw new InvalidRequestError(`tools.${i}.name: Field required`);
       }
     });
@@ -129,7 +130,7 @@ export function validateMessagesRequest(
 }
 
 function checkMessage(message: unknown, i: number): void {
-  if (!isObject(message)) {
+  if (!isRecord(message)) {
     throw new InvalidRequestError(fieldMessage(`messages.${i}`, message, "an object"));
   }
   if (message.role !== "user" && message.role !== "assistant" && message.role !== "system") {
@@ -152,7 +153,7 @@ function checkMessage(message: unknown, i: number): void {
  * error names the place the client wrote (the history repair may move them before translation).
  */
 function checkBlock(block: unknown, path: string, inResult = false): void {
-  if (!isObject(block)) throw new InvalidRequestError(fieldMessage(path, block, "an object"));
+  if (!isRecord(block)) throw new InvalidRequestError(fieldMessage(path, block, "an object"));
   if (typeof block.type !== "string" || (!inResult && !BLOCK_TYPES.has(block.type))) {
     throw new InvalidRequestError(
       `${path}.type: unknown content block type ${JSON.stringify(block.type ?? null)}`,
@@ -161,7 +162,7 @@ function checkBlock(block: unknown, path: string, inResult = false): void {
   if (block.type === "text" && typeof block.text !== "string") {
     throw new InvalidRequestError(fieldMessage(`${path}.text`, block.text, "a string"));
   }
-  if ((block.type === "image" || block.type === "document") && !isObject(block.source)) {
+  if ((block.type === "image" || block.type === "document") && !isRecord(block.source)) {
     throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
   }
   if (inResult) return;
@@ -185,10 +186,6 @@ function checkBlock(block: unknown, path: string, inResult = false): void {
       );
     }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function fieldMessage(path: string, value: unknown, expected: string): string {

@@ -4,6 +4,7 @@ import type { ProviderFeature } from "../config/schema.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { globMatch } from "../routing.ts";
 import type { ContentBlock, Message, MessagesRequestFields } from "./anthropic_types.ts";
+import { isRecord } from "./is_record.ts";
 import { BILLING_HEADER_PREFIX } from "./request.ts";
 import { parseSignature, SIGNATURE_PREFIX, wrapSignature } from "./signature.ts";
 
@@ -356,7 +357,7 @@ function dropPath(value: unknown, path: string): { value: unknown; count: number
 
 function dropAt(value: unknown, segments: string[]): { value: unknown; count: number } {
   const [head, ...rest] = segments;
-  if (head === undefined || !isObject(value)) return { value, count: 0 };
+  if (head === undefined || !isRecord(value)) return { value, count: 0 };
   const each = head.endsWith("[]");
   const key = each ? head.slice(0, -2) : head;
   if (!(key in value)) return { value, count: 0 };
@@ -392,7 +393,7 @@ function dropEverywhere(value: unknown, key: string): { value: unknown; count: n
     });
     return count > 0 ? { value: items, count } : { value, count: 0 };
   }
-  if (!isObject(value)) return { value, count: 0 };
+  if (!isRecord(value)) return { value, count: 0 };
   let count = 0;
   const out: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
@@ -412,13 +413,9 @@ function dropBillingHeader(body: Record<string, unknown>): { value: unknown; cou
   const system = body.system;
   if (!Array.isArray(system)) return { value: body, count: 0 };
   const kept = system.filter((block) =>
-    !(isObject(block) && typeof block.text === "string" &&
+    !(isRecord(block) && typeof block.text === "string" &&
       block.text.startsWith(BILLING_HEADER_PREFIX))
   );
   const count = system.length - kept.length;
   return count > 0 ? { value: { ...body, system: kept }, count } : { value: body, count: 0 };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -9,6 +9,7 @@ import type {
 } from "./openai_types.ts";
 import { toOpenAIContentPart } from "./content_part.ts";
 import { effortFor, effortForLevel, isOpenAIReasoningModel } from "./effort.ts";
+import { isRecord } from "./is_record.ts";
 import {
   type Block,
   blockAt,
@@ -16,7 +17,6 @@ import {
   countedNotes,
   createRequestState,
   invalid,
-  isObject,
   quote,
   type RequestState,
   stringAt,
@@ -128,7 +128,7 @@ function translateMessages(messages: unknown, state: RequestState, out: ChatMess
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     const path = `messages.${i}`;
-    if (!isObject(message)) throw invalid(path, "expected a message object");
+    if (!isRecord(message)) throw invalid(path, "expected a message object");
     if (message.role === "user") translateUser(message.content, path, state, out);
     else if (message.role === "assistant") translateAssistant(message.content, path, state, out);
     else if (message.role === "system") {
@@ -306,7 +306,7 @@ function copyParameters(
     out.stream = true;
     out.stream_options = { include_usage: true };
   }
-  const userId = isObject(req.metadata) ? req.metadata.user_id : undefined;
+  const userId = isRecord(req.metadata) ? req.metadata.user_id : undefined;
   if (typeof userId !== "string" || userId === "") return;
   if (userId.length <= MAX_USER_LENGTH) out.user = userId;
   else {

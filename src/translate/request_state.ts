@@ -1,5 +1,6 @@
 // What the request translation carries between its parts (options, notes, counted drops) and the checked readers of its untrusted input. Pure.
 import { InvalidRequestError } from "../errors.ts";
+import { isRecord } from "./is_record.ts";
 import { plural } from "./plural.ts";
 import type { ToOpenAIRequestOptions } from "./request.ts";
 
@@ -60,7 +61,7 @@ export function blockAt(
   state: RequestState,
 ): Block {
   const block: unknown = blocks[index];
-  if (!isObject(block)) throw invalid(path, "expected a content block object");
+  if (!isRecord(block)) throw invalid(path, "expected a content block object");
   if (typeof block.type !== "string") throw invalid(`${path}.type`, "expected a string");
   if (block.cache_control !== undefined) state.counts.cacheControl++;
   return block as Block;
@@ -82,7 +83,7 @@ export function stringAt(object: Json, key: string, path: string): string {
 /** Returns `object[key]` if it is a JSON object, or throws naming `path.key`. */
 export function objectAt(object: Json, key: string, path: string): Json {
   const value = object[key];
-  if (!isObject(value)) throw invalid(`${path}.${key}`, "expected an object");
+  if (!isRecord(value)) throw invalid(`${path}.${key}`, "expected an object");
   return value;
 }
 
@@ -94,11 +95,6 @@ export function unsupportedBlock(block: Block, path: string, where: string): Inv
 /** An {@linkcode InvalidRequestError} whose message starts with the request path. */
 export function invalid(path: string, detail: string): InvalidRequestError {
   return new InvalidRequestError(`${path}: ${detail}`);
-}
-
-/** Whether `value` is a JSON object (not null, not an array). */
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A value for an error message: strings in double quotes, anything else as `String()` gives it. */

@@ -1,7 +1,8 @@
 // Translates Anthropic `tools` and `tool_choice` into OpenAI `tools`, `tool_choice` and `parallel_tool_calls`. Pure.
 import type { MessagesRequest } from "./anthropic_types.ts";
 import type { ChatCompletionRequest, ChatTool, ChatToolChoice } from "./openai_types.ts";
-import { invalid, isObject, quote, type RequestState, stringAt } from "./request_state.ts";
+import { isRecord } from "./is_record.ts";
+import { invalid, quote, type RequestState, stringAt } from "./request_state.ts";
 
 /** The tool fields of an OpenAI request; all three are absent when no tool is sent. */
 export type OpenAIToolFields = Pick<
@@ -33,7 +34,7 @@ export function toOpenAITools(
     return {};
   }
   if (choice === undefined) return { tools };
-  if (!isObject(choice)) throw invalid("tool_choice", "expected an object");
+  if (!isRecord(choice)) throw invalid("tool_choice", "expected an object");
   let mapped: ChatToolChoice;
   if (choice.type === "auto") mapped = "auto";
   else if (choice.type === "any") mapped = "required";
@@ -58,11 +59,11 @@ function translateTools(tools: unknown, state: RequestState): ChatTool[] {
   const stripped = new Set<string>();
   for (let i = 0; i < tools.length; i++) {
     const tool: unknown = tools[i];
-    if (!isObject(tool)) throw invalid(`tools.${i}`, "expected a tool object");
+    if (!isRecord(tool)) throw invalid(`tools.${i}`, "expected a tool object");
     const name = stringAt(tool, "name", `tools.${i}`);
     if (tool.cache_control !== undefined) state.counts.cacheControl++;
     const parameters = tool.input_schema;
-    if (!isObject(parameters)) {
+    if (!isRecord(parameters)) {
       const kind = typeof tool.type === "string" ? ` (${tool.type})` : "";
       state.changes.push(`dropped server tool ${quote(name)}${kind}`);
       continue;
