@@ -21,7 +21,7 @@ type Message = Anthropic.Message;
 
 /** Stop reasons a finished answer may carry; anything else is a translation fault. */
 const STOP_REASONS = new Set(["end_turn", "max_tokens", "stop_sequence", "tool_use", "refusal"]);
-/** Error types of the Anthropic envelope. */
+/** Error types of the Anthropic envelope, written out from the API's list rather than the proxy's. */
 const ERROR_TYPES = new Set([
   "invalid_request_error",
   "authentication_error",
