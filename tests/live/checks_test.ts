@@ -116,7 +116,7 @@ for (const format of FORMATS) {
   }
 }
 
-/** A check run against a provider that gets `fault` wrong must fail. */
+/** Runs `check` against the provider `handler` scripts, which gets its point wrong: it must fail. */
 async function failsAgainst(check: LiveCheck, handler: MockHandler): Promise<void> {
   await withSdkStack(
     { upstream: handler, config: (url) => config("openai", url + "/v1") },

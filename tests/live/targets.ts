@@ -7,6 +7,9 @@ import type { LiveModels } from "./checks.ts";
 /** The variable that turns live runs on: preset names separated by commas, or "all". */
 export const LIVE_VARIABLE = "CLAUDE_PROXY_LIVE";
 
+/** The variable that points every provider of a live run at another base URL (Azure, a gateway). */
+const BASE_URL_VARIABLE = `${LIVE_VARIABLE}_BASE_URL`;
+
 /** What the client asks for; the config maps these names. */
 export const LIVE_MODELS: LiveModels = {
   model: "claude-live",
@@ -58,10 +61,10 @@ export function liveTargets(env: Record<string, string | undefined>): LiveTarget
     : wanted;
   return names.map((name) => {
     const canonical = presetName(name);
-    const preset = canonical === undefined ? undefined : findPreset(canonical);
-    if (canonical === undefined || preset === undefined) {
+    if (canonical === undefined) {
       return { preset: name, problem: `Unknown preset "${name}"`, notApplicable: {} };
     }
+    const preset = PROVIDER_PRESETS[canonical]!;
     const target: LiveTarget = {
       preset: canonical,
       notApplicable: NOT_APPLICABLE[canonical] ?? {},
@@ -73,8 +76,8 @@ export function liveTargets(env: Record<string, string | undefined>): LiveTarget
     if (!preset.keyless && !env[preset.apiKeyEnv]) {
       target.problem ??= `Set ${preset.apiKeyEnv} to check "${canonical}"`;
     }
-    if (preset.needsBaseUrl && !env[`${LIVE_VARIABLE}_BASE_URL`]) {
-      target.problem ??= `Set ${LIVE_VARIABLE}_BASE_URL: "${canonical}" has no fixed base URL`;
+    if (preset.needsBaseUrl && !env[BASE_URL_VARIABLE]) {
+      target.problem ??= `Set ${BASE_URL_VARIABLE}: "${canonical}" has no fixed base URL`;
     }
     return target;
   });
@@ -87,7 +90,7 @@ export function liveTargets(env: Record<string, string | undefined>): LiveTarget
  * exist.
  */
 export function liveConfig(target: LiveTarget, env: Record<string, string | undefined>): Config {
-  const baseUrl = env[`${LIVE_VARIABLE}_BASE_URL`];
+  const baseUrl = env[BASE_URL_VARIABLE];
   const keyVariable = findPreset(target.preset)?.apiKeyEnv ?? "";
   return resolveConfig({
     cli: {},
