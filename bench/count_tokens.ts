@@ -1,7 +1,7 @@
 // Times POST /v1/messages/count_tokens on the real request: a new prompt, and the same prompt again.
 import { cpuMs } from "./proc_stats.ts";
 import type { PreparedRequest } from "./scenarios.ts";
-import type { MessagesRequest } from "../src/translate/anthropic_types.ts";
+import type { MessagesRequest } from "../src/wire/anthropic_types.ts";
 
 /** What the count_tokens phase measured. */
 export interface CountTokensFigures {

@@ -3,8 +3,8 @@
 // Most cases go to an OpenAI-format provider (translated both ways); the `passthrough-*` cases go to
 // an Anthropic-format provider, where the proxy forwards the client's request with only the model
 // changed and pipes the answer back through its tee.
-import type { MessagesRequest } from "../src/translate/anthropic_types.ts";
-import { toOpenAIRequest } from "../src/translate/request.ts";
+import type { MessagesRequest } from "../src/wire/anthropic_types.ts";
+import { toOpenAIRequest } from "../src/translate/openai/request.ts";
 
 /** The real request Claude Code sent for its first turn (76 KB: 24 tools, a long system prompt). */
 export const FIXTURE_URL = new URL(

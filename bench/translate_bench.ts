@@ -5,14 +5,14 @@
 // The request cases use the real 76 KB Claude Code request. The stream cases give the cost of one
 // upstream chunk: the translator alone, and the whole pipeline (bytes in, Anthropic SSE bytes out)
 // over a 200-chunk stream, whose time divided by 200 is the cost per chunk.
-import { countTokensWith } from "../src/tokens.ts";
-import { countTokens } from "../src/tokens.ts";
+import { countTokensWith } from "../src/count_tokens/tokens.ts";
+import { countTokens } from "../src/count_tokens/tokens.ts";
 import { parseJsonObject, validateMessagesRequest } from "../src/server/body.ts";
-import type { ChatCompletionChunk } from "../src/translate/openai_types.ts";
-import { toOpenAIRequest } from "../src/translate/request.ts";
-import { encodeSseEvent } from "../src/translate/sse.ts";
-import { StreamTranslator } from "../src/translate/stream.ts";
-import { anthropicEventStream } from "../src/translate/stream_pipeline.ts";
+import type { ChatCompletionChunk } from "../src/wire/openai_types.ts";
+import { toOpenAIRequest } from "../src/translate/openai/request.ts";
+import { encodeSseEvent } from "../src/translate/anthropic/sse.ts";
+import { StreamTranslator } from "../src/translate/openai/stream.ts";
+import { anthropicEventStream } from "../src/translate/openai/stream_pipeline.ts";
 import { streamFrames } from "./mock_openai.ts";
 import { FIXTURE_URL, realRequest } from "./scenarios.ts";
 

@@ -1,5 +1,5 @@
 // Proxy errors that carry an HTTP status and an Anthropic error type, and render as the Anthropic envelope.
-import type { AnthropicErrorBody, AnthropicErrorType } from "./translate/anthropic_types.ts";
+import type { AnthropicErrorBody, AnthropicErrorType } from "./wire/anthropic_types.ts";
 
 /** An error that knows its HTTP status and Anthropic error type. */
 export class ProxyError extends Error {

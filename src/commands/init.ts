@@ -10,7 +10,7 @@ import { userConfigDir } from "../config/paths.ts";
 import { type StarterAnswers, starterConfig } from "../config/starter.ts";
 import { suggest } from "../config/validate.ts";
 import { ConfigError, UsageError } from "../errors.ts";
-import { findPreset, presetName, PROVIDER_PRESETS } from "../providers.ts";
+import { findPreset, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
 import * as runtime from "../runtime.ts";
 import type { CommandContext } from "./config_paths.ts";
 

@@ -8,7 +8,7 @@ import { defaultLogPath } from "../log/default_path.ts";
 import { openJsonlLog } from "../log/jsonl_log.ts";
 import { Metrics } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
-import { resolveRoute } from "../routing.ts";
+import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
 import { type AppDeps, configSecrets, type MetricsSink, randomId } from "../server/deps.ts";

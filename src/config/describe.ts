@@ -1,5 +1,5 @@
 // Renders a resolved config for people: routes, providers (key present or not, never the key), origins. Pure.
-import { findRule, resolveRoute } from "../routing.ts";
+import { findRule, resolveRoute } from "../routing/route.ts";
 import { keyPath } from "./layers.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 // Merges CLI flags, environment, config file, provider presets and defaults into one Config. Pure.
 import { ConfigError } from "../errors.ts";
-import { findPreset, PROVIDER_PRESETS } from "../providers.ts";
+import { findPreset, PROVIDER_PRESETS } from "../providers/presets.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
 import { resolveModelOptions, resolveModels } from "./resolve_models.ts";

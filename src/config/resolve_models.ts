@@ -1,5 +1,5 @@
 // Builds the ordered `[models]` rules from the file, the seeds' BIG/MIDDLE/SMALL_MODEL and preset defaults. Pure.
-import { findPreset } from "../providers.ts";
+import { findPreset } from "../providers/presets.ts";
 import { keyPath } from "./layers.ts";
 import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
 import { findProviderName, suggestProvider } from "./resolve_providers.ts";

@@ -1,5 +1,10 @@
 // Resolves the provider tables (or the zero-config provider from the environment) against the presets. Pure.
-import { findPreset, presetName, PROVIDER_PRESETS, type ProviderPreset } from "../providers.ts";
+import {
+  findPreset,
+  presetName,
+  PROVIDER_PRESETS,
+  type ProviderPreset,
+} from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";

@@ -1,5 +1,5 @@
 // The commented starter config that `claude-proxy init` writes. Pure.
-import { findPreset, presetName, PROVIDER_PRESETS } from "../providers.ts";
+import { findPreset, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./schema.ts";
 
 /** The answers a starter config is written from. */

@@ -1,6 +1,6 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
-import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers.ts";
+import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
 import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";

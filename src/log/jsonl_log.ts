@@ -23,7 +23,7 @@
 //   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
 //   power cut (not a process crash) may lose the most recent lines.
 // - On open the existing lines are counted, so the bound holds across restarts and config changes.
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../util/bytes.ts";
 import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { asLogRecord, type RequestLogger, type RequestLogRecord } from "./record.ts";

@@ -1,10 +1,10 @@
 // Runs a provider's quirks at each hook point: history, request, answer, stream, retry. Pure.
-import type { MessagesRequest } from "../translate/anthropic_types.ts";
+import type { MessagesRequest } from "../wire/anthropic_types.ts";
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatCompletionResponse,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 import type {
   ChunkTransform,
   Quirk,

@@ -6,7 +6,7 @@ import type {
   ChatDelta,
   ChatMessage,
   ChatResponseMessage,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 
 /** The choice the translator reads (index 0), or undefined. */
 export function firstChoice(
@@ -46,6 +46,6 @@ export function errorChunk(message: string): ChatCompletionChunk {
   return { error: { message, type: "api_error" } };
 }
 
-export { isRecord } from "../translate/is_record.ts";
+export { isRecord } from "../util/is_record.ts";
 
-export { plural } from "../translate/plural.ts";
+export { plural } from "../util/plural.ts";

@@ -5,7 +5,7 @@
 // tokens (76000 in the messages, 64000 in the completion)". The numbers in the message give the
 // room left, and the request is sent once more with that as max_tokens, when at least
 // MIN_RETRY_MAX_TOKENS fit. Providers that only state their output cap get that cap.
-import type { ChatCompletionRequest } from "../translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../wire/openai_types.ts";
 import type { Quirk, QuirkRequestContext, UpstreamFailure } from "./registry.ts";
 
 /** The smallest output budget worth a retry; with less room the error goes to the client. */

@@ -5,7 +5,7 @@
 // 2". The translator sends thinking blocks back as `reasoning_content` (the preset's
 // `reasoning_history`); a turn whose thinking Claude Code dropped, or that came from another
 // provider, gets an empty string.
-import type { ChatCompletionRequest } from "../translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../wire/openai_types.ts";
 import { assistantMessages, plural } from "./chunk_parts.ts";
 import type { Quirk, QuirkContext } from "./registry.ts";
 

@@ -4,7 +4,7 @@
 // "exclusiveMinimum"`, `properties: should be non-empty for OBJECT type`, `format: only 'enum' and
 // 'date-time'`. The cleaner keeps only the keywords Gemini knows, at keyword positions only: the
 // keys of `properties` are property names, so a property called `default` or `format` is kept.
-import type { ChatCompletionRequest, ChatTool } from "../translate/openai_types.ts";
+import type { ChatCompletionRequest, ChatTool } from "../wire/openai_types.ts";
 import { isRecord, plural } from "./chunk_parts.ts";
 import type { Quirk, QuirkContext } from "./registry.ts";
 

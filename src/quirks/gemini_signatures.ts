@@ -11,7 +11,7 @@ import type {
   ChatCompletionRequest,
   ChatCompletionResponse,
   ChatToolCallDelta,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, isRecord, plural } from "./chunk_parts.ts";
 import type {
   ChunkTransform,

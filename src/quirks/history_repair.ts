@@ -13,7 +13,7 @@ import type {
   MessagesRequest,
   TextBlock,
   ToolResultBlock,
-} from "../translate/anthropic_types.ts";
+} from "../wire/anthropic_types.ts";
 import { isRecord, plural } from "./chunk_parts.ts";
 import type { Quirk, QuirkContext } from "./registry.ts";
 

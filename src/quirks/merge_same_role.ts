@@ -3,11 +3,7 @@
 // DeepSeek's reasoner and many local chat templates (Ollama, LM Studio, llama.cpp) refuse two user
 // or two assistant messages in a row. They appear after translation when a message the provider
 // cannot take (thinking only, server tools only) is dropped between two others.
-import type {
-  ChatCompletionRequest,
-  ChatContentPart,
-  ChatMessage,
-} from "../translate/openai_types.ts";
+import type { ChatCompletionRequest, ChatContentPart, ChatMessage } from "../wire/openai_types.ts";
 import { plural } from "./chunk_parts.ts";
 import type { Quirk, QuirkContext } from "./registry.ts";
 

@@ -5,8 +5,8 @@
 // differ by model: `minimal` exists on gpt-5 only, `xhigh` from gpt-5.1-codex-max and gpt-5.2 on,
 // o1-mini takes neither an effort nor a system message. An effort a model lacks becomes the next
 // level up it has (or its highest); o1-mini's system messages become user messages.
-import type { ReasoningEffort } from "../translate/effort.ts";
-import type { ChatCompletionRequest } from "../translate/openai_types.ts";
+import type { ReasoningEffort } from "../translate/openai/effort.ts";
+import type { ChatCompletionRequest } from "../wire/openai_types.ts";
 import type { Quirk, QuirkContext } from "./registry.ts";
 
 /** Every effort level, lowest first ("none" is gpt-5.1's no-reasoning level). */

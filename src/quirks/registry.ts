@@ -5,9 +5,9 @@
 // Quirks wrap the translator like layers: request hooks run in list order (client → upstream) and
 // response hooks in reverse order (upstream → client), so a quirk that encodes something on the way
 // back sees it again, decoded by the same layer, on the next request. Hooks do no I/O.
-import type { MessagesRequest } from "../translate/anthropic_types.ts";
-import type { ChunkTransform } from "../translate/stream_pipeline.ts";
-import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
+import type { MessagesRequest } from "../wire/anthropic_types.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../wire/openai_types.ts";
 import { contextRetry } from "./context_retry.ts";
 import { deepseekReasoning } from "./deepseek_reasoning.ts";
 import { geminiSchema } from "./gemini_schema.ts";

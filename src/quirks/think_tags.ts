@@ -8,7 +8,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionResponse,
   ChatDelta,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 import { firstDelta, firstMessage } from "./chunk_parts.ts";
 import type { ChunkTransform, Quirk, QuirkContext } from "./registry.ts";
 

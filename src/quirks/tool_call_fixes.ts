@@ -1,6 +1,6 @@
 // Tool-call fixes shared by the whole-answer and streaming halves of `tool_call_repair`. Pure.
 import { UpstreamError } from "../errors.ts";
-import type { ChatTool } from "../translate/openai_types.ts";
+import type { ChatTool } from "../wire/openai_types.ts";
 import { isRecord } from "./chunk_parts.ts";
 import type { QuirkResponseContext } from "./registry.ts";
 

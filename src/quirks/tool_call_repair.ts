@@ -6,7 +6,7 @@
 // Claude Code then answers "No such tool available: " or silently ends the turn. This quirk fixes
 // what has one reading and turns the rest into an error the client sees (and may retry).
 import { UpstreamError } from "../errors.ts";
-import type { ChatCompletionResponse, ChatResponseMessage } from "../translate/openai_types.ts";
+import type { ChatCompletionResponse, ChatResponseMessage } from "../wire/openai_types.ts";
 import { firstMessage, isRecord } from "./chunk_parts.ts";
 import { repairArguments } from "./json_repair.ts";
 import type { ChunkTransform, Quirk, QuirkResponseContext } from "./registry.ts";

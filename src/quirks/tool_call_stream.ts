@@ -5,12 +5,8 @@
 // remainder follows what was already sent. Cumulative snapshots are cut down to what is new. A call
 // still without a name at the end is named when that is unambiguous. Failures become error chunks.
 import { ProxyError } from "../errors.ts";
-import type {
-  ChatCompletionChunk,
-  ChatDelta,
-  ChatToolCallDelta,
-} from "../translate/openai_types.ts";
-import { ToolCallIndex } from "../translate/tool_call_index.ts";
+import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from "../wire/openai_types.ts";
+import { ToolCallIndex } from "../translate/openai/tool_call_index.ts";
 import { errorChunk, firstChoice, isRecord } from "./chunk_parts.ts";
 import { isObjectText, JsonPrefixScanner, repairArguments } from "./json_repair.ts";
 import type { ChunkTransform, QuirkResponseContext } from "./registry.ts";

@@ -4,13 +4,13 @@
 // expects them back. Without state, the original id (and, for Gemini, the thought signature) rides
 // inside the id Claude Code keeps in its history: `toolu_cpx1_<base64url(JSON)>`. Claude Code sends
 // the id back in `tool_use` and `tool_result`, and the request hook restores the original.
-import { fromBase64Url, toBase64Url } from "../bytes.ts";
+import { fromBase64Url, toBase64Url } from "../util/bytes.ts";
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatCompletionResponse,
   ChatToolCall,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, plural } from "./chunk_parts.ts";
 import type { ChunkTransform, Quirk, QuirkContext } from "./registry.ts";
 

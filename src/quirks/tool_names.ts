@@ -5,13 +5,13 @@
 // overflow. A refused name becomes `<head>_<hash>_<tail>` (or `<name>_<hash>` when only its
 // characters are wrong), the hash being of the full name. Without state: the client's own tools
 // list gives the mapping both ways on every request and answer.
-import { fnv1a } from "../hash.ts";
-import type { Tool } from "../translate/anthropic_types.ts";
+import { fnv1a } from "../util/hash.ts";
+import type { Tool } from "../wire/anthropic_types.ts";
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatCompletionResponse,
-} from "../translate/openai_types.ts";
+} from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, plural } from "./chunk_parts.ts";
 import type { ChunkTransform, Quirk, QuirkContext, QuirkResponseContext } from "./registry.ts";
 

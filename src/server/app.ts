@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { errorBody, toAnthropicError } from "../errors.ts";
 import { METRICS_CONTENT_TYPE } from "../log/metrics.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
-import { findRule } from "../routing.ts";
+import { findRule } from "../routing/route.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";

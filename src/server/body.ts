@@ -1,8 +1,8 @@
 // Reads and checks a client request body: size limit, JSON syntax, and the fields the proxy relies on.
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../util/bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
-import type { MessagesRequest } from "../translate/anthropic_types.ts";
-import { isRecord } from "../translate/is_record.ts";
+import type { MessagesRequest } from "../wire/anthropic_types.ts";
+import { isRecord } from "../util/is_record.ts";
 
 /**
  * Reads the body's bytes, refusing more than `maxBytes`: at once when its `content-length` says

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { InvalidRequestError, ProxyError, toAnthropicError, UpstreamError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
-import { resolveRoute, type Route } from "../routing.ts";
+import { resolveRoute, type Route } from "../routing/route.ts";
 import {
   applyAnthropicQuirks,
   applyRequestQuirks,
@@ -11,21 +11,21 @@ import {
   quirkRetry,
 } from "../quirks/apply_quirks.ts";
 import { quirksByName } from "../quirks/registry.ts";
-import { countTokens } from "../tokens.ts";
-import type { MessagesRequest, MessagesResponse } from "../translate/anthropic_types.ts";
-import { completionShapeProblem } from "../translate/completion_shape.ts";
-import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
-import { isRecord } from "../translate/is_record.ts";
-import { messageToEvents } from "../translate/message_events.ts";
-import type { ChatCompletionRequest, ChatCompletionResponse } from "../translate/openai_types.ts";
-import { toOpenAIRequest } from "../translate/request.ts";
-import { toAnthropicResponse } from "../translate/response.ts";
-import { fromResponsesResponse, toResponsesRequest } from "../translate/responses.ts";
-import { responsesChunkTransform } from "../translate/responses_stream.ts";
-import { makeSignature } from "../translate/signature.ts";
-import { encodeSseEvent } from "../translate/sse.ts";
-import { StreamTranslator } from "../translate/stream.ts";
-import { anthropicEventStream } from "../translate/stream_pipeline.ts";
+import { countTokens } from "../count_tokens/tokens.ts";
+import type { MessagesRequest, MessagesResponse } from "../wire/anthropic_types.ts";
+import { completionShapeProblem } from "../translate/openai/completion_shape.ts";
+import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
+import { isRecord } from "../util/is_record.ts";
+import { messageToEvents } from "../translate/anthropic/message_events.ts";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../wire/openai_types.ts";
+import { toOpenAIRequest } from "../translate/openai/request.ts";
+import { toAnthropicResponse } from "../translate/openai/response.ts";
+import { fromResponsesResponse, toResponsesRequest } from "../translate/responses/responses.ts";
+import { responsesChunkTransform } from "../translate/responses/responses_stream.ts";
+import { makeSignature } from "../translate/anthropic/signature.ts";
+import { encodeSseEvent } from "../translate/anthropic/sse.ts";
+import { StreamTranslator } from "../translate/openai/stream.ts";
+import { anthropicEventStream } from "../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";

@@ -1,13 +1,13 @@
 // Forwards Messages requests to providers that speak the Anthropic API: per-provider cleaning, auth and
 // betas on the way up; the answer piped back as it arrives while a tee reads it for the log.
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../util/bytes.ts";
 import type { Context } from "hono";
 import type { Config } from "../config/schema.ts";
 import { toAnthropicError } from "../errors.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
-import { findPreset } from "../providers.ts";
-import { resolveRoute, type Route } from "../routing.ts";
+import { findPreset } from "../providers/presets.ts";
+import { resolveRoute, type Route } from "../routing/route.ts";
 import {
   cleanAnthropicRequest,
   type CleanOptions,
@@ -17,17 +17,17 @@ import {
   passesUnchanged,
   swapLeadingModel,
   upstreamRequestBody,
-} from "../translate/anthropic_clean.ts";
+} from "../passthrough/anthropic_clean.ts";
 import {
   AnthropicStreamTee,
   type AnthropicStreamTeeOptions,
   spliceModel,
   type StreamSummary,
-} from "../translate/anthropic_stream_tee.ts";
-import type { MessagesRequestFields } from "../translate/anthropic_types.ts";
-import { anthropicEnvelope, fromUpstreamError } from "../translate/errors.ts";
-import { encodeSseEvent } from "../translate/sse.ts";
-import type { ChunkSource } from "../translate/stream_pipeline.ts";
+} from "../passthrough/anthropic_stream_tee.ts";
+import type { MessagesRequestFields } from "../wire/anthropic_types.ts";
+import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
+import { encodeSseEvent } from "../translate/anthropic/sse.ts";
+import type { ChunkSource } from "../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";

@@ -3,9 +3,9 @@
 import type { Context } from "hono";
 import type { ProviderConfig } from "../config/schema.ts";
 import type { RequestLogRecord } from "../log/record.ts";
-import { findPreset } from "../providers.ts";
-import type { MessagesRequest, MessagesResponse, Tool } from "../translate/anthropic_types.ts";
-import { plural } from "../translate/plural.ts";
+import { findPreset } from "../providers/presets.ts";
+import type { MessagesRequest, MessagesResponse, Tool } from "../wire/anthropic_types.ts";
+import { plural } from "../util/plural.ts";
 import {
   forcedWebSearchTool,
   searchDomains,

@@ -1,5 +1,5 @@
 // Web search answered by the proxy: which requests ask for it, the query, and the answer message. Pure.
-import { fromBase64, toBase64 } from "../bytes.ts";
+import { fromBase64, toBase64 } from "../util/bytes.ts";
 import type {
   Message,
   MessagesRequest,
@@ -8,7 +8,7 @@ import type {
   Tool,
   WebSearchErrorCode,
   WebSearchResult,
-} from "./anthropic_types.ts";
+} from "../wire/anthropic_types.ts";
 
 /** One search result as a backend returns it. */
 export interface SearchHit {

@@ -1,6 +1,6 @@
 // The Brave Search API backend: the request for one search and the hits of its answer. Pure.
 import type { WebSearchConfig } from "../config/schema.ts";
-import { isRecord } from "../translate/is_record.ts";
+import { isRecord } from "../util/is_record.ts";
 import { MAX_QUERY_CHARS, type SearchHit } from "../translate/web_search.ts";
 import {
   type BackendRequest,

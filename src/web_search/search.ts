@@ -1,9 +1,9 @@
 // Runs one web search on the configured backend (Brave, Tavily, SearXNG) and maps its failures.
 import type { WebSearchBackend, WebSearchConfig } from "../config/schema.ts";
 import { redactSecrets } from "../log/redact.ts";
-import type { WebSearchErrorCode } from "../translate/anthropic_types.ts";
-import { truncate } from "../translate/errors.ts";
-import { isRecord } from "../translate/is_record.ts";
+import type { WebSearchErrorCode } from "../wire/anthropic_types.ts";
+import { truncate } from "../translate/anthropic/errors.ts";
+import { isRecord } from "../util/is_record.ts";
 import { filterHits, type SearchHit } from "../translate/web_search.ts";
 import { readErrorBody } from "../upstream/client.ts";
 import type { BackendRequest, SearchDomains } from "./backend_request.ts";

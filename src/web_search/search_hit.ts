@@ -1,5 +1,5 @@
 // Turns one backend result into a SearchHit: plain-text title and snippet, http(s) URL only. Pure.
-import { isRecord } from "../translate/is_record.ts";
+import { isRecord } from "../util/is_record.ts";
 import type { SearchHit } from "../translate/web_search.ts";
 
 /** Snippets longer than this are cut at a word (and end with "…"). */

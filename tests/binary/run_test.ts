@@ -1,6 +1,6 @@
 // The shipped program's `run` command: it starts the proxy, launches "claude" through it, and passes its exit code on.
 import assert from "node:assert/strict";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { fakeModel, lastMessageText } from "../helpers/fake_model.ts";
 import { startMockUpstream } from "../helpers/mock_upstream.ts";
 import {

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { countTokens } from "gpt-tokenizer";
-import { MESSAGE_OVERHEAD_TOKENS, REQUEST_OVERHEAD_TOKENS } from "../../src/tokens.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import { MESSAGE_OVERHEAD_TOKENS, REQUEST_OVERHEAD_TOKENS } from "../../src/count_tokens/tokens.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { VERSION } from "../../src/version.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import {

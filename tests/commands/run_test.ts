@@ -6,7 +6,7 @@ import { claudeEnv, findClaude, runRun } from "../../src/commands/run.ts";
 import { configFingerprint } from "../../src/config/fingerprint.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { makeSandbox, REPO, type Sandbox } from "../cli/sandbox.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { validateConfig } from "../../src/config/validate.ts";
 import { ConfigError } from "../../src/errors.ts";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 
 const anyValue = fc.anything({ maxDepth: 2 });
 /** Mostly `good`, now and then any value at all. */

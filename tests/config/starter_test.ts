@@ -3,8 +3,8 @@ import { parseConfig } from "../../src/config/parse.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { starterConfig } from "../../src/config/starter.ts";
 import { validateConfig } from "../../src/config/validate.ts";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
-import { resolveRoute } from "../../src/routing.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
+import { resolveRoute } from "../../src/routing/route.ts";
 
 /** Parses, validates and resolves a starter config as loading a file would. */
 function load(text: string, env: Record<string, string> = {}) {

@@ -2,7 +2,7 @@
 // upstream, with a thinking block and a Bash tool round trip.
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../src/config/resolve.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
+import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
 import { CLAUDE_CODE_TEST, runClaudeCode } from "../helpers/claude_cli.ts";
 import { jsonResponse, type RecordedRequest, streamResponse } from "../helpers/mock_upstream.ts";
 

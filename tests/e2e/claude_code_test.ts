@@ -1,7 +1,7 @@
 // End to end with the real Claude Code CLI (pinned in deno.json): claude -p → proxy → mock OpenAI upstream.
 import assert from "node:assert/strict";
 import { CLAUDE_CODE_TEST, runClaudeCode } from "../helpers/claude_cli.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { testConfig } from "../helpers/proxy.ts";
 

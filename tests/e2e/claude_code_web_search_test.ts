@@ -1,7 +1,7 @@
 // End to end with the real Claude Code CLI: its WebSearch tool through the proxy, which answers the
 // search request from a mock SearXNG while the model's turns go to a mock OpenAI upstream.
 import assert from "node:assert/strict";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { CLAUDE_CODE_TEST, runClaudeCode } from "../helpers/claude_cli.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, type RecordedRequest } from "../helpers/mock_upstream.ts";

@@ -12,7 +12,7 @@ import type {
   ChatCompletionRequest,
   ChatMessage,
   ChatToolCall,
-} from "../../src/translate/openai_types.ts";
+} from "../../src/wire/openai_types.ts";
 import {
   jsonResponse,
   type MockHandler,

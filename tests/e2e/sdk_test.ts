@@ -1,7 +1,7 @@
 // End to end with the official Anthropic SDK: SDK → proxy → mock OpenAI upstream on 127.0.0.1.
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { type ProxyStackOptions, testConfig } from "../helpers/proxy.ts";
 import { withSdkStack } from "../helpers/sdk_stack.ts";

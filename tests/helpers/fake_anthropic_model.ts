@@ -1,5 +1,5 @@
 // A scripted Anthropic Messages API "model" for end-to-end tests: /v1/messages (streamed or not) and count_tokens.
-import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
+import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
 import { type FakeReply, pieces } from "./fake_model.ts";
 import { jsonResponse, type RecordedRequest, streamResponse } from "./mock_upstream.ts";
 

@@ -1,5 +1,5 @@
 // A scripted OpenAI-compatible "model" for end-to-end tests: answers like a chat model would, streamed or not.
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { jsonResponse, type RecordedRequest, sseResponse } from "./mock_upstream.ts";
 
 /** What the fake model says for one request. */

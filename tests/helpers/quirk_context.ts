@@ -1,7 +1,7 @@
 // Quirk hook contexts for tests: a recorded note list, a fixed tool-id source and sensible defaults.
 import type { QuirkResponseContext } from "../../src/quirks/registry.ts";
-import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 
 /** A response-hook context (usable for every hook) whose notes are kept in `notes`. */
 export interface TestQuirkContext extends QuirkResponseContext {

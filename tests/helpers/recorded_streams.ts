@@ -1,7 +1,13 @@
 // Recorded OpenAI-format upstream streams: listing them, reading them as SSE, translating them.
 import { readdirSync, readFileSync } from "node:fs";
-import { StreamTranslator, type StreamTranslatorOptions } from "../../src/translate/stream.ts";
-import { anthropicEventStream, type ChunkTransform } from "../../src/translate/stream_pipeline.ts";
+import {
+  StreamTranslator,
+  type StreamTranslatorOptions,
+} from "../../src/translate/openai/stream.ts";
+import {
+  anthropicEventStream,
+  type ChunkTransform,
+} from "../../src/translate/openai/stream_pipeline.ts";
 import { byteSource, collectText, fixtureSse } from "./streams.ts";
 
 const UPSTREAM = new URL("../fixtures/upstream/", import.meta.url);

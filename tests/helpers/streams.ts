@@ -1,9 +1,9 @@
 // Test helpers for byte streams, SSE parsing, the Anthropic event grammar and message reassembly.
 import assert from "node:assert/strict";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
-import type { ChunkSource } from "../../src/translate/stream_pipeline.ts";
-import type { ChatCompletionChunk } from "../../src/translate/openai_types.ts";
+import type { StreamEvent } from "../../src/wire/anthropic_types.ts";
+import type { ChunkSource } from "../../src/translate/openai/stream_pipeline.ts";
+import type { ChatCompletionChunk } from "../../src/wire/openai_types.ts";
 
 /** Reads a chunk source to its end as UTF-8 text. */
 export async function readSourceText(source: ChunkSource): Promise<string> {

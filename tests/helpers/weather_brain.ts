@@ -1,5 +1,5 @@
 // A fake model with one weather tool, for tool round trips through the proxy with the Anthropic SDK.
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { type FakeReply, lastMessageText } from "./fake_model.ts";
 
 /** The Anthropic tool definition the weather brain calls. */

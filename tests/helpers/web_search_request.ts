@@ -1,5 +1,5 @@
 // The request Claude Code's WebSearch tool sends (2.1.x): Anthropic's web search server tool, forced.
-import type { MessagesRequest, Tool } from "../../src/translate/anthropic_types.ts";
+import type { MessagesRequest, Tool } from "../../src/wire/anthropic_types.ts";
 
 /** The server tool as Claude Code declares it. */
 export const CLAUDE_CODE_SEARCH_TOOL: Tool = {

@@ -1,7 +1,7 @@
 // The live checks and the live target selection, run against scripted providers of each format.
 import assert from "node:assert/strict";
-import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { fakeAnthropicModel } from "../helpers/fake_anthropic_model.ts";
 import { fakeModel, type FakeReply } from "../helpers/fake_model.ts";
 import { fakeResponsesModel, type ResponsesRequestBody } from "../helpers/fake_responses_model.ts";

@@ -1,7 +1,7 @@
 // Which real providers a live run checks, and the proxy config for each: read from the environment.
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { Config } from "../../src/config/schema.ts";
-import { findPreset, presetName, PROVIDER_PRESETS } from "../../src/providers.ts";
+import { findPreset, presetName, PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 import type { LiveModels } from "./checks.ts";
 
 /** The variable that turns live runs on: preset names separated by commas, or "all". */

@@ -4,7 +4,7 @@ import { parseConfig } from "../../src/config/parse.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { type FileConfig, validateConfig } from "../../src/config/validate.ts";
 import { ConfigError } from "../../src/errors.ts";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 
 function quirksOf(file: FileConfig, name: string): string[] {
   const config = resolveConfig({ cli: {}, env: {}, file, source: "config.toml" });

@@ -6,7 +6,7 @@ import {
   MIN_RETRY_MAX_TOKENS,
   parseOverflow,
 } from "../../src/quirks/context_retry.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 /** OpenAI's and DeepSeek's wording (claude-code#50011 quotes the same shape). */

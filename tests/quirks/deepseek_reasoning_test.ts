@@ -1,7 +1,7 @@
 // Tests for `reasoning_content` on every assistant tool-call turn (DeepSeek thinking mode, Kimi).
 import assert from "node:assert/strict";
 import { deepseekReasoning } from "../../src/quirks/deepseek_reasoning.ts";
-import type { ChatCompletionRequest, ChatToolCall } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest, ChatToolCall } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 const CALL: ChatToolCall = {

@@ -1,7 +1,7 @@
 // Tests for the Gemini tool-schema cleaner and its quirk.
 import assert from "node:assert/strict";
 import { cleanGeminiSchema, geminiSchema } from "../../src/quirks/gemini_schema.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 /** The shape zod-to-json-schema gives Claude Code's tools (Read, simplified). */

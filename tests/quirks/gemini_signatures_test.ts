@@ -12,7 +12,7 @@ import type {
   ChatCompletionRequest,
   ChatCompletionResponse,
   ChatToolCall,
-} from "../../src/translate/openai_types.ts";
+} from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 const FIXTURE = new URL(

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { historyRepair, MISSING_RESULT_TEXT } from "../../src/quirks/history_repair.ts";
-import type { Message, MessagesRequest } from "../../src/translate/anthropic_types.ts";
-import { toOpenAIRequest } from "../../src/translate/request.ts";
+import type { Message, MessagesRequest } from "../../src/wire/anthropic_types.ts";
+import { toOpenAIRequest } from "../../src/translate/openai/request.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 function request(messages: Message[]): MessagesRequest {

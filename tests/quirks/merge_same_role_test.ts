@@ -1,7 +1,7 @@
 // Tests for joining consecutive same-role messages after translation.
 import assert from "node:assert/strict";
 import { joinSameRoleMessages, mergeSameRole } from "../../src/quirks/merge_same_role.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 Deno.test("joinSameRoleMessages joins user, assistant and system runs", () => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { modelEfforts, nearestEffort, openaiReasoning } from "../../src/quirks/openai_reasoning.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 function withEffort(model: string, effort: string): ChatCompletionRequest {

@@ -1,7 +1,7 @@
 // Every recorded non-streaming answer through each preset's quirks: sound answers come out the same.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 import { applyResponseQuirks } from "../../src/quirks/apply_quirks.ts";
 import { quirksByName } from "../../src/quirks/registry.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";

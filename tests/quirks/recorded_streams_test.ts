@@ -1,6 +1,6 @@
 // Every recorded OpenAI-format stream through each preset's quirks: sound streams come out the same.
 import assert from "node:assert/strict";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 import { quirkChunkTransform } from "../../src/quirks/apply_quirks.ts";
 import { quirksByName } from "../../src/quirks/registry.ts";
 import { decodeToolId } from "../../src/quirks/tool_ids.ts";

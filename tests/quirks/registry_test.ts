@@ -1,13 +1,13 @@
 // Tests for the quirk list, name lookup, layer order and the presets' quirk lists.
 import assert from "node:assert/strict";
-import { PROVIDER_PRESETS } from "../../src/providers.ts";
+import { PROVIDER_PRESETS } from "../../src/providers/presets.ts";
 import {
   applyRequestQuirks,
   applyResponseQuirks,
   quirkChunkTransform,
 } from "../../src/quirks/apply_quirks.ts";
 import { type Quirk, QUIRK_NAMES, QUIRKS, quirksByName } from "../../src/quirks/registry.ts";
-import type { ChatCompletionChunk } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionChunk } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 Deno.test("QUIRKS have unique snake_case names and a summary each", () => {

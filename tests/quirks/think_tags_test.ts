@@ -2,13 +2,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { splitThinkTags, thinkTags, ThinkTagSplitter } from "../../src/quirks/think_tags.ts";
-import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
-import type {
-  ChatCompletionChunk,
-  ChatCompletionResponse,
-} from "../../src/translate/openai_types.ts";
-import { toAnthropicResponse } from "../../src/translate/response.ts";
-import { StreamTranslator } from "../../src/translate/stream.ts";
+import type { StreamEvent } from "../../src/wire/anthropic_types.ts";
+import type { ChatCompletionChunk, ChatCompletionResponse } from "../../src/wire/openai_types.ts";
+import { toAnthropicResponse } from "../../src/translate/openai/response.ts";
+import { StreamTranslator } from "../../src/translate/openai/stream.ts";
 import { openAIChunks } from "../helpers/streams.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 

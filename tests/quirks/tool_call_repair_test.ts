@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { ProxyError } from "../../src/errors.ts";
 import { inferToolName, matchToolName } from "../../src/quirks/tool_call_fixes.ts";
 import { toolCallRepair } from "../../src/quirks/tool_call_repair.ts";
-import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
+import type { StreamEvent } from "../../src/wire/anthropic_types.ts";
 import type {
   ChatCompletionChunk,
   ChatCompletionResponse,
   ChatTool,
   ChatToolCallDelta,
-} from "../../src/translate/openai_types.ts";
-import { StreamTranslator } from "../../src/translate/stream.ts";
+} from "../../src/wire/openai_types.ts";
+import { StreamTranslator } from "../../src/translate/openai/stream.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 function tool(name: string, properties: string[], required = properties): ChatTool {

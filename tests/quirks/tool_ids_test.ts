@@ -11,7 +11,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
   ChatCompletionResponse,
-} from "../../src/translate/openai_types.ts";
+} from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 /** Kimi K2's id shape (documented in Moonshot's tool-use guide). */

@@ -10,7 +10,7 @@ import type {
   ChatCompletionRequest,
   ChatCompletionResponse,
   ChatToolCall,
-} from "../../src/translate/openai_types.ts";
+} from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
 /** A Claude Code plugin MCP tool name (claude-code#955: "String should have at most 64 characters"). */

@@ -1,7 +1,7 @@
 // The messages route against a scripted upstream: faults, odd answers, model options and cancellation.
 import assert from "node:assert/strict";
 import type { FileConfig } from "../../src/config/validate.ts";
-import type { ChatCompletionRequest } from "../../src/translate/openai_types.ts";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import {
   jsonResponse,
   type MockStep,

@@ -7,7 +7,7 @@ import type { FileConfig, FileProvider } from "../../src/config/validate.ts";
 import type { RequestLogger, RequestLogRecord } from "../../src/log/record.ts";
 import { createApp } from "../../src/server/app.ts";
 import { randomId } from "../../src/server/deps.ts";
-import { parseSignature, wrapSignature } from "../../src/translate/signature.ts";
+import { parseSignature, wrapSignature } from "../../src/translate/anthropic/signature.ts";
 import {
   jsonResponse,
   type MockHandler,

@@ -5,7 +5,7 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageStreamEvent,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { MessagesRequest } from "../../src/translate/anthropic_types.ts";
+import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
 import { resultExtract } from "../../src/translate/web_search.ts";
 import { NOT_SET_UP } from "../../src/server/web_search.ts";
 import { fakeModel } from "../helpers/fake_model.ts";

@@ -1,7 +1,7 @@
 // Feeds every recorded OpenAI-format stream through the full pipeline, whole and split at random bytes.
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
-import type { StreamEvent } from "../../src/translate/anthropic_types.ts";
+import type { StreamEvent } from "../../src/wire/anthropic_types.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import {
   readRecordedStream,

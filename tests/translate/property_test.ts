@@ -2,14 +2,10 @@
 // gives the same events as the unsplit stream.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type {
-  ContentBlock,
-  Message,
-  MessagesRequest,
-} from "../../src/translate/anthropic_types.ts";
-import { toOpenAIRequest } from "../../src/translate/request.ts";
-import { StreamTranslator } from "../../src/translate/stream.ts";
-import { anthropicEventStream } from "../../src/translate/stream_pipeline.ts";
+import type { ContentBlock, Message, MessagesRequest } from "../../src/wire/anthropic_types.ts";
+import { toOpenAIRequest } from "../../src/translate/openai/request.ts";
+import { StreamTranslator } from "../../src/translate/openai/stream.ts";
+import { anthropicEventStream } from "../../src/translate/openai/stream_pipeline.ts";
 
 const text = fc.string({ maxLength: 40, unit: "grapheme" });
 const id = fc.stringMatching(/^[a-zA-Z0-9_-]{1,16}$/);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { Tool } from "../../src/translate/anthropic_types.ts";
-import { messageToEvents } from "../../src/translate/message_events.ts";
+import type { Tool } from "../../src/wire/anthropic_types.ts";
+import { messageToEvents } from "../../src/translate/anthropic/message_events.ts";
 import {
   filterHits,
   findWebSearchTool,

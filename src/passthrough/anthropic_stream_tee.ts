@@ -1,0 +1,404 @@
+// Reads an Anthropic SSE stream on its way to the client without re-encoding it: usage, stop reason and
+// errors for the log, and (optionally) thinking signatures marked with their origin. Pure.
+//
+// The bytes go out exactly as they came in, so events are delimited here on the bytes themselves (a
+// blank line ends an event, with LF, CRLF or CR line ends, as the SSE spec says) rather than through a
+// parser that would hand back decoded text. A partial event is held until its blank line arrives; an
+// SSE client cannot dispatch it any earlier, so holding it costs the client nothing. Each byte is
+// scanned once and copied at most once (only events split across chunks are copied); only the
+// events the log (or marking) needs are decoded, picked by their leading `event:` line, and only
+// those are parsed as JSON.
+import { concatBytes } from "../util/bytes.ts";
+import { markEventSignature } from "./anthropic_clean.ts";
+
+/** What the stream said, for the request log. */
+export interface StreamSummary {
+  stopReason: string | null;
+  usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number };
+  error?: { type: string; message: string };
+  /** Whether `message_stop` arrived. */
+  complete: boolean;
+}
+
+/** Options for {@linkcode AnthropicStreamTee}. */
+export interface AnthropicStreamTeeOptions {
+  /** Wrap thinking signatures (and redacted data) with this provider name; unset passes them as is. */
+  markOrigin?: string;
+  /**
+   * Report this model in `message_start` (the name the client asked for, when the route mapped it);
+   * unset passes the upstream's name as is.
+   */
+  model?: string;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const encoder = new TextEncoder();
+const EVENT_FIELD = [0x65, 0x76, 0x65, 0x6e, 0x74, 0x3a]; // "event:"
+/** Longer `event:` names are read the slow way (no event type is near this long). */
+const MAX_EVENT_NAME = 64;
+/** The event types of the Messages API, matched on the bytes (decoding a name costs more). */
+const KNOWN_EVENTS: readonly [string, Uint8Array][] = [
+  "content_block_delta",
+  "content_block_start",
+  "content_block_stop",
+  "message_start",
+  "message_delta",
+  "message_stop",
+  "ping",
+  "error",
+].map((name) => [name, encoder.encode(name)]);
+const latin1 = new TextDecoder("latin1");
+
+/** The events the summary reads; the others are decoded only to mark signatures. */
+const SUMMARY_EVENTS: ReadonlySet<string> = new Set([
+  "message_start",
+  "message_delta",
+  "message_stop",
+  "error",
+]);
+/** The events that can carry a thinking signature or redacted data. */
+const SIGNED_EVENTS: ReadonlySet<string> = new Set(["content_block_start", "content_block_delta"]);
+
+/**
+ * Passes Anthropic SSE bytes through whole events at a time while reading them.
+ *
+ * @example
+ * ```ts
+ * const tee = new AnthropicStreamTee({ markOrigin: "anthropic" });
+ * for (const bytes of tee.push(chunk)) controller.enqueue(bytes);
+ * // at the end: tee.flush(), then tee.summary
+ * ```
+ */
+export class AnthropicStreamTee {
+  /** The chunks (or chunk tails) of the partial event, not yet sent. */
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  /** Where the boundary scan stands at the end of the bytes pushed so far. */
+  #scan: ScanState = { lineStart: true, cr: "none" };
+  #decoder = new TextDecoder();
+  #options: AnthropicStreamTeeOptions;
+  #summary: StreamSummary = {
+    stopReason: null,
+    usage: { input_tokens: 0, output_tokens: 0 },
+    complete: false,
+  };
+
+  constructor(options: AnthropicStreamTeeOptions = {}) {
+    this.#options = options;
+  }
+
+  /** What the events so far said. */
+  get summary(): StreamSummary {
+    return this.#summary;
+  }
+
+  /**
+   * Takes upstream bytes; returns the bytes to send now (whole events, byte for byte unless marked).
+   * The returned arrays may be views of `chunk`, so the caller must not reuse its buffer.
+   */
+  push(chunk: Uint8Array): Uint8Array[] {
+    if (chunk.length === 0) return [];
+    const { ends, state } = scanEvents(chunk, this.#scan);
+    this.#scan = state;
+    if (ends.length === 0) {
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+      return [];
+    }
+    const last = ends.at(-1)!;
+    let buffer = chunk.subarray(0, last);
+    if (this.#heldBytes > 0) {
+      // The held start of the first event joins this chunk's events in one copy.
+      const offset = this.#heldBytes;
+      this.#held.push(buffer);
+      this.#heldBytes += last;
+      buffer = this.#takeHeld();
+      for (let i = 0; i < ends.length; i++) ends[i]! += offset;
+    }
+    if (last < chunk.length) {
+      this.#held.push(chunk.subarray(last));
+      this.#heldBytes = chunk.length - last;
+    }
+    return this.#emit(buffer, ends);
+  }
+
+  /**
+   * Returns what is left at the end of the stream: an event ended by a final lone CR, read like any
+   * other, or an unterminated event, passed on as it is.
+   */
+  flush(): Uint8Array[] {
+    const ended = this.#scan.cr === "event";
+    this.#scan = { lineStart: true, cr: "none" };
+    if (this.#heldBytes === 0) return [];
+    const rest = this.#takeHeld();
+    return ended ? this.#emit(rest, [rest.length]) : [rest];
+  }
+
+  /** Drops a held partial event (when an error event must follow instead); returns its size. */
+  discard(): number {
+    const size = this.#heldBytes;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#scan = { lineStart: true, cr: "none" };
+    return size;
+  }
+
+  /** The held bytes as one array (copied once when they came in several chunks); empties the hold. */
+  #takeHeld(): Uint8Array {
+    const out = concatBytes(this.#held, this.#heldBytes);
+    this.#held = [];
+    this.#heldBytes = 0;
+    return out;
+  }
+
+  #emit(buffer: Uint8Array, ends: number[]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let start = 0;
+    let copied = 0;
+    for (const end of ends) {
+      const frame = buffer.subarray(start, end);
+      const replaced = this.#read(frame);
+      if (replaced !== undefined) {
+        if (start > copied) out.push(buffer.subarray(copied, start));
+        out.push(replaced);
+        copied = end;
+      }
+      start = end;
+    }
+    if (start > copied) out.push(buffer.subarray(copied, start));
+    return out;
+  }
+
+  /** Whether an event named `name` must be decoded: for the summary, or to mark a signature. */
+  #needs(name: string): boolean {
+    return SUMMARY_EVENTS.has(name) ||
+      (this.#options.markOrigin !== undefined && SIGNED_EVENTS.has(name));
+  }
+
+  /** Reads one event; returns replacement bytes when its model was renamed or signature marked. */
+  #read(frame: Uint8Array): Uint8Array | undefined {
+    const name = leadingEventName(frame);
+    if (name !== undefined && !this.#needs(name)) return undefined;
+    const text = this.#decoder.decode(frame);
+    if (name !== undefined && SIGNED_EVENTS.has(name) && !maySign(text)) return undefined;
+    const { event, data } = parseFrame(text);
+    if (data === undefined) return undefined;
+    const type = event ?? typeOf(data);
+    switch (type) {
+      case "message_start": {
+        const message = parseJson(data)?.message as Record<string, unknown> | undefined;
+        this.#onUsage(message?.usage);
+        const model = this.#options.model;
+        if (model === undefined || typeof message?.model !== "string" || message.model === model) {
+          return undefined;
+        }
+        return replaceData(text, data, renameModel(data, message.model, model));
+      }
+      case "message_delta": {
+        const json = parseJson(data);
+        const stop = (json?.delta as Record<string, unknown> | undefined)?.stop_reason;
+        if (typeof stop === "string") this.#summary.stopReason = stop;
+        this.#onUsage(json?.usage);
+        return undefined;
+      }
+      case "message_stop":
+        this.#summary.complete = true;
+        return undefined;
+      case "error":
+        this.#onError(parseJson(data)?.error);
+        return undefined;
+      case "content_block_start":
+      case "content_block_delta":
+        return this.#mark(text, data);
+      default:
+        return undefined;
+    }
+  }
+
+  #mark(text: string, data: string): Uint8Array | undefined {
+    const origin = this.#options.markOrigin;
+    if (origin === undefined) return undefined;
+    const marked = markEventSignature(data, origin);
+    return marked === undefined ? undefined : replaceData(text, data, marked);
+  }
+
+  #onUsage(usage: unknown): void {
+    if (typeof usage !== "object" || usage === null) return;
+    const record = usage as Record<string, unknown>;
+    const target = this.#summary.usage;
+    if (typeof record.input_tokens === "number") target.input_tokens = record.input_tokens;
+    if (typeof record.output_tokens === "number") target.output_tokens = record.output_tokens;
+    if (typeof record.cache_read_input_tokens === "number") {
+      target.cache_read_input_tokens = record.cache_read_input_tokens;
+    }
+  }
+
+  #onError(error: unknown): void {
+    const record = (typeof error === "object" && error !== null ? error : {}) as Record<
+      string,
+      unknown
+    >;
+    this.#summary.error = {
+      type: typeof record.type === "string" ? record.type : "api_error",
+      message: typeof record.message === "string" ? record.message : "Upstream stream error",
+    };
+  }
+}
+
+/** Where a boundary scan stopped, so the next chunk goes on from there. */
+export interface ScanState {
+  /** Whether the next byte starts a line (a line end there then makes a blank line). */
+  lineStart: boolean;
+  /**
+   * A CR ended the bytes scanned so far: `"line"` if it ended a line, `"event"` if it ended an event
+   * (a blank line) whose end waits to see whether an LF follows and belongs to it.
+   */
+  cr: "none" | "line" | "event";
+}
+
+/**
+ * The offsets just past each event-ending blank line in `bytes`, which follow the bytes `state` was
+ * scanned from (offsets count from the start of `bytes`; an event whose final CR ended the previous
+ * bytes ends at 0, or at 1 when `bytes` starts with its LF). A CR that ends `bytes` is left pending
+ * in the state: the LF of a CRLF may follow in the next chunk.
+ */
+export function scanEvents(
+  bytes: Uint8Array,
+  state: ScanState = { lineStart: true, cr: "none" },
+): { ends: number[]; state: ScanState } {
+  const ends: number[] = [];
+  let { lineStart, cr } = state;
+  let at = 0;
+  if (cr !== "none" && bytes.length > 0) {
+    const lf = bytes[0] === LF;
+    if (cr === "event") ends.push(lf ? 1 : 0);
+    if (lf) at = 1;
+    cr = "none";
+  }
+  if (bytes.indexOf(CR, at) === -1) {
+    // LF line ends only (as every provider sends them): jump from one LF to the next.
+    for (;;) {
+      const lf = bytes.indexOf(LF, at);
+      if (lf === -1) {
+        if (at < bytes.length) lineStart = false;
+        return { ends, state: { lineStart, cr } };
+      }
+      if (lf === at && lineStart) ends.push(lf + 1);
+      lineStart = true;
+      at = lf + 1;
+    }
+  }
+  for (; at < bytes.length; at++) {
+    const byte = bytes[at];
+    if (byte !== LF && byte !== CR) {
+      lineStart = false;
+      continue;
+    }
+    if (byte === CR) {
+      if (at + 1 === bytes.length) {
+        cr = lineStart ? "event" : "line";
+        lineStart = true;
+        break;
+      }
+      if (bytes[at + 1] === LF) at++;
+    }
+    if (lineStart) ends.push(at + 1);
+    lineStart = true;
+  }
+  return { ends, state: { lineStart, cr } };
+}
+
+/**
+ * The name on an event's first line when that line is an `event:` field, read from the bytes
+ * without decoding the event; undefined when the event starts otherwise (a comment, `data:` first)
+ * or the name is empty or longer than any event type. A second `event:` line, which the SSE rules
+ * would let win, is not looked for: no provider sends one.
+ */
+export function leadingEventName(frame: Uint8Array): string | undefined {
+  if (frame.length <= EVENT_FIELD.length || !startsWith(frame, EVENT_FIELD)) return undefined;
+  let start = EVENT_FIELD.length;
+  if (frame[start] === 0x20) start++;
+  let end = start;
+  while (end < frame.length && frame[end] !== LF && frame[end] !== CR) end++;
+  if (end === start || end - start > MAX_EVENT_NAME) return undefined;
+  for (const [name, bytes] of KNOWN_EVENTS) {
+    if (bytes.length === end - start && startsWith(frame, bytes, start)) return name;
+  }
+  return latin1.decode(frame.subarray(start, end));
+}
+
+function startsWith(bytes: Uint8Array, prefix: ArrayLike<number>, at = 0): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    if (bytes[at + i] !== prefix[i]) return false;
+  }
+  return true;
+}
+
+/** The `event` name and joined `data` of one event's text (SSE field rules; comments ignored). */
+export function parseFrame(text: string): { event?: string; data?: string } {
+  let event: string | undefined;
+  let data: string | undefined;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line === "" || line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "event") event = value;
+    else if (field === "data") data = data === undefined ? value : `${data}\n${value}`;
+  }
+  return { ...(event ? { event } : {}), ...(data !== undefined ? { data } : {}) };
+}
+
+/** The event's text with its data swapped, keeping every other byte; re-framed if not found. */
+function replaceData(text: string, data: string, replacement: string): Uint8Array {
+  const at = text.indexOf(data);
+  const rewritten = at >= 0
+    ? text.slice(0, at) + replacement + text.slice(at + data.length)
+    : `event: ${typeOf(replacement) ?? "message"}\ndata: ${replacement}\n\n`;
+  return encoder.encode(rewritten);
+}
+
+/** `message_start` data with the message's model renamed in place (re-serialised if it cannot be). */
+function renameModel(data: string, from: string, to: string): string {
+  const spliced = spliceModel(data, from, to);
+  if (spliced !== undefined) return spliced;
+  const event = JSON.parse(data);
+  return JSON.stringify({ ...event, message: { ...event.message, model: to } });
+}
+
+/**
+ * A message's JSON (or a `message_start` event's) with its `"model"` value `from` swapped for `to`,
+ * every other byte kept; undefined when the first `"model"` key does not hold `from` or comes after
+ * `"content"` (where a tool's input might have a key of that name).
+ */
+export function spliceModel(json: string, from: string, to: string): string | undefined {
+  const match = /"model"\s*:\s*/.exec(json);
+  if (!match) return undefined;
+  const content = json.indexOf('"content"');
+  if (content !== -1 && content < match.index) return undefined;
+  const at = match.index + match[0].length;
+  const literal = JSON.stringify(from);
+  if (!json.startsWith(literal, at)) return undefined;
+  return json.slice(0, at) + JSON.stringify(to) + json.slice(at + literal.length);
+}
+
+/** Whether an event's text can carry a signature or redacted data (a text delta cannot). */
+function maySign(text: string): boolean {
+  return text.includes("signature") || text.includes("redacted_thinking");
+}
+
+function typeOf(data: string): string | undefined {
+  const type = parseJson(data)?.type;
+  return typeof type === "string" ? type : undefined;
+}
+
+function parseJson(data: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(data);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

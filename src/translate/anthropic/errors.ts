@@ -1,0 +1,146 @@
+// Maps upstream HTTP errors (OpenAI, Anthropic or anything else) to the Anthropic error envelope. Pure.
+import type { AnthropicErrorBody, AnthropicErrorType } from "../../wire/anthropic_types.ts";
+
+const MAX_MESSAGE_CHARS = 2000;
+
+/** Maps an upstream HTTP status to the Anthropic error type. */
+export function errorTypeForStatus(status: number): AnthropicErrorType {
+  switch (status) {
+    case 400:
+    case 422:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 402:
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 408:
+    case 504:
+      return "timeout_error";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_error";
+    case 503:
+    case 529:
+      return "overloaded_error";
+    default:
+      return status >= 400 && status < 500 ? "invalid_request_error" : "api_error";
+  }
+}
+
+/**
+ * Maps an OpenAI error code or type (`rate_limit_exceeded`, `insufficient_quota`, ...), as found in
+ * stream errors that carry no HTTP status, to the Anthropic error type; undefined when unknown.
+ */
+export function errorTypeForCode(code: unknown): AnthropicErrorType | undefined {
+  switch (code) {
+    case "rate_limit_exceeded":
+    case "insufficient_quota":
+      return "rate_limit_error";
+    case "invalid_prompt":
+    case "invalid_request_error":
+    case "context_length_exceeded":
+      return "invalid_request_error";
+    case "server_error":
+      return "api_error";
+    default:
+      return undefined;
+  }
+}
+
+/** The status the proxy answers with for an upstream status: the same for the mapped ones. */
+export function statusForUpstream(status: number): number {
+  if (status === 422) return 400;
+  if (status === 402) return 403;
+  if (status >= 400 && status <= 599) return status;
+  return 502;
+}
+
+/** Extracts the upstream's own message from an error body of any known shape. */
+export function upstreamErrorMessage(body: string): string {
+  let message: string | undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    message = findMessage(parsed);
+  } catch {
+    // not JSON: fall back to the text itself
+  }
+  message ??= body.trim();
+  if (message.length === 0) message = "(empty body)";
+  return truncate(message, MAX_MESSAGE_CHARS);
+}
+
+/**
+ * The message for an error the upstream reports inside a stream (an `event: error` payload, an
+ * error chunk or event, as JSON or text): "Upstream stream error: " and the upstream's own message.
+ */
+export function upstreamStreamErrorMessage(payload: unknown): string {
+  const text = typeof payload === "string" ? payload : JSON.stringify(payload) ?? "";
+  return `Upstream stream error: ${upstreamErrorMessage(text)}`;
+}
+
+function findMessage(value: unknown): string | undefined {
+  if (Array.isArray(value)) return findMessage(value[0]);
+  if (typeof value !== "object" || value === null) {
+    return typeof value === "string" ? value : undefined;
+  }
+  const record = value as Record<string, unknown>;
+  const error = record.error;
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && error !== null) {
+    const inner = findMessage(error);
+    if (inner !== undefined) return inner;
+  }
+  for (const key of ["message", "detail", "msg", "error_message"]) {
+    const candidate = record[key];
+    if (typeof candidate === "string" && candidate.length > 0) return candidate;
+  }
+  return undefined;
+}
+
+/** Truncates a string without splitting a UTF-16 surrogate pair. */
+export function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = maxChars;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Builds the Anthropic error envelope for an upstream HTTP error. */
+export function fromUpstreamError(
+  status: number,
+  body: string,
+): { status: number; body: AnthropicErrorBody } {
+  const parsedAnthropic = anthropicEnvelope(body);
+  if (parsedAnthropic) return { status: statusForUpstream(status), body: parsedAnthropic };
+  return {
+    status: statusForUpstream(status),
+    body: {
+      type: "error",
+      error: {
+        type: errorTypeForStatus(status),
+        message: `Upstream returned ${status}: ${upstreamErrorMessage(body)}`,
+      },
+    },
+  };
+}
+
+/** Returns the body when it already is an Anthropic error envelope. */
+export function anthropicEnvelope(body: string): AnthropicErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(body) as Partial<AnthropicErrorBody>;
+    if (
+      parsed?.type === "error" && typeof parsed.error?.type === "string" &&
+      typeof parsed.error.message === "string"
+    ) {
+      return { type: "error", error: { type: parsed.error.type, message: parsed.error.message } };
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}

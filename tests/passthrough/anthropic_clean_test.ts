@@ -1,0 +1,449 @@
+// Tests for the Anthropic-format request cleaning and the thinking-signature origin marks.
+import assert from "node:assert/strict";
+import { InvalidRequestError } from "../../src/errors.ts";
+import { findPreset } from "../../src/providers/presets.ts";
+import {
+  cleanAnthropicRequest,
+  type CleanOptions,
+  filterBetas,
+  leadingModel,
+  markEventSignature,
+  markMessageSignatures,
+  passesUnchanged,
+  swapLeadingModel,
+  upstreamRequestBody,
+} from "../../src/passthrough/anthropic_clean.ts";
+import type { Message, MessagesRequest } from "../../src/wire/anthropic_types.ts";
+import {
+  makeSignature,
+  parseSignature,
+  wrapSignature,
+} from "../../src/translate/anthropic/signature.ts";
+
+const FIRST_TURN = new URL("../fixtures/claude-code/first-turn.request.json", import.meta.url);
+
+function request(extra: Partial<MessagesRequest> = {}): MessagesRequest {
+  return {
+    model: "claude-sonnet-4-5",
+    max_tokens: 1024,
+    messages: [{ role: "user", content: "hi" }],
+    ...extra,
+  };
+}
+
+const BASE: CleanOptions = { provider: "anthropic", model: "claude-sonnet-4-5" };
+
+function assistant(...content: Array<Record<string, unknown>>): Message {
+  return { role: "assistant", content: content as unknown as Message["content"] };
+}
+
+function freeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    Object.values(value).forEach(freeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+Deno.test("cleanAnthropicRequest changes nothing and shares the body when nothing applies", () => {
+  const body = freeze(request({ context_management: { edits: [] } }));
+  const result = cleanAnthropicRequest(body, BASE);
+  assert.equal(result.changed, false);
+  assert.deepEqual(result.changes, []);
+  assert.equal(result.body.messages, body.messages);
+  assert.deepEqual(result.body.context_management, { edits: [] });
+});
+
+function clientBody(text: string) {
+  return { text, bytes: new TextEncoder().encode(text) };
+}
+
+Deno.test("upstreamRequestBody forwards the client's own bytes when nothing changed", () => {
+  const client = clientBody(
+    '{"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role":"user","content":"x"}]}',
+  );
+  const body = JSON.parse(client.text);
+  const result = cleanAnthropicRequest(body, BASE);
+  assert.equal(upstreamRequestBody(client, body, result), client.bytes);
+});
+
+Deno.test("upstreamRequestBody swaps only the leading model name in the bytes", () => {
+  const client = clientBody(
+    '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"é  ✓ 😀"}]}',
+  );
+  const body = JSON.parse(client.text);
+  const result = cleanAnthropicRequest(body, { ...BASE, model: "deepseek-v4-pro" });
+  assert.equal(result.changed, false);
+  const out = upstreamRequestBody(client, body, result);
+  assert.ok(out instanceof Uint8Array);
+  assert.equal(
+    new TextDecoder().decode(out),
+    client.text.replace('"claude-sonnet-4-5"', '"deepseek-v4-pro"'),
+  );
+});
+
+Deno.test("upstreamRequestBody serialises once when the bytes do not lead with the model", () => {
+  const withBom = new Uint8Array([
+    0xef,
+    0xbb,
+    0xbf,
+    ...clientBody('{"model":"a","max_tokens":5,"messages":[]}').bytes,
+  ]);
+  const text = new TextDecoder().decode(withBom);
+  const body = JSON.parse(text);
+  const result = cleanAnthropicRequest(body, { ...BASE, model: "b" });
+  const out = upstreamRequestBody({ text, bytes: withBom }, body, result);
+  assert.equal(out, JSON.stringify({ ...body, model: "b" }));
+});
+
+Deno.test("upstreamRequestBody serialises once when the model is not the leading key", () => {
+  const client = clientBody(
+    '{"max_tokens":5,"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x"}]}',
+  );
+  const body = JSON.parse(client.text);
+  const result = cleanAnthropicRequest(body, { ...BASE, model: "glm-4.7" });
+  assert.deepEqual(JSON.parse(upstreamRequestBody(client, body, result) as string), {
+    ...body,
+    model: "glm-4.7",
+  });
+});
+
+Deno.test("cleanAnthropicRequest drops top-level, nested, per-element and anywhere paths", () => {
+  const body = freeze(request({
+    context_management: { edits: [] },
+    output_config: { effort: "high", format: "x" },
+    system: [{ type: "text", text: "s", cache_control: { type: "ephemeral" } }],
+    tools: [
+      { name: "a", input_schema: {}, defer_loading: true },
+      { name: "b", input_schema: {} },
+    ],
+    messages: [{
+      role: "user",
+      content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }],
+    }],
+  }));
+  const result = cleanAnthropicRequest(body, {
+    ...BASE,
+    dropFields: [
+      "context_management",
+      "output_config.format",
+      "tools[].defer_loading",
+      "..cache_control",
+    ],
+  });
+  assert.equal(result.changed, true);
+  assert.equal(result.body.context_management, undefined);
+  assert.deepEqual(result.body.output_config, { effort: "high" });
+  assert.deepEqual(result.body.tools, [
+    { name: "a", input_schema: {} },
+    { name: "b", input_schema: {} },
+  ]);
+  assert.doesNotMatch(JSON.stringify(result.body), /cache_control/);
+  assert.deepEqual(result.changes, [
+    "dropped context_management",
+    "dropped output_config.format",
+    "dropped tools[].defer_loading",
+    "dropped ..cache_control (2×)",
+  ]);
+  assert.equal(body.tools?.[0]?.defer_loading, true, "the client's body is untouched");
+});
+
+Deno.test("cleanAnthropicRequest removes Claude Code's billing block and keeps the rest of system", async () => {
+  const body = JSON.parse(await Deno.readTextFile(FIRST_TURN)).body as MessagesRequest;
+  const preset = findPreset("deepseek-anthropic")!;
+  const result = cleanAnthropicRequest(body, {
+    provider: "deepseek-anthropic",
+    model: "deepseek-v4-pro",
+    dropFields: preset.dropFields!,
+  });
+  const system = result.body.system as Array<{ text: string }>;
+  assert.equal(system.length, (body.system as unknown[]).length - 1);
+  assert.doesNotMatch(system.map((b) => b.text).join(""), /x-anthropic-billing-header/);
+  assert.equal(result.body.context_management, undefined);
+  assert.deepEqual(result.body.output_config, body.output_config);
+  assert.equal(result.body.messages, body.messages, "messages are shared, not copied");
+});
+
+Deno.test("cleanAnthropicRequest leaves Claude Code's first turn alone for Anthropic itself", async () => {
+  const client = clientBody(JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body));
+  const body = JSON.parse(client.text);
+  const result = cleanAnthropicRequest(body, { ...BASE, model: body.model });
+  assert.equal(result.changed, false);
+  assert.equal(upstreamRequestBody(client, body, result), client.bytes);
+});
+
+Deno.test("cleanAnthropicRequest refuses images, documents and tool_choice a provider lacks", () => {
+  const image = { type: "image", source: { type: "base64", media_type: "image/png", data: "AA" } };
+  const document = { type: "document", source: { type: "url", url: "https://x/y.pdf" } };
+  const options = { ...BASE, provider: "minimax", unsupported: ["images", "documents"] as const };
+  const withImage = request({
+    messages: [{ role: "user", content: [{ type: "text", text: "see" }, image] as never }],
+  });
+  assert.throws(
+    () => cleanAnthropicRequest(withImage, { ...options, unsupported: [...options.unsupported] }),
+    (error: unknown) =>
+      error instanceof InvalidRequestError &&
+      error.message === 'messages.0.content.1: provider "minimax" does not accept images',
+  );
+  const nested = request({
+    messages: [{
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "t", content: [document] }] as never,
+    }],
+  });
+  assert.throws(
+    () => cleanAnthropicRequest(nested, { ...options, unsupported: ["documents"] }),
+    /messages\.0\.content\.0: provider "minimax" does not accept documents/,
+  );
+  const forced = request({ tool_choice: { type: "any" } });
+  assert.throws(
+    () => cleanAnthropicRequest(forced, { ...BASE, unsupported: ["tool_choice"] }),
+    /tool_choice: provider "anthropic" does not support tool_choice \(got type "any"\)/,
+  );
+});
+
+Deno.test("cleanAnthropicRequest drops tool_choice auto instead of refusing it", () => {
+  const result = cleanAnthropicRequest(request({ tool_choice: { type: "auto" } }), {
+    ...BASE,
+    unsupported: ["tool_choice"],
+  });
+  assert.equal(result.body.tool_choice, undefined);
+  assert.equal(result.changed, true);
+});
+
+Deno.test("cleanAnthropicRequest names the model options when they refuse images", () => {
+  const body = request({
+    messages: [{
+      role: "user",
+      content: [{ type: "image", source: { type: "url", url: "https://x/a.png" } }],
+    }],
+  });
+  assert.throws(
+    () => cleanAnthropicRequest(body, { ...BASE, model: "glm-4.5-air", modelRefusesImages: true }),
+    /model "glm-4\.5-air" does not accept images \(model_options images = false\)/,
+  );
+});
+
+Deno.test("cleanAnthropicRequest caps max_tokens", () => {
+  const result = cleanAnthropicRequest(request({ max_tokens: 64000 }), {
+    ...BASE,
+    maxTokens: 8192,
+  });
+  assert.equal(result.body.max_tokens, 8192);
+  assert.deepEqual(result.changes, ["max_tokens capped 64000 → 8192"]);
+});
+
+Deno.test("cleanAnthropicRequest unwraps the provider's own signatures and drops foreign ones", () => {
+  const body = freeze(request({
+    messages: [
+      { role: "user", content: "q1" },
+      assistant(
+        { type: "thinking", thinking: "mine", signature: wrapSignature("anthropic", "SIG-A") },
+        { type: "redacted_thinking", data: wrapSignature("anthropic", "DATA-A") },
+        { type: "thinking", thinking: "theirs", signature: wrapSignature("deepseek", "SIG-D") },
+        { type: "thinking", thinking: "made", signature: makeSignature("openai") },
+        { type: "thinking", thinking: "raw", signature: "EqQBCkYIBxgC" },
+        { type: "text", text: "a1" },
+      ),
+      { role: "user", content: "q2" },
+    ],
+  }));
+  const result = cleanAnthropicRequest(body, BASE);
+  assert.deepEqual(
+    result.body.messages[1],
+    assistant(
+      { type: "thinking", thinking: "mine", signature: "SIG-A" },
+      { type: "redacted_thinking", data: "DATA-A" },
+      { type: "thinking", thinking: "raw", signature: "EqQBCkYIBxgC" },
+      { type: "text", text: "a1" },
+    ),
+  );
+  assert.equal(result.body.messages[0], body.messages[0], "untouched messages are shared");
+  assert.deepEqual(result.changes, [
+    'dropped 1 thinking block signed by "deepseek"',
+    'dropped 1 thinking block signed by "openai"',
+    "restored 2 thinking signatures",
+  ]);
+});
+
+Deno.test("cleanAnthropicRequest removes a signature that was empty where it was made", () => {
+  const body = request({
+    messages: [
+      { role: "user", content: "q" },
+      assistant({ type: "thinking", thinking: "t", signature: wrapSignature("kimi", "") }),
+      { role: "user", content: "q2" },
+    ],
+  });
+  const result = cleanAnthropicRequest(body, { ...BASE, provider: "kimi" });
+  assert.deepEqual(result.body.messages[1], assistant({ type: "thinking", thinking: "t" }));
+});
+
+Deno.test("cleanAnthropicRequest drops an assistant turn left empty and disables thinking for a tool turn", () => {
+  const body = request({
+    thinking: { type: "adaptive" },
+    messages: [
+      { role: "user", content: "q" },
+      assistant({ type: "thinking", thinking: "t", signature: makeSignature("openai") }),
+      { role: "user", content: "run it" },
+      assistant(
+        { type: "thinking", thinking: "t", signature: wrapSignature("deepseek", "S") },
+        { type: "tool_use", id: "toolu_1", name: "Bash", input: {} },
+      ),
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "ok" }],
+      },
+    ],
+  });
+  const result = cleanAnthropicRequest(body, BASE);
+  assert.equal(result.body.messages.length, 4);
+  assert.deepEqual(result.body.messages.map((m) => m.role), ["user", "user", "assistant", "user"]);
+  assert.equal(result.body.thinking, undefined);
+  assert.match(result.changes.at(-1)!, /thinking disabled/);
+});
+
+Deno.test("cleanAnthropicRequest keeps thinking on when the stripped turn made no tool call", () => {
+  const body = request({
+    thinking: { type: "enabled", budget_tokens: 2000 },
+    messages: [
+      { role: "user", content: "q" },
+      assistant(
+        { type: "thinking", thinking: "t", signature: makeSignature("groq") },
+        { type: "text", text: "a" },
+      ),
+      { role: "user", content: "q2" },
+    ],
+  });
+  assert.deepEqual(cleanAnthropicRequest(body, BASE).body.thinking, body.thinking);
+});
+
+Deno.test("filterBetas removes rejected betas by name or glob", () => {
+  const header = "claude-code-20250219, context-management-2025-06-27,effort-2025-11-24";
+  assert.equal(
+    filterBetas(header, ["context-management-*"]),
+    "claude-code-20250219,effort-2025-11-24",
+  );
+  assert.equal(filterBetas("context-management-2025-06-27", ["context-management-*"]), undefined);
+  assert.equal(
+    filterBetas(header, []),
+    "claude-code-20250219,context-management-2025-06-27,effort-2025-11-24",
+  );
+});
+
+Deno.test("markEventSignature wraps a signature_delta and keeps the event's padding", () => {
+  const data =
+    '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EvMC/+a="}}    ';
+  const marked = markEventSignature(data, "anthropic")!;
+  const wrapped = wrapSignature("anthropic", "EvMC/+a=");
+  assert.equal(marked, data.replace('"EvMC/+a="', JSON.stringify(wrapped)));
+  assert.deepEqual(parseSignature(JSON.parse(marked).delta.signature), {
+    origin: "anthropic",
+    original: "EvMC/+a=",
+  });
+});
+
+Deno.test("markEventSignature wraps redacted data and signed starts, and skips everything else", () => {
+  const redacted =
+    '{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"EqkE"}}';
+  const marked = JSON.parse(markEventSignature(redacted, "anthropic")!);
+  assert.equal(marked.content_block.data, wrapSignature("anthropic", "EqkE"));
+  const signedStart =
+    '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"t","signature":"S1"}}';
+  assert.equal(
+    JSON.parse(markEventSignature(signedStart, "p")!).content_block.signature,
+    wrapSignature("p", "S1"),
+  );
+  const emptyStart =
+    '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}';
+  assert.equal(markEventSignature(emptyStart, "anthropic"), undefined);
+  const text =
+    '{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"the signature"}}';
+  assert.equal(markEventSignature(text, "anthropic"), undefined);
+});
+
+Deno.test("markMessageSignatures wraps thinking and redacted blocks of a whole message", async () => {
+  const path = new URL(
+    "../fixtures/upstream/anthropic/message-thinking-tool-use.json",
+    import.meta.url,
+  );
+  const message = JSON.parse(await Deno.readTextFile(path));
+  const signature = message.content[0].signature;
+  const marked = markMessageSignatures(message, "anthropic");
+  assert.equal(marked.content[0].signature, wrapSignature("anthropic", signature));
+  assert.deepEqual(marked.content.slice(1), message.content.slice(1));
+  assert.equal(message.content[0].signature, signature, "the input is untouched");
+  const plain = { content: [{ type: "text", text: "hi" }] };
+  assert.equal(markMessageSignatures(plain, "anthropic"), plain);
+});
+
+Deno.test("leadingModel reads the model only when it leads the body in plain JSON", () => {
+  assert.equal(
+    leadingModel('{"model":"claude-sonnet-4-5[1m]","messages":[]}'),
+    "claude-sonnet-4-5[1m]",
+  );
+  assert.equal(leadingModel('{"model":"","messages":[]}'), "");
+  for (
+    const text of [
+      '{"messages":[],"model":"claude-sonnet-4-5"}', // not the leading key
+      '{ "model": "claude-sonnet-4-5" }', // spaces
+      '{"model":"claude\\u002dsonnet"}', // an escape in the name
+      '{"model":"a\tb"}', // a raw control character
+      '{"model":"unterminated', // no closing quote
+      '{"model":5}',
+      "",
+    ]
+  ) assert.equal(leadingModel(text), undefined, text);
+});
+
+Deno.test("swapLeadingModel replaces only the leading model and keeps every other byte", () => {
+  const bytes = new TextEncoder().encode('{"model":"a","note":"é ✓","model2":"a"}');
+  assert.equal(swapLeadingModel(bytes, "a", "a"), bytes);
+  const out = swapLeadingModel(bytes, "a", "claude-opus-4-5")!;
+  assert.equal(
+    new TextDecoder().decode(out),
+    '{"model":"claude-opus-4-5","note":"é ✓","model2":"a"}',
+  );
+  assert.equal(swapLeadingModel(bytes, "b", "c"), undefined);
+});
+
+Deno.test("passesUnchanged holds exactly when cleaning would change or refuse nothing", async () => {
+  const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
+  const body = JSON.parse(text) as MessagesRequest;
+  const anthropic = { provider: "anthropic", model: "claude-opus-4-5" };
+  assert.equal(passesUnchanged(text, anthropic), true);
+  assert.equal(cleanAnthropicRequest(body, anthropic).changed, false);
+  const preset = findPreset("deepseek-anthropic")!;
+  const deepseek: CleanOptions = {
+    provider: "deepseek-anthropic",
+    model: "deepseek-v4-pro",
+    dropFields: preset.dropFields ?? [],
+    unsupported: preset.unsupported ?? [],
+  };
+  assert.equal(passesUnchanged(text, deepseek), false);
+  assert.equal(cleanAnthropicRequest(body, deepseek).changed, true);
+  for (
+    const options of [
+      { ...anthropic, dropFields: ["metadata"] },
+      { ...anthropic, unsupported: ["images" as const] },
+      { ...anthropic, modelRefusesImages: true },
+      { ...anthropic, maxTokens: 8192 },
+    ]
+  ) assert.equal(passesUnchanged(text, options), false, JSON.stringify(options));
+  // A signature the proxy wrapped must be restored (or dropped) before the provider sees it.
+  const signed = request({
+    messages: [
+      { role: "user", content: "hi" },
+      {
+        role: "assistant",
+        content: [{
+          type: "thinking",
+          thinking: "t",
+          signature: wrapSignature("sig-from-anthropic", "anthropic"),
+        }, { type: "text", text: "ok" }],
+      },
+      { role: "user", content: "again" },
+    ],
+  });
+  assert.equal(passesUnchanged(JSON.stringify(signed), anthropic), false);
+  assert.equal(cleanAnthropicRequest(signed, anthropic).changed, true);
+});
