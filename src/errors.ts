@@ -1,15 +1,29 @@
 // Proxy errors that carry an HTTP status and an Anthropic error type, and render as the Anthropic envelope.
 import type { AnthropicErrorBody, AnthropicErrorType } from "./wire/anthropic_types.ts";
 
+/** Options for a {@linkcode ProxyError}: the cause, and headers its response carries. */
+export interface ProxyErrorOptions extends ErrorOptions {
+  /** Response headers for the client, e.g. the upstream's `retry-after` on a 429. */
+  headers?: Readonly<Record<string, string>>;
+}
+
 /** An error that knows its HTTP status and Anthropic error type. */
 export class ProxyError extends Error {
   readonly status: number;
   readonly type: AnthropicErrorType;
-  constructor(status: number, type: AnthropicErrorType, message: string, options?: ErrorOptions) {
+  /** Headers the error's response carries (`retry-after`, `retry-after-ms`); absent when none. */
+  readonly headers?: Readonly<Record<string, string>>;
+  constructor(
+    status: number,
+    type: AnthropicErrorType,
+    message: string,
+    options?: ProxyErrorOptions,
+  ) {
     super(message, options);
     this.name = "ProxyError";
     this.status = status;
     this.type = type;
+    if (options?.headers) this.headers = options.headers;
   }
 }
 
@@ -51,7 +65,7 @@ export class UpstreamError extends ProxyError {
     status: number,
     type: AnthropicErrorType,
     message: string,
-    options?: ErrorOptions,
+    options?: ProxyErrorOptions,
   ) {
     super(status, type, message, options);
     this.name = "UpstreamError";
@@ -81,10 +95,13 @@ export function errorBody(type: AnthropicErrorType, message: string): AnthropicE
   return { type: "error", error: { type, message } };
 }
 
-/** Turns any thrown value into an HTTP status and an Anthropic error body. */
-export function toAnthropicError(err: unknown): { status: number; body: AnthropicErrorBody } {
+/** Turns any thrown value into an HTTP status, an Anthropic error body and the headers to send. */
+export function toAnthropicError(
+  err: unknown,
+): { status: number; body: AnthropicErrorBody; headers?: Readonly<Record<string, string>> } {
   if (err instanceof ProxyError) {
-    return { status: err.status, body: errorBody(err.type, err.message) };
+    const rendered = { status: err.status, body: errorBody(err.type, err.message) };
+    return err.headers ? { ...rendered, headers: err.headers } : rendered;
   }
   const message = err instanceof Error ? err.message : String(err);
   return { status: 500, body: errorBody("api_error", `Internal proxy error: ${message}`) };
