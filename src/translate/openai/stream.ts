@@ -27,6 +27,9 @@ import type {
 import { toolUseId } from "./ids.ts";
 import { ToolCallIndex } from "./tool_call_index.ts";
 import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./response.ts";
+import type { JsonOutputFormat } from "../anthropic/output_format.ts";
+import { JsonAnswerGate } from "../anthropic/json_answer_gate.ts";
+import { omittedThinkingSignature } from "../anthropic/signature.ts";
 
 /** What the translator needs to know that the upstream chunks do not carry. */
 export interface StreamTranslatorOptions {
@@ -39,6 +42,12 @@ export interface StreamTranslatorOptions {
   newToolId: () => string;
   /** Estimated input tokens for `message_start`, since upstream usage usually comes at the end. */
   inputTokens?: number;
+  /** Send thinking blocks with empty text, the text inside the signature (`display: "omitted"`). */
+  omitThinking?: boolean;
+  /** Structured output: the answer is held back and checked against it before it is sent. */
+  outputFormat?: JsonOutputFormat;
+  /** Report the reasoning tokens as `usage.output_tokens_details.thinking_tokens`. */
+  thinkingTokens?: boolean;
 }
 
 /** Why a stream ended abnormally: an Anthropic error type, or `client_closed` for a cancelled stream. */
@@ -95,9 +104,13 @@ export class StreamTranslator {
   #usage: ChatUsage | undefined;
   #stopReason: StopReason | null = null;
   #error: { type: StreamErrorType; message: string } | undefined;
+  #gate: JsonAnswerGate | undefined;
+  /** The text of the open thinking block, when thinking is omitted. */
+  #omitted = "";
 
   constructor(options: StreamTranslatorOptions) {
     this.#options = options;
+    if (options.outputFormat) this.#gate = new JsonAnswerGate(options.outputFormat);
   }
 
   /** True once `finish()` or `fail()` has run; later calls return no events. */
@@ -139,7 +152,7 @@ export class StreamTranslator {
     if (!choice) return out;
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
     if (choice.delta) this.#onDelta(choice.delta, out);
-    return out;
+    return this.#gate ? this.#gate.pass(out) : out;
   }
 
   /** Closes everything after the upstream ended cleanly: last blocks, `message_delta`, `message_stop`. */
@@ -156,7 +169,13 @@ export class StreamTranslator {
       usage: this.#finalUsage(),
     });
     out.push({ type: "message_stop" });
-    return out;
+    if (!this.#gate) return out;
+    const gated = this.#gate.close(out, this.#stopReason);
+    if (gated.error) {
+      this.#error = gated.error;
+      this.#stopReason = null;
+    }
+    return gated.events;
   }
 
   /** Reports a broken upstream with one `error` event; closes nothing and ends the translation. */
@@ -191,7 +210,7 @@ export class StreamTranslator {
   #onContent(segment: { kind: "text" | "thinking"; text: string }, out: StreamEvent[]): void {
     const open = this.#open;
     if (this.#queue.length === 0 && open?.kind === segment.kind) {
-      out.push(contentDelta(open.index, segment.kind, segment.text));
+      this.#contentDelta(open.index, segment, out);
       return;
     }
     const last = this.#queue.at(-1);
@@ -230,7 +249,7 @@ export class StreamTranslator {
       if (!force && head.kind === "tool" && head.call.name === "") return;
       this.#queue.shift();
       if (head.kind !== "tool" && open?.kind === head.kind) {
-        out.push(contentDelta(open.index, head.kind, head.text));
+        this.#contentDelta(open.index, head, out);
         continue;
       }
       this.#closeOpen(out);
@@ -256,15 +275,29 @@ export class StreamTranslator {
       ? { type: "text", text: "" }
       : { type: "thinking", thinking: "", signature: "" };
     out.push({ type: "content_block_start", index, content_block: block });
-    out.push(contentDelta(index, segment.kind, segment.text));
+    this.#contentDelta(index, segment, out);
     this.#open = { kind: segment.kind, index };
+  }
+
+  /** A text or thinking delta; omitted thinking is kept for the signature instead. */
+  #contentDelta(
+    index: number,
+    segment: { kind: "text" | "thinking"; text: string },
+    out: StreamEvent[],
+  ): void {
+    if (segment.kind === "thinking" && this.#options.omitThinking) this.#omitted += segment.text;
+    else out.push(contentDelta(index, segment.kind, segment.text));
   }
 
   #closeOpen(out: StreamEvent[]): void {
     const open = this.#open;
     if (!open) return;
     if (open.kind === "thinking") {
-      const delta: ContentDelta = { type: "signature_delta", signature: this.#options.signature };
+      const signature = this.#options.omitThinking
+        ? omittedThinkingSignature(this.#options.signature, this.#omitted)
+        : this.#options.signature;
+      this.#omitted = "";
+      const delta: ContentDelta = { type: "signature_delta", signature };
       out.push({ type: "content_block_delta", index: open.index, delta });
     }
     out.push({ type: "content_block_stop", index: open.index });
@@ -274,7 +307,8 @@ export class StreamTranslator {
   /** `message_delta` usage: output tokens always, input and cache counts once upstream reported them. */
   #finalUsage(): Partial<Usage> & { output_tokens: number } {
     if (!this.#usage) return { output_tokens: 0 };
-    const { input_tokens, ...rest } = mapUsage(this.#usage);
+    const options = this.#options.thinkingTokens ? { thinkingTokens: true } : {};
+    const { input_tokens, ...rest } = mapUsage(this.#usage, options);
     return typeof this.#usage.prompt_tokens === "number" ? { input_tokens, ...rest } : rest;
   }
 
