@@ -14,7 +14,14 @@ import { quirksByName } from "../quirks/registry.ts";
 import { countTokens } from "../count_tokens/tokens.ts";
 import type { MessagesRequest, MessagesResponse } from "../wire/anthropic_types.ts";
 import { completionShapeProblem } from "../translate/openai/completion_shape.ts";
-import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
+import {
+  anthropicEnvelope,
+  fromUpstreamError,
+  upstreamErrorMessage,
+} from "../translate/anthropic/errors.ts";
+import { readContextOverflow } from "../translate/anthropic/context_overflow.ts";
+import { answerShape } from "../translate/anthropic/answer_shape.ts";
+import { findPreset } from "../providers/presets.ts";
 import { isRecord } from "../util/is_record.ts";
 import { messageToEvents } from "../translate/anthropic/message_events.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../wire/openai_types.ts";
@@ -107,9 +114,9 @@ export function errorResponse(
     });
     return new Response(null, { status: CLIENT_CLOSED_STATUS });
   }
-  const { status, body } = toAnthropicError(err);
+  const { status, body, headers } = toAnthropicError(err);
   finish(status, { error_type: body.error.type, error_message: body.error.message });
-  return Response.json(body, { status });
+  return Response.json(body, headers ? { status, headers } : { status });
 }
 
 interface ForwardContext {
@@ -145,7 +152,9 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     supportsDocuments: provider.supportsDocuments,
     providerName: provider.name,
     drop: deps.config.drop,
+    structuredOutput: findPreset(provider.preset)?.structuredOutput ?? "instruction",
   });
+  const shape = answerShape(body, c.req.header("anthropic-beta"));
   changes.push(...translated.changes);
   applyModelOptions(translated.request, route, changes);
   const requestContext = { ...quirkContext, anthropic: body };
@@ -181,22 +190,15 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   record.retries = attempts - 1;
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
   if (errorText !== undefined) {
-    const text = errorText;
-    bodies?.set("response", text);
-    const mapped = fromUpstreamError(response.status, text);
-    mapped.body.error.message = redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps));
-    finish(mapped.status, {
-      error_type: mapped.body.error.type,
-      error_message: mapped.body.error.message,
-    });
-    return Response.json(mapped.body, { status: mapped.status });
+    bodies?.set("response", errorText);
+    throw await upstreamFailure(response, errorText, { body, secrets: upstreamSecrets(c, deps) });
   }
   const signature = makeSignature(provider.name);
   const ids = { messageId: deps.newId("msg_"), newToolId: () => deps.newId("toolu_") };
   const contentType = response.headers.get("content-type") ?? "";
   const responseContext = { ...requestContext, request, newToolId: ids.newToolId };
   if (stream && contentType.includes("text/event-stream") && responseBody) {
-    const translator = new StreamTranslator({ model: body.model, signature, ...ids });
+    const translator = new StreamTranslator({ model: body.model, signature, ...ids, ...shape });
     const quirkTransform = quirkChunkTransform(quirks, responseContext);
     const transform = responses ? responsesChunkTransform(quirkTransform) : quirkTransform;
     deps.metrics?.streamStarted();
@@ -222,11 +224,32 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     readUpstreamJson(await bodyText(), responses),
     responseContext,
   );
-  const message = toAnthropicResponse(json, { model: body.model, signature, ...ids });
+  const message = toAnthropicResponse(json, { model: body.model, signature, ...ids, ...shape });
   const messageText = JSON.stringify(message);
   bodies?.set("response", messageText);
   finish(200, { stop_reason: message.stop_reason, ...usageFields(message.usage) });
   return messageResponse(message, stream, messageText);
+}
+
+/**
+ * The client's error for an upstream error answer, in Anthropic's words: a prompt that did not fit
+ * is `prompt is too long: N tokens > M maximum` (N counted here when the provider does not say),
+ * and the upstream's retry hints ride along as headers.
+ */
+async function upstreamFailure(
+  response: Response,
+  text: string,
+  { body, secrets }: { body: MessagesRequest; secrets: string[] },
+): Promise<UpstreamError> {
+  const overflow = readContextOverflow(upstreamErrorMessage(text));
+  const mapped = fromUpstreamError(response.status, text, {
+    headers: response.headers,
+    // TODO(#21): the model's context window from the model catalog, once it lands.
+    ...(overflow ? { contextOverflow: { inputTokens: await countTokens(body) } } : {}),
+  });
+  const message = redactSecrets(mapped.body.error.message, secrets);
+  const options = mapped.headers ? { headers: mapped.headers } : {};
+  return new UpstreamError(mapped.status, mapped.body.error.type, message, options);
 }
 
 /** A whole message as the client asked for it: JSON, or the stream events that deliver it at once. */
