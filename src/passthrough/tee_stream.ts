@@ -2,7 +2,7 @@
 // for the log on the way, ended by one error event if the upstream breaks.
 import { concatBytes } from "../util/bytes.ts";
 import type { ChunkSource } from "../wire/chunk_source.ts";
-import { streamFailure } from "../translate/anthropic/errors.ts";
+import { errorEvent, streamFailure } from "../translate/anthropic/errors.ts";
 import { encodeSseEvent } from "../translate/anthropic/sse.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
 import { AnthropicStreamTee, type AnthropicStreamTeeOptions } from "./anthropic_stream_tee.ts";
@@ -64,7 +64,7 @@ export function teeStream(
         if (finished) return;
         tee.discard();
         const failure = streamFailure(error);
-        emit(controller, encoder.encode(encodeSseEvent({ type: "error", error: failure })));
+        emit(controller, encoder.encode(encodeSseEvent(errorEvent(failure))));
         controller.close();
         done(failure);
       }

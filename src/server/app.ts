@@ -1,7 +1,7 @@
 // The Hono app: routes, the proxy token check, the request lifecycle, Anthropic-shaped 404/405, and the
 // one place errors are rendered.
 import { Hono } from "hono";
-import { errorBody, toProxyError } from "../errors.ts";
+import { NotFoundError, ProxyError, toProxyError } from "../errors.ts";
 import { METRICS_CONTENT_TYPE } from "../log/metrics.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
 import { findRule } from "../routing/route.ts";
@@ -64,18 +64,14 @@ export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
   );
 
   app.notFound((c) => {
-    const allowed = ROUTES[c.req.path];
-    if (allowed) {
-      return c.json(
-        errorBody(
-          "invalid_request_error",
-          `Method ${c.req.method} is not allowed on ${c.req.path}`,
-        ),
-        405,
-        { allow: allowed.join(", ") },
-      );
-    }
-    return c.json(errorBody("not_found_error", `Not found: ${c.req.method} ${c.req.path}`), 404);
+    const { method, path } = c.req;
+    const allowed = ROUTES[path];
+    const error = allowed
+      ? new ProxyError(405, "invalid_request_error", `Method ${method} is not allowed on ${path}`, {
+        headers: { allow: allowed.join(", ") },
+      })
+      : new NotFoundError(`Not found: ${method} ${path}`);
+    return error.getResponse();
   });
   app.onError((err, c) => errorResponse(err, c.req.raw.signal));
   return app;

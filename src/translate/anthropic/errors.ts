@@ -33,6 +33,13 @@ export function streamFailure(error: unknown): { type: AnthropicErrorType; messa
   return { type, message };
 }
 
+/** The `error` event a stream ends with (after its first byte, the status is already sent). */
+export function errorEvent(
+  error: { type: AnthropicErrorType; message: string },
+): AnthropicErrorBody {
+  return { type: "error", error: { type: error.type, message: error.message } };
+}
+
 /** Maps an upstream HTTP status to the Anthropic error type. */
 export function errorTypeForStatus(status: number): AnthropicErrorType {
   switch (status) {

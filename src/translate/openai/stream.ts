@@ -24,6 +24,7 @@ import type {
   ChatToolCallDelta,
   ChatUsage,
 } from "../../wire/openai_types.ts";
+import { errorEvent } from "../anthropic/errors.ts";
 import type { StreamSummary } from "../anthropic/stream_summary.ts";
 import { toolUseId } from "./ids.ts";
 import { ToolCallIndex } from "./tool_call_index.ts";
@@ -157,7 +158,7 @@ export class StreamTranslator {
     if (this.#done) return [];
     this.#done = true;
     this.#error = { type: error.type, message: error.message };
-    return [{ type: "error", error: { type: error.type, message: error.message } }];
+    return [errorEvent(error)];
   }
 
   /** The stop reason, usage and error of the stream so far. */
