@@ -1,6 +1,7 @@
-// Tests for upstream HTTP errors in the Anthropic envelope: statuses, retry hints, prompt too long.
+// Upstream errors in the Anthropic envelope (statuses, retry hints, prompt too long) and the error a failed stream ends with.
 import assert from "node:assert/strict";
-import { fromUpstreamError } from "../../../src/translate/anthropic/errors.ts";
+import { UpstreamError } from "../../../src/errors.ts";
+import { fromUpstreamError, streamFailure } from "../../../src/translate/anthropic/errors.ts";
 
 const RETRY = new Headers({ "retry-after": "7", "retry-after-ms": "6500", "x-request-id": "r" });
 
@@ -78,4 +79,27 @@ Deno.test("fromUpstreamError leaves other 400s as they are with the option", () 
     contextOverflow: { inputTokens: 10 },
   });
   assert.equal(mapped.body.error.message, "Upstream returned 400: Invalid tool name");
+});
+
+Deno.test("streamFailure keeps a ProxyError's type and a message that already names the upstream", () => {
+  const idle = new UpstreamError(
+    504,
+    "timeout_error",
+    "Upstream stream was idle for 2 s (idle timeout)",
+  );
+  assert.deepEqual(streamFailure(idle), {
+    type: "timeout_error",
+    message: "Upstream stream was idle for 2 s (idle timeout)",
+  });
+});
+
+Deno.test("streamFailure says the upstream stream failed, once, for any other error", () => {
+  assert.deepEqual(streamFailure(new Error("connection reset")), {
+    type: "api_error",
+    message: "Upstream stream failed: connection reset",
+  });
+  const failed = new UpstreamError(502, "api_error", "Upstream stream failed: connection reset");
+  assert.equal(streamFailure(failed).message, "Upstream stream failed: connection reset");
+  assert.equal(streamFailure("gone").message, "Upstream stream failed: gone");
+  assert.equal(streamFailure({ type: "no_such_type" }).type, "api_error");
 });
