@@ -32,6 +32,7 @@ import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./res
 import type { JsonOutputFormat } from "../anthropic/output_format.ts";
 import { JsonAnswerGate } from "../anthropic/json_answer_gate.ts";
 import { omittedThinkingSignature } from "../anthropic/signature.ts";
+import { promptTooLongMessage, readContextOverflow } from "../anthropic/context_overflow.ts";
 
 /** What the translator needs to know that the upstream chunks do not carry. */
 export interface StreamTranslatorOptions {
@@ -176,8 +177,9 @@ export class StreamTranslator {
   fail(error: { type: AnthropicErrorType; message: string }): StreamEvent[] {
     if (this.#done) return [];
     this.#done = true;
-    this.#error = { type: error.type, message: error.message };
-    return [errorEvent(error)];
+    const reported = overflowInAnthropicWords(error, this.#options.inputTokens);
+    this.#error = { type: reported.type, message: reported.message };
+    return [errorEvent(reported)];
   }
 
   /** The stop reason, usage and error of the stream so far. */
@@ -309,6 +311,27 @@ export class StreamTranslator {
   #summaryUsage(): Usage {
     return { input_tokens: this.#options.inputTokens ?? 0, ...this.#finalUsage() };
   }
+}
+
+/** The prefix the stream glue puts before an upstream's own in-stream error message. */
+const STREAM_ERROR_PREFIX = "Upstream stream error: ";
+
+/**
+ * An in-stream error as sent on: a context overflow the upstream reports inside the stream (the
+ * Responses API does) becomes Anthropic's `prompt is too long`, any other error stays as it is.
+ */
+function overflowInAnthropicWords(
+  error: { type: AnthropicErrorType; message: string },
+  inputTokens: number | undefined,
+): { type: AnthropicErrorType; message: string } {
+  if (error.type !== "invalid_request_error") return error;
+  const found = readContextOverflow(error.message);
+  if (!found) return error;
+  const own = error.message.startsWith(STREAM_ERROR_PREFIX)
+    ? error.message.slice(STREAM_ERROR_PREFIX.length)
+    : error.message;
+  const estimate = inputTokens === undefined ? {} : { inputTokens };
+  return { type: "invalid_request_error", message: promptTooLongMessage(found, estimate, own) };
 }
 
 function newToolCall(): ToolCall {

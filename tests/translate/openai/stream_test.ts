@@ -682,3 +682,35 @@ Deno.test("StreamTranslator reports thinking tokens when the thinking-token-coun
   const plain = translate([chunk({ content: "x" }), finishChunk("stop", { usage })]);
   assert.equal(messageDelta(plain).usage.output_tokens_details, undefined);
 });
+
+Deno.test("StreamTranslator reports an in-stream context overflow in Anthropic's words and leaves other errors as they are", () => {
+  const overflow = new StreamTranslator(options());
+  const [event] = overflow.fail({
+    type: "invalid_request_error",
+    message: "Upstream stream error: This model's maximum context length is 131072 tokens. " +
+      "However, your messages resulted in 140000 tokens.",
+  });
+  assert.deepEqual(event, {
+    type: "error",
+    error: {
+      type: "invalid_request_error",
+      message: "prompt is too long: 140000 tokens > 131072 maximum",
+    },
+  });
+  assert.equal(
+    overflow.summary().error?.message,
+    "prompt is too long: 140000 tokens > 131072 maximum",
+  );
+  const other = new StreamTranslator(options());
+  const error = {
+    type: "invalid_request_error" as const,
+    message: "Upstream stream error: Bad tool",
+  };
+  assert.deepEqual(other.fail(error), [{ type: "error", error }]);
+  const limited = new StreamTranslator(options());
+  const rate = {
+    type: "rate_limit_error" as const,
+    message: "maximum context length is 10 tokens",
+  };
+  assert.deepEqual(limited.fail(rate), [{ type: "error", error: rate }]);
+});
