@@ -927,3 +927,17 @@ Deno.test("toOpenAIRequest sends the text of an omitted thinking block, carried 
     "Check the file first.",
   );
 });
+
+Deno.test("toOpenAIRequest drops 2.1.337's safeguards and context_management, and shows the turn's effort", () => {
+  const body = claudeCodeBody("interactive-first-turn-2.1.337.request.json");
+  const { request: out, changes } = toOpenAIRequest(body, {
+    model: "gpt-5.1",
+    sendReasoningEffort: true,
+  });
+  assert.equal("safeguards" in out, false);
+  assert.equal("context_management" in out, false);
+  assert.ok(changes.includes("dropped safeguards"));
+  assert.ok(changes.includes("dropped context_management"));
+  assert.equal(out.reasoning_effort, "medium");
+  assert.doesNotMatch(JSON.stringify(out), /home_dir|trusted_directories/);
+});
