@@ -15,7 +15,7 @@ const EXPECTED: Record<string, [baseUrl: string, keyEnv: string, header: string]
   together: ["https://api.together.xyz/v1", "TOGETHER_API_KEY", "authorization"],
   groq: ["https://api.groq.com/openai/v1", "GROQ_API_KEY", "authorization"],
   deepseek: ["https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "authorization"],
-  gemini: [
+  "gemini-openai": [
     "https://generativelanguage.googleapis.com/v1beta/openai",
     "GEMINI_API_KEY",
     "authorization",

@@ -172,7 +172,7 @@ const cases: Array<[string, fc.Arbitrary<string>, fc.Arbitrary<string>]> = [
   ["custom", chatStream, chatAnswer],
   ["deepseek", chatStream, chatAnswer],
   ["groq", chatStream, chatAnswer],
-  ["gemini", chatStream, chatAnswer],
+  ["gemini-openai", chatStream, chatAnswer],
   ["openai-responses", responsesStream, responsesAnswer.map((a) => JSON.stringify(a))],
 ];
 for (const [preset, streamed, whole] of cases) {
