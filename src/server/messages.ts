@@ -33,6 +33,8 @@ import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
 import { capBody, DEFAULT_BODY_CAP, redactSecrets } from "../log/redact.ts";
 import { directPassthrough, forwardCountTokens, proxyPassthrough } from "./passthrough.ts";
 import { answerWebSearch, proxiedWebSearchTool } from "./web_search.ts";
+import { geminiMessages } from "./gemini.ts";
+import { geminiCountTokens } from "./gemini_count_tokens.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -84,6 +86,11 @@ export async function handleMessages(c: Context, deps: AppDeps): Promise<Respons
     }
     if (route.provider.format === "anthropic") {
       return await proxyPassthrough(c, deps, { body, route, record, finish, text, bytes });
+    }
+    if (route.provider.format === "gemini") {
+      const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
+      const log = { record, finish, ...(bodies ? { bodies } : {}) };
+      return await geminiMessages(c.req.raw, { deps, body, text, route, log });
     }
     return await forwardOpenAI(c, deps, { body, route, record, finish, text });
   } catch (err) {
@@ -389,6 +396,10 @@ export async function handleCountTokens(c: Context, deps: AppDeps): Promise<Resp
     if (route.provider.format === "anthropic") {
       const forwarded = await forwardCountTokens(c, deps, { body, text, bytes, route });
       if (forwarded) return forwarded;
+    }
+    if (route.provider.format === "gemini") {
+      const counted = await geminiCountTokens(c.req.raw, { deps, body, route });
+      if (counted !== undefined) return Response.json({ input_tokens: counted });
     }
     return Response.json({ input_tokens: await countTokens(body) });
   } catch (err) {
