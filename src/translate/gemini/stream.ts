@@ -20,7 +20,8 @@ import type {
   GeminiUsageMetadata,
 } from "../../wire/gemini_types.ts";
 import { isRecord } from "../../util/is_record.ts";
-import type { StreamErrorType, StreamSummary } from "../openai/stream.ts";
+import type { StreamErrorType } from "../openai/stream.ts";
+import type { StreamSummary } from "../anthropic/stream_summary.ts";
 import {
   blockedPrompt,
   finishOutcome,

@@ -1,12 +1,12 @@
-// POST /v1/messages/count_tokens on a Gemini route: Gemini's own :countTokens counts the prompt.
-import type { Route } from "../routing/route.ts";
-import { geminiUrl, upstreamHeaders } from "../upstream/target.ts";
-import { sendUpstream } from "../upstream/client.ts";
-import type { CountTokensRequest, MessagesRequest } from "../wire/anthropic_types.ts";
-import type { GeminiCountTokensRequest } from "../wire/gemini_types.ts";
-import { isRecord } from "../util/is_record.ts";
-import { type AppDeps, upstreamOptions } from "./deps.ts";
-import { geminiRequest } from "./gemini.ts";
+// count_tokens on a Gemini route: Gemini's own :countTokens counts the prompt as it would be sent.
+import type { Route } from "../../routing/route.ts";
+import { sendUpstream } from "../../upstream/client.ts";
+import { geminiUrl, upstreamHeaders } from "../../upstream/target.ts";
+import { isRecord } from "../../util/is_record.ts";
+import type { CountTokensRequest, MessagesRequest } from "../../wire/anthropic_types.ts";
+import type { GeminiCountTokensRequest } from "../../wire/gemini_types.ts";
+import { type AppDeps, upstreamOptions } from "../deps.ts";
+import { geminiRequest } from "./gemini_request.ts";
 
 /** How long a count may wait for Gemini before the local estimate answers instead. */
 export const GEMINI_COUNT_TIMEOUT_MS = 10_000;
@@ -19,10 +19,10 @@ export interface GeminiCountContext {
 }
 
 /**
- * Counts the input tokens of a request with Gemini's `:countTokens` (contents, system instruction
- * and tools, as `/v1/messages` would send them). Returns undefined when Gemini cannot be asked or
- * does not answer with a count within {@linkcode GEMINI_COUNT_TIMEOUT_MS}, once: the caller then
- * counts locally. A request that cannot be translated throws its 400, as `/v1/messages` would.
+ * Counts a request's input tokens with Gemini's `:countTokens` (contents, system instruction and
+ * tools, as `/v1/messages` would send them). Returns undefined when Gemini does not answer with a
+ * count within {@linkcode GEMINI_COUNT_TIMEOUT_MS}, in one try: the caller then counts locally. A
+ * request that cannot be translated throws its 400, as `/v1/messages` would.
  */
 export async function geminiCountTokens(
   request: Request,
@@ -30,23 +30,26 @@ export async function geminiCountTokens(
 ): Promise<number | undefined> {
   const { deps, route } = ctx;
   const { provider } = route;
-  const translated = geminiRequest(ctx.body as MessagesRequest, route, () => {}, {
+  const translated = geminiRequest(ctx.body as MessagesRequest, {
+    route,
+    note: () => {},
     countTokens: true,
   });
   const model = route.model.includes("/") ? route.model : `models/${route.model}`;
   const body: GeminiCountTokensRequest = {
     generateContentRequest: { model, ...translated.request },
   };
+  const headers = upstreamHeaders(provider, request.headers);
   const options = upstreamOptions(deps, provider, request.signal);
-  const firstByteMs = Math.min(options.timeouts?.firstByteMs ?? Infinity, GEMINI_COUNT_TIMEOUT_MS);
+  const waitMs = Math.min(options.timeouts?.firstByteMs ?? Infinity, GEMINI_COUNT_TIMEOUT_MS);
   try {
     const result = await sendUpstream({
       url: geminiUrl(provider, route.model, "countTokens"),
-      headers: upstreamHeaders(provider, request.headers),
+      headers,
       body: JSON.stringify(body),
     }, {
       ...options,
-      timeouts: { ...options.timeouts, firstByteMs, idleMs: firstByteMs },
+      timeouts: { ...options.timeouts, firstByteMs: waitMs, idleMs: waitMs },
       retry: { attempts: 1 },
     });
     if (!result.response.ok) {
