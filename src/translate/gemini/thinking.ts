@@ -88,18 +88,19 @@ export function geminiThinkingConfig(
     : config.thinkingBudget !== undefined
     ? `thinkingBudget ${config.thinkingBudget}`
     : "includeThoughts";
-  return { config, note: `${source} → ${setting}` };
+  const from = source ?? (asked ? "thinking" : "no thinking");
+  return { config, note: `${from} → ${setting}` };
 }
 
 /** The effort asked for outright (model options, then `output_config.effort`), and its source. */
 function requestedEffort(
   req: Pick<MessagesRequest, "output_config">,
   forced: ReasoningEffort | undefined,
-): { effort?: ReasoningEffort; source: string } {
+): { effort?: ReasoningEffort; source?: string } {
   if (forced !== undefined) return { effort: forced, source: "model options" };
   const level = effortForLevel(req.output_config?.effort, { maxEffort: "xhigh" });
   if (level !== undefined) return { effort: level, source: "output_config.effort" };
-  return { source: "thinking" };
+  return {};
 }
 
 /** The request's `thinking` as a plain object (it may carry fields the types do not list). */

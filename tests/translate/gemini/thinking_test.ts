@@ -80,3 +80,10 @@ Deno.test("geminiVersion reads the version from model names with or without a co
   assert.deepEqual(geminiVersion("models/gemini-3-flash-preview"), { major: 3, minor: 0 });
   assert.equal(geminiVersion("gemma-3-27b-it"), undefined);
 });
+
+Deno.test("geminiThinkingConfig says when the setting stands for no thinking", () => {
+  assert.equal(
+    geminiThinkingConfig({}, { model: "gemini-2.5-flash" }).note,
+    "no thinking → thinkingBudget 0",
+  );
+});
