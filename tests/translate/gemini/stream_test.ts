@@ -8,7 +8,12 @@ import {
 } from "../../../src/translate/gemini/stream.ts";
 import type { StreamEvent } from "../../../src/wire/anthropic_types.ts";
 import type { GeminiPart, GeminiResponse } from "../../../src/wire/gemini_types.ts";
-import { assertAnthropicGrammar, reassembleAnthropic } from "../../helpers/streams.ts";
+import { translateGeminiStream } from "../../helpers/gemini_streams.ts";
+import {
+  assertAnthropicGrammar,
+  parseAnthropicSse,
+  reassembleAnthropic,
+} from "../../helpers/streams.ts";
 
 function translator(options: Partial<GeminiStreamTranslatorOptions> = {}) {
   let n = 0;
@@ -206,4 +211,24 @@ Deno.test("GeminiStreamTranslator keeps the finish reason for the pipeline to te
   assert.equal(t.finishReason, null);
   t.push(chunk([{ text: "b" }], "STOP"));
   assert.equal(t.finishReason, "STOP");
+});
+
+Deno.test("a Gemini stream that reports an error ends with that error, typed by its code", async () => {
+  const sse = `data: ${JSON.stringify(chunk([{ text: "par" }]))}\r\n\r\n` +
+    'data: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n';
+  const events = parseAnthropicSse(await translateGeminiStream([new TextEncoder().encode(sse)]));
+  assertAnthropicGrammar(events, { error: true });
+  const last = events.at(-1);
+  assert.ok(last?.type === "error");
+  assert.equal(last.error.type, "overloaded_error");
+  assert.equal(last.error.message, "Upstream stream error: The model is overloaded.");
+});
+
+Deno.test("a Gemini stream that stops without a finish reason ends with an error, not as complete", async () => {
+  const sse = `data: ${JSON.stringify(chunk([{ text: "cut off" }]))}\r\n\r\n`;
+  const events = parseAnthropicSse(await translateGeminiStream([new TextEncoder().encode(sse)]));
+  assertAnthropicGrammar(events, { error: true });
+  const last = events.at(-1);
+  assert.ok(last?.type === "error");
+  assert.match(last.error.message, /^Upstream stream ended before the response was complete/);
 });
