@@ -12,6 +12,7 @@ import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
 import { type AppDeps, configSecrets, type MetricsSink, randomId } from "../server/deps.ts";
+import { Dashboard } from "../server/ui/dashboard.ts";
 import { VERSION } from "../version.ts";
 
 /** Options for {@linkcode runServe}. */
@@ -40,14 +41,20 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
       options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
     },
   });
+  const dashboard = new Dashboard({ config, logPath });
   const deps: AppDeps = {
     config,
     logger,
+    observers: [dashboard.observer],
     now: () => Date.now(),
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
   };
-  const app = createApp(deps);
+  const app = createApp(deps, { dashboard });
+  // The dashboard reads the log once, in the background: serving does not wait for it.
+  dashboard.load().catch((err) => {
+    options.write(`warning: the dashboard cannot read "${logPath}": ${(err as Error).message}`);
+  });
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
   const graceMs = options.shutdownGraceMs ?? config.shutdownGraceMs;
   // Listen for signals before printing the listen URL: whoever reads it may signal at once.
@@ -61,6 +68,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
           "a second signal exits at once)",
       );
       const timer = setTimeout(() => resolve(1), graceMs);
+      dashboard.close(); // Open dashboards would keep the server from stopping.
       server.shutdown().then(() => {
         clearTimeout(timer);
         resolve(0);
@@ -80,6 +88,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   for (const notice of config.notices) options.write(`notice: ${notice}`);
   options.write(startBanner(config, server.port, logPath));
   const exitCode = await code;
+  dashboard.close();
   await logger.close();
   return exitCode;
 }
@@ -96,6 +105,7 @@ export function startBanner(config: Config, port: number, logPath?: string): str
     `claude-proxy ${VERSION} listening on ${url}`,
     `  config: ${config.source}`,
     `  log:    ${logPath ?? config.log.file ?? "(none)"}`,
+    `  ui:     ${url}/ui`,
   ];
   for (const rule of config.models) {
     const route = resolveRoute(config, rule.pattern);

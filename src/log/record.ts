@@ -29,6 +29,16 @@ export interface RequestLogRecord {
   changes?: string[];
   /** With body logging on: the client request, the upstream request and the response (capped, redacted). */
   bodies?: { client?: string; upstream?: string; response?: string };
+  /** Input tokens written to the provider's prompt cache (`cache_creation_input_tokens`). */
+  cache_write_tokens?: number;
+  /** Milliseconds until the first token (the first content delta) went to the client; streams only. */
+  ttft_ms?: number;
+  /** What the request cost in US dollars, from the route's prices; absent when no price is known. */
+  cost_usd?: number;
+  /** Claude Code's session (`x-claude-code-session-id`). */
+  session_id?: string;
+  /** Claude Code's subagent (`x-claude-code-agent-id`); absent for the main conversation. */
+  agent_id?: string;
 }
 
 type FieldKind = "string" | "number" | "boolean" | "string?null" | "string[]" | "bodies";
@@ -56,6 +66,11 @@ const FIELDS: Readonly<Record<keyof RequestLogRecord, FieldKind>> = {
   user_agent: "string",
   changes: "string[]",
   bodies: "bodies",
+  cache_write_tokens: "number",
+  ttft_ms: "number",
+  cost_usd: "number",
+  session_id: "string",
+  agent_id: "string",
 };
 const REQUIRED = ["time", "id", "method", "path", "status", "total_ms"] as const;
 

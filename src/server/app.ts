@@ -13,6 +13,8 @@ import { type LifecycleEnv, requestLifecycle } from "./lifecycle.ts";
 import { handleMessages } from "./messages.ts";
 import { listModels } from "./models.ts";
 import { CLIENT_CLOSED_STATUS } from "./request_log.ts";
+import type { Dashboard } from "./ui/dashboard.ts";
+import { dashboardRoutes } from "./ui/ui_routes.ts";
 
 const ROUTES: Record<string, string[]> = {
   "/": ["GET", "HEAD"],
@@ -23,8 +25,14 @@ const ROUTES: Record<string, string[]> = {
   "/v1/messages/count_tokens": ["POST"],
 };
 
+/** What the app serves besides the API. */
+export interface AppExtras {
+  /** The dashboard, served at `/ui` (its observer belongs in `deps.observers`). */
+  dashboard?: Dashboard;
+}
+
 /** Builds the proxy's HTTP app. */
-export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
+export function createApp(deps: AppDeps, extras: AppExtras = {}): Hono<LifecycleEnv> {
   const app = new Hono<LifecycleEnv>();
   const { config } = deps;
 
@@ -62,6 +70,10 @@ export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
     "/v1/messages/count_tokens",
     (c) => handleCountTokens(c.req.raw, deps).catch(asError),
   );
+  if (extras.dashboard) {
+    app.route("/ui", dashboardRoutes(extras.dashboard));
+    app.get("/ui/", (c) => c.redirect("/ui"));
+  }
 
   app.notFound((c) => {
     const { method, path } = c.req;

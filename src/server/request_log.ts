@@ -41,6 +41,10 @@ export class RequestLog {
     };
     const userAgent = request.headers.get("user-agent");
     if (userAgent) this.record.user_agent = userAgent;
+    const session = clientId(request.headers.get("x-claude-code-session-id"));
+    if (session) this.record.session_id = session;
+    const agent = clientId(request.headers.get("x-claude-code-agent-id"));
+    if (agent) this.record.agent_id = agent;
     this.bodies = deps.config.log.bodies
       ? new BodyLog(this.record, upstreamSecrets(deps, request))
       : undefined;
@@ -129,6 +133,12 @@ export class RequestLog {
     this.#deps.metrics?.observe(this.record);
     for (const observer of this.#deps.observers ?? []) observer.finished?.(this.record);
   }
+}
+
+/** An id header's value as the log keeps it: up to 128 visible ASCII characters, else none. */
+function clientId(value: string | null): string | undefined {
+  const id = value?.trim();
+  return id && /^[\x21-\x7e]{1,128}$/.test(id) ? id : undefined;
 }
 
 /** The keys that may show up in bodies and upstream answers: configured ones and the client's own. */

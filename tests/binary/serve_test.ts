@@ -251,6 +251,41 @@ function defineServeTests({ label, command }: Subject) {
       assert.equal(await exited, 0);
     });
   }, NO_SIGTERM);
+
+  test("serves the dashboard from inside the program, live, and stops with a page open", async (command) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy }) => {
+      assert.match(proxy.stdout.text, /ui: +http:\/\/127\.0\.0\.1:\d+\/ui/);
+      const page = await fetch(`${proxy.url}/ui`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<script type="module" src="\/ui\/app\.js">/);
+      for (const file of ["app.js", "charts.js", "app.css"]) {
+        const response = await fetch(`${proxy.url}/ui/${file}`);
+        assert.equal(response.status, 200, file);
+        assert.ok((await response.text()).length > 1000, `${file} is the real file`);
+      }
+      const events = await fetch(`${proxy.url}/ui/api/events`);
+      const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      while (!text.includes("event: snapshot")) text += (await reader.read()).value;
+      const answer = await fetch(`${proxy.url}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": "any" },
+        body: JSON.stringify({
+          model: "claude-test-sonnet",
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+      await answer.body?.cancel();
+      while (!text.includes("event: finished")) text += (await reader.read()).value;
+      assert.match(text, /"upstream_model":"gpt-4o"/);
+      if (NO_SIGTERM) return await reader.cancel();
+      // An open dashboard does not hold up shutdown: its stream ends and the program exits.
+      const exited = proxy.stop("SIGTERM");
+      while (!(await reader.read()).done) { /* until the proxy ends the stream */ }
+      assert.equal(await exited, 0);
+    });
+  });
 }
 
 for (const subject of await subjects()) defineServeTests(subject);
