@@ -143,6 +143,9 @@ export function resolveModelOptions(
         : {}),
       ...(options.images !== undefined ? { images: options.images } : {}),
       ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
+      ...(options.context_window !== undefined ? { contextWindow: options.context_window } : {}),
+      ...(options.price !== undefined ? { price: { ...options.price } } : {}),
+      ...(options.api !== undefined ? { api: options.api } : {}),
     };
   }
   return out;

@@ -40,6 +40,9 @@ export interface FileModelOptions {
   reasoning_effort?: "minimal" | "low" | "medium" | "high" | "xhigh";
   images?: boolean;
   reasoning?: boolean;
+  context_window?: number;
+  price?: { input: number; output: number; cache_read?: number; cache_write?: number };
+  api?: "chat" | "responses";
 }
 
 /** The config file after validation: every key optional, types checked. */
@@ -80,6 +83,7 @@ type Kind =
   | "port"
   | "count"
   | "positive"
+  | "amount"
   | "boolean"
   | "string[]"
   | { oneOf: readonly string[] }
@@ -127,6 +131,11 @@ const FILE_SPEC: Spec = {
       reasoning_effort: { oneOf: EFFORTS },
       images: "boolean",
       reasoning: "boolean",
+      context_window: "positive",
+      price: {
+        table: { input: "amount", output: "amount", cache_read: "amount", cache_write: "amount" },
+      },
+      api: { oneOf: ["chat", "responses"] },
     },
   },
   params: { table: { drop: "string[]" } },
@@ -162,6 +171,7 @@ export function validateConfig(
   checkTable(raw, FILE_SPEC, [], problems, options);
   checkProviders(raw, problems, options);
   checkWebSearch(raw, problems, options);
+  checkPrices(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -223,6 +233,11 @@ function checkValue(
         return;
       case "positive":
         if (!Number.isInteger(item) || (item as number) < 1) fail("a whole number of 1 or more");
+        return;
+      case "amount":
+        if (typeof item !== "number" || !Number.isFinite(item) || item < 0) {
+          fail("a number of 0 or more (US dollars per million tokens)");
+        }
         return;
       case "string[]":
         if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
@@ -320,6 +335,26 @@ function checkWebSearch(
     );
   }
   checkOneKey(table, path, problems, options);
+}
+
+/** Reports a `[model_options] price` without its input or output price. */
+function checkPrices(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  if (!isTable(raw.model_options)) return;
+  for (const [model, table] of Object.entries(raw.model_options)) {
+    if (!isTable(table) || !isTable(table.price)) continue;
+    const path = ["model_options", model, "price"];
+    const missing = ["input", "output"].filter((key) => !Object.hasOwn(table.price as object, key));
+    if (missing.length === 0) continue;
+    problems.push(
+      `${locate(options, path.slice(0, -1), "price")}${quoted(path)} needs ${
+        missing.map((key) => `"${key}"`).join(" and ")
+      }, e.g. price = { input = 2, output = 10, cache_read = 0.2 } (US dollars per million tokens)`,
+    );
+  }
 }
 
 /** Reports a table that gives its key both ways (`api_key` and `api_key_env`). */

@@ -155,7 +155,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
   bodies?.set("client", ctx.text);
   // The Responses format sends the finished Chat Completions request converted, and converts back.
-  const responses = provider.format === "openai-responses";
+  const responses = route.format === "openai-responses";
   const send = (sent: ChatCompletionRequest) => {
     const upstreamBody = JSON.stringify(responses ? responsesRequest(sent, changes, record) : sent);
     bodies?.set("upstream", upstreamBody);

@@ -74,17 +74,17 @@ Deno.test("collectAnswers asks for the provider, key variable and models on a te
   const { ask, questions } = scripted([
     "google",
     "",
-    "gemini-2.5-pro",
+    "gemini-3.1-pro-preview",
     "",
-    "gemini-2.5-flash-lite",
+    "gemini-3.1-flash-lite",
   ]);
   const answers = await collectAnswers(parseCli(["init"]), { env: {}, ask });
   assert.deepEqual(answers, {
     provider: "gemini",
     apiKeyEnv: "GEMINI_API_KEY",
-    opus: "gemini-2.5-pro",
-    sonnet: "gemini-2.5-pro",
-    haiku: "gemini-2.5-flash-lite",
+    opus: "gemini-3.1-pro-preview",
+    sonnet: "gemini-3.8-flash",
+    haiku: "gemini-3.1-flash-lite",
   });
   assert.equal(questions.length, 5);
   assert.match(questions[0]!, /^Provider \(openai, openrouter, deepseek, /);

@@ -239,10 +239,10 @@ Deno.test("resolveConfig lets BIG_MODEL override the file's opus rule but not it
 Deno.test("resolveConfig fills opus, sonnet, haiku and other Claude names from the preset without [models]", () => {
   const config = resolve();
   assert.deepEqual(config.models.map((r) => [r.pattern, r.model]), [
-    ["*opus*", "deepseek-reasoner"],
-    ["*sonnet*", "deepseek-chat"],
-    ["*haiku*", "deepseek-chat"],
-    ["claude-*", "deepseek-reasoner"],
+    ["*opus*", "deepseek-v4-pro"],
+    ["*sonnet*", "deepseek-flash"],
+    ["*haiku*", "deepseek-flash"],
+    ["claude-*", "deepseek-v4-pro"],
   ]);
   assert.equal(config.origins['models."*haiku*"'], "preset deepseek");
 });
