@@ -2,6 +2,7 @@
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { isHttpUrl } from "./base_url.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
 import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
 
@@ -182,6 +183,55 @@ export function validateConfig(
     );
   }
   return raw as FileConfig;
+}
+
+/**
+ * The parts of a parsed config that pass validation: unknown keys and values of the wrong type
+ * left out. Resolving it finds the problems validation cannot (a `model@provider` typo), so one
+ * run can report them all.
+ */
+export function cleanConfig(raw: Record<string, unknown>): FileConfig {
+  const out = cleanTable(raw, FILE_SPEC, []);
+  if (isTable(out.model_options)) {
+    for (const table of Object.values(out.model_options)) {
+      if (!isTable(table) || !isTable(table.price)) continue;
+      if (table.price.input === undefined || table.price.output === undefined) delete table.price;
+    }
+  }
+  return out as FileConfig;
+}
+
+function cleanTable(
+  value: Record<string, unknown>,
+  spec: Spec,
+  path: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const kind = Object.hasOwn(spec, key) ? spec[key] : undefined;
+    if (kind === undefined) continue;
+    const cleaned = cleanValue(item, kind, [...path, key]);
+    if (cleaned !== undefined) out[key] = cleaned;
+  }
+  return out;
+}
+
+function cleanValue(item: unknown, kind: Kind, path: string[]): unknown {
+  if (typeof kind === "object" && ("table" in kind || "tables" in kind || "map" in kind)) {
+    if (!isTable(item)) return undefined;
+    if ("table" in kind) return cleanTable(item, kind.table, path);
+    const out: Record<string, unknown> = {};
+    for (const [key, sub] of Object.entries(item)) {
+      const cleaned = "tables" in kind
+        ? (isTable(sub) ? cleanTable(sub, kind.tables, [...path, key]) : undefined)
+        : cleanValue(sub, kind.map, [...path, key]);
+      if (cleaned !== undefined) out[key] = cleaned;
+    }
+    return out;
+  }
+  const problems: string[] = [];
+  checkValue(item, kind, path, problems, { source: "" });
+  return problems.length === 0 ? item : undefined;
 }
 
 function checkTable(
@@ -370,15 +420,6 @@ function checkOneKey(
       keyPath(path)
     }] sets both "api_key" and "api_key_env": keep one`,
   );
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
-  } catch {
-    return false;
-  }
 }
 
 /** Reports quirk names that no quirk has, in `quirks`, `disable_quirks` and `enable_quirks`. */

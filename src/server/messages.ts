@@ -27,6 +27,7 @@ import { encodeSseEvent } from "../translate/anthropic/sse.ts";
 import { StreamTranslator } from "../translate/openai/stream.ts";
 import { anthropicEventStream } from "../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
+import { withKeyHint } from "../upstream/key_hint.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
@@ -184,7 +185,11 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     const text = errorText;
     bodies?.set("response", text);
     const mapped = fromUpstreamError(response.status, text);
-    mapped.body.error.message = redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps));
+    mapped.body.error.message = withKeyHint(
+      response.status,
+      redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps)),
+      { provider, origins: deps.config.origins },
+    );
     finish(mapped.status, {
       error_type: mapped.body.error.type,
       error_message: mapped.body.error.message,

@@ -205,3 +205,32 @@ Deno.test({
     assert.match(text, /^"\*haiku\*" = "openai\/gpt-oss-20b"/m);
   },
 });
+
+Deno.test("collectAnswers refuses a --base-url without http:// or https://, saying how to write it", async () => {
+  await assert.rejects(
+    collectAnswers(
+      parseCli(["init", "--provider", "custom", "--base-url", "localhost:8000/v1", "--opus", "m"]),
+      { env: {} },
+    ),
+    (err: unknown) =>
+      err instanceof UsageError &&
+      err.message ===
+        `--base-url "localhost:8000/v1" has no http:// or https://: write "http://localhost:8000/v1"`,
+  );
+});
+
+Deno.test("collectAnswers asks again for a base URL without http:// or https://", async () => {
+  const { ask, questions } = scripted([
+    "custom",
+    "",
+    "localhost:8000/v1",
+    "http://localhost:8000/v1",
+    "m",
+  ]);
+  const answers = await collectAnswers(parseCli(["init"]), { env: {}, ask });
+  assert.equal(answers.baseUrl, "http://localhost:8000/v1");
+  assert.equal(
+    questions[3],
+    `Base URL "localhost:8000/v1" has no http:// or https://: write "http://localhost:8000/v1"\nBase URL`,
+  );
+});
