@@ -78,6 +78,9 @@ export interface JsonlLog extends RequestLogger {
   stats(): JsonlLogStats;
 }
 
+/** How long after a request starts its start line is written (so it can name the route). */
+export const START_DELAY_MS = 50;
+
 /** The default number of entries kept. */
 export const DEFAULT_MAX_ENTRIES = 10_000;
 
@@ -190,6 +193,9 @@ class JsonlLogWriter implements JsonlLog {
   #bytes = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  /** Started requests whose start line is not due yet, and the timer that queues their lines. */
+  #starting: RequestLogRecord[] = [];
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
   /** Records (and start lines) written but not yet serialised, and the timer that will serialise them. */
   #records: Array<RequestLogRecord | RequestStartRecord> = [];
   #encodeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -232,12 +238,26 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   write(record: RequestLogRecord): void {
+    // A request that ends before its start line is due needs none.
+    const waiting = this.#starting.indexOf(record);
+    if (waiting >= 0) this.#starting.splice(waiting, 1);
     this.#queue(record);
   }
 
-  /** Queues the request's start line; it counts as no record. */
+  /**
+   * Queues the request's start line, written {@linkcode START_DELAY_MS} later so that it can name
+   * the model and route (the record gains them once the body is read); it counts as no record.
+   */
   started(record: RequestLogRecord): void {
-    this.#queue(toStartRecord(record));
+    if (this.#closed) return;
+    this.#starting.push(record);
+    this.#startTimer ??= setTimeout(() => this.#queueStarts(), START_DELAY_MS);
+  }
+
+  #queueStarts(): void {
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    for (const record of this.#starting.splice(0)) this.#queue(toStartRecord(record));
   }
 
   #queue(record: RequestLogRecord | RequestStartRecord): void {
@@ -250,6 +270,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async flush(): Promise<void> {
+    this.#queueStarts();
     this.#encodeRecords();
     while (this.#running) await this.#idle;
   }
@@ -276,6 +297,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async close(): Promise<void> {
+    this.#queueStarts(); // Start lines not yet due are written, like any record written before.
     this.#closed = true;
     await this.flush();
     const handle = this.#handle;

@@ -147,9 +147,12 @@ export function asStartRecord(value: unknown): RequestStartRecord | undefined {
 
 /** Where finished requests go. `write` never blocks the request and never throws. */
 export interface RequestLogger {
-  write(record: RequestLogRecord): void;
-  /** A request started (its record holds what is known so far); optional, never throws. */
+  /**
+   * Called as a request starts, with its record (time, id, method, path; the rest comes later).
+   * Like `write`, it never blocks and never throws.
+   */
   started?(record: RequestLogRecord): void;
+  write(record: RequestLogRecord): void;
   /** Flushes pending lines and releases the file. */
   close(): Promise<void>;
 }

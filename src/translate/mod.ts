@@ -10,16 +10,16 @@ export {
 export { mapFinishReason, type ResponseContext, toAnthropicResponse } from "./openai/response.ts";
 export {
   type StreamErrorType,
-  type StreamSummary,
   StreamTranslator,
   type StreamTranslatorOptions,
 } from "./openai/stream.ts";
+export type { StreamSummary } from "./anthropic/stream_summary.ts";
 export {
   anthropicEventStream,
   type AnthropicEventStreamOptions,
-  type ChunkSource,
   DEFAULT_PING_INTERVAL_MS,
 } from "./openai/stream_pipeline.ts";
+export type { ChunkSource } from "../wire/chunk_source.ts";
 export { fromResponsesResponse, toResponsesRequest } from "./responses/responses.ts";
 export { responsesChunkTransform } from "./responses/responses_stream.ts";
 export { encodeSseEvent, PING_FRAME } from "./anthropic/sse.ts";

@@ -276,6 +276,7 @@ Deno.test("openJsonlLog writes a start line per started request, which parseLogL
     const path = join(dir, "requests.jsonl");
     const log = await openJsonlLog({ path, secrets: ["sk-start-secret-1234"] });
     log.started({ ...record(1), status: 0, total_ms: 0, user_agent: "sk-start-secret-1234" });
+    await log.flush();
     log.write(record(1));
     await log.close();
     const lines = (await readFile(path, "utf8")).trimEnd().split("\n");
@@ -301,12 +302,44 @@ Deno.test("openJsonlLog writes a start line per started request, which parseLogL
   });
 });
 
+Deno.test("openJsonlLog writes a start line once its request is routed, and none for a request already ended", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path });
+    // As the server does: the record starts with the request line, and gains its route later.
+    const quick = {
+      time: record(1).time,
+      id: "req_quick",
+      method: "POST",
+      path: "/v1/messages",
+      status: 0,
+      total_ms: 0,
+    };
+    const slow = { ...quick, id: "req_slow" };
+    log.started(quick);
+    log.started(slow);
+    Object.assign(slow, {
+      model: "claude-opus-5-5",
+      provider: "openai",
+      upstream_model: "gpt-6-sol",
+    });
+    log.write(Object.assign(quick, { status: 200, total_ms: 3 }));
+    await log.close();
+    const entries = parseLogEntries(await readFile(path, "utf8"));
+    const starts = entries.flatMap((e) => "start" in e ? [e.start] : []);
+    assert.deepEqual(starts.map((s) => [s.id, s.model, s.upstream_model]), [
+      ["req_slow", "claude-opus-5-5", "gpt-6-sol"],
+    ]);
+  });
+});
+
 Deno.test("openJsonlLog counts records, not start lines, against maxEntries, also after reopening", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "requests.jsonl");
     let log = await openJsonlLog({ path, maxEntries: 20 });
     for (let i = 0; i < 100; i++) {
       log.started(record(i));
+      await log.flush();
       log.write(record(i));
       await log.flush();
     }

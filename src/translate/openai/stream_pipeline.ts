@@ -1,15 +1,19 @@
 // Stream glue: upstream OpenAI SSE bytes in, Anthropic SSE bytes out, with pings and cancellation.
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { AnthropicErrorType, StreamEvent } from "../../wire/anthropic_types.ts";
+import type { ChunkSource } from "../../wire/chunk_source.ts";
 import type { ChatCompletionChunk } from "../../wire/openai_types.ts";
 import {
+  ANTHROPIC_ERROR_TYPES,
   errorTypeForCode,
   errorTypeForStatus,
+  streamFailure,
   upstreamStreamErrorMessage,
 } from "../anthropic/errors.ts";
 import { isRecord } from "../../util/is_record.ts";
 import { encodeSseEvent, PING_FRAME } from "../anthropic/sse.ts";
-import type { StreamSummary, StreamTranslator } from "./stream.ts";
+import type { StreamSummary } from "../anthropic/stream_summary.ts";
+import type { StreamTranslator } from "./stream.ts";
 
 /** Options for {@linkcode anthropicEventStream}. */
 export interface AnthropicEventStreamOptions {
@@ -29,17 +33,6 @@ export interface AnthropicEventStreamOptions {
   signal?: AbortSignal;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
   transform?: ChunkTransform;
-}
-
-/**
- * Where upstream bytes come from, one chunk per `read()` (a stream reader is one). A rejected
- * read ends the stream with an `error` event; an error's Anthropic `type` (a ProxyError's) is kept.
- */
-export interface ChunkSource {
-  /** The next chunk, or `done` at the end of the input. */
-  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
-  /** Stops reading and releases the source; a pending read then resolves as `done`. */
-  cancel(reason?: unknown): Promise<void>;
 }
 
 /**
@@ -134,11 +127,7 @@ class EventPump {
         else events = value ? this.#onBytes(value) : [];
       } catch (error) {
         if (this.#ended) return;
-        const detail = error instanceof Error ? error.message : String(error);
-        events = this.#takePending().concat(this.#translator.fail({
-          type: errorTypeOf(error),
-          message: `Upstream stream failed: ${detail}`,
-        }));
+        events = this.#takePending().concat(this.#translator.fail(streamFailure(error)));
       }
       this.#enqueue(events);
       if (this.#translator.done) return this.#close();
@@ -278,26 +267,6 @@ class EventPump {
 
 function clientClosed(message: string): { type: "client_closed"; message: string } {
   return { type: "client_closed", message };
-}
-
-const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
-  "invalid_request_error",
-  "authentication_error",
-  "permission_error",
-  "not_found_error",
-  "request_too_large",
-  "rate_limit_error",
-  "api_error",
-  "timeout_error",
-  "overloaded_error",
-]);
-
-/** The Anthropic type an error thrown while reading carries (a ProxyError's), else `api_error`. */
-function errorTypeOf(error: unknown): AnthropicErrorType {
-  const type = asRecord(error)?.type;
-  return typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)
-    ? type as AnthropicErrorType
-    : "api_error";
 }
 
 /** Maps an in-stream upstream error (an `event: error` payload or a chunk's `error`) to Anthropic. */
