@@ -1,5 +1,5 @@
 // POST /v1/messages: read the body, resolve its route once, and hand it to the handler for the route's
-// kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, web search).
+// kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, Gemini, web search).
 import type { Config } from "../config/schema.ts";
 import { leadingModel } from "../passthrough/anthropic_clean.ts";
 import { passesUnparsed } from "../passthrough/passthrough_request.ts";
@@ -8,6 +8,7 @@ import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.
 import type { AppDeps } from "./deps.ts";
 import type { ClientMessage, HandlerContext, RouteHandler } from "./handler.ts";
 import { anthropicPassthrough } from "./handlers/anthropic_passthrough.ts";
+import { gemini } from "./handlers/gemini.ts";
 import { openaiChat } from "./handlers/openai_chat.ts";
 import { openaiResponses } from "./handlers/openai_responses.ts";
 import { proxiedWebSearchTool, webSearch } from "./handlers/web_search.ts";
@@ -51,6 +52,8 @@ function pickHandler(message: ClientMessage, route: Route): RouteHandler {
       return openaiResponses;
     case "openai":
       return openaiChat;
+    case "gemini":
+      return gemini;
   }
 }
 
