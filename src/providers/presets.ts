@@ -204,7 +204,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "GEMINI_API_KEY",
     apiKeyHeader: "x-goog-api-key",
     supportsDocuments: true,
-    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    defaultModels: {
+      big: "gemini-3.1-pro-preview",
+      middle: "gemini-3.8-flash",
+      small: "gemini-3.5-flash-lite",
+    },
     openCodeId: "google",
     quirks: ["history_repair", "tool_names"],
     description: "Google Gemini (its own API: thinking, thought signatures, token counting)",

@@ -225,3 +225,16 @@ Deno.test("resolveRoute carries the catalog's facts, overridden by [model_option
   assert.equal(flash.facts.images, false);
   assert.deepEqual(resolveRoute(cfg, "claude-haiku-5-5").facts, {});
 });
+
+Deno.test("resolveRoute leaves Gemini and Anthropic formats alone whatever [model_options] api says", () => {
+  const cfg = config({
+    providers: { gemini: { api_key: "g" }, anthropic: { api_key: "a" } },
+    models: {
+      "*opus*": "gemini-3.1-pro-preview@gemini",
+      "*sonnet*": "claude-sonnet-5-5@anthropic",
+    },
+    model_options: { "*": { api: "responses" } },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").format, "gemini");
+  assert.equal(resolveRoute(cfg, "claude-sonnet-5-5").format, "anthropic");
+});
