@@ -194,7 +194,16 @@ function chooseDefault(
 
 type Settings = Pick<
   Config,
-  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "shutdownGraceMs" | "upstream" | "drop"
+  | "host"
+  | "port"
+  | "log"
+  | "authToken"
+  | "allowedOrigins"
+  | "allowedHosts"
+  | "maxBodyBytes"
+  | "shutdownGraceMs"
+  | "upstream"
+  | "drop"
 >;
 
 function resolveSettings(
@@ -246,6 +255,8 @@ function resolveSettings(
       bodies,
     },
     ...(authToken ? { authToken } : {}),
+    allowedOrigins: file.allowed_origins ?? [],
+    allowedHosts: (file.allowed_hosts ?? []).map((name) => name.toLowerCase()),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {

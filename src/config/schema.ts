@@ -95,6 +95,10 @@ export interface Config {
   log: LogConfig;
   /** Clients must send this as x-api-key or Bearer when set. */
   authToken?: string;
+  /** Web page origins allowed to call the proxy (`allowed_origins`); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to besides its bind address and loopback (`allowed_hosts`). */
+  allowedHosts: string[];
   maxBodyBytes: number;
   /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
   shutdownGraceMs: number;

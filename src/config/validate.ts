@@ -47,6 +47,8 @@ export interface FileConfig {
   port?: number;
   host?: string;
   auth_token?: string;
+  allowed_origins?: string[];
+  allowed_hosts?: string[];
   default_provider?: string;
   provider?: FileProvider;
   providers?: Record<string, FileProvider>;
@@ -117,6 +119,8 @@ const FILE_SPEC: Spec = {
   port: "port",
   host: "string",
   auth_token: "string",
+  allowed_origins: "string[]",
+  allowed_hosts: "string[]",
   default_provider: "string",
   provider: { table: PROVIDER_SPEC },
   providers: { tables: PROVIDER_SPEC },
@@ -162,6 +166,7 @@ export function validateConfig(
   checkTable(raw, FILE_SPEC, [], problems, options);
   checkProviders(raw, problems, options);
   checkWebSearch(raw, problems, options);
+  checkAllowedLists(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -320,6 +325,59 @@ function checkWebSearch(
     );
   }
   checkOneKey(table, path, problems, options);
+}
+
+/** Checks that `allowed_origins` holds exact origins and `allowed_hosts` bare host names. */
+function checkAllowedLists(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const lists = [
+    ["allowed_origins", originProblem],
+    ["allowed_hosts", hostProblem],
+  ] as const;
+  for (const [key, problemOf] of lists) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const problem = typeof item === "string" ? problemOf(item) : undefined;
+      if (problem) problems.push(`${locate(options, [], key)}"${key}" ${problem}`);
+    }
+  }
+}
+
+/** Why `text` is not an origin as browsers send it (`scheme://host[:port]`), or undefined. */
+function originProblem(text: string): string | undefined {
+  const expected = `must list origins like "http://localhost:3000" (scheme, host and port only)`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${expected}, got "${text}"`;
+  }
+  const web = url.protocol === "http:" || url.protocol === "https:";
+  const origin = web ? url.origin : `${url.protocol}//${url.host}`;
+  if (origin === text && url.host !== "") return undefined;
+  const hint = url.host !== "" && origin !== "null" ? ` (did you mean "${origin}"?)` : "";
+  return `${expected}, got "${text}"${hint}`;
+}
+
+/** Why `text` is not a bare host name or address (no scheme, port or path), or undefined. */
+function hostProblem(text: string): string | undefined {
+  const expected = `must list host names like "proxy.lan" (no scheme, port or path)`;
+  let hostname: string | undefined;
+  try {
+    const url = new URL(`http://${text}`);
+    if (url.port === "" && url.pathname === "/" && !url.search && !url.username) {
+      hostname = url.hostname;
+    }
+  } catch {
+    hostname = undefined;
+  }
+  return hostname !== undefined && hostname === text.toLowerCase() && !text.includes("*")
+    ? undefined
+    : `${expected}, got "${text}"`;
 }
 
 /** Reports a table that gives its key both ways (`api_key` and `api_key_env`). */

@@ -7,6 +7,7 @@ import { findRule } from "../routing/route.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
+import { requestGuard } from "./guard.ts";
 import { handleCountTokens, handleMessages } from "./messages.ts";
 import { listModels } from "./models.ts";
 
@@ -23,6 +24,7 @@ const ROUTES: Record<string, string[]> = {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { config } = deps;
+  app.use(requestGuard(deps));
 
   app.use("/v1/*", async (c, next) => {
     if (config.authToken) checkAuthToken(c.req.raw.headers, config.authToken);

@@ -190,3 +190,25 @@ Deno.test("validateConfig reports a [web_search] key given both ways", () => {
     `c.toml:3: [web_search] sets both "api_key" and "api_key_env": keep one`,
   ]);
 });
+
+Deno.test("validateConfig accepts exact origins in allowed_origins and names in allowed_hosts", () => {
+  const text = `allowed_origins = ["http://localhost:3000", "https://chat.example", ` +
+    `"chrome-extension://abcdefghijklmnop"]\nallowed_hosts = ["proxy.lan", "192.168.1.5", "[fd00::1]"]\n`;
+  const file = validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text });
+  assert.equal(file.allowed_origins?.length, 3);
+  assert.equal(file.allowed_hosts?.length, 3);
+});
+
+Deno.test("validateConfig explains allowed_origins and allowed_hosts entries of the wrong form", () => {
+  const text = `allowed_origins = ["http://localhost:3000/", "*", "localhost:3000", "null"]\n` +
+    `allowed_hosts = ["http://proxy.lan", "proxy.lan:4222", "*.lan"]\n`;
+  assert.deepEqual(problemsIn(text), [
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "http://localhost:3000/" (did you mean "http://localhost:3000"?)`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "*"`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "localhost:3000"`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "null"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "http://proxy.lan"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "proxy.lan:4222"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "*.lan"`,
+  ]);
+});
