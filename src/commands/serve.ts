@@ -17,6 +17,8 @@ import { VERSION } from "../version.ts";
 /** Options for {@linkcode runServe}. */
 export interface ServeCommandOptions {
   write: (text: string) => void;
+  /** Receives warnings that belong on stderr (default: the process's stderr). */
+  writeError?: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
   /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
@@ -47,8 +49,14 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
   };
+  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
+  const removeLastResort = runtime.installLastResort(writeError);
   const app = createApp(deps);
-  const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
+  const server = runtime.serve(app.fetch, {
+    hostname: config.host,
+    port: config.port,
+    onWarning: (message) => writeError(`claude-proxy: ${message}`),
+  });
   const graceMs = options.shutdownGraceMs ?? config.shutdownGraceMs;
   // Listen for signals before printing the listen URL: whoever reads it may signal at once.
   const code = new Promise<number>((resolve) => {
@@ -79,9 +87,12 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   }
   for (const notice of config.notices) options.write(`notice: ${notice}`);
   options.write(startBanner(config, server.port, logPath));
-  const exitCode = await code;
-  await logger.close();
-  return exitCode;
+  try {
+    return await code;
+  } finally {
+    await logger.close();
+    removeLastResort();
+  }
 }
 
 /** Whether `host` binds only the loopback interface. */

@@ -1,10 +1,14 @@
 // The serve command as a process: start banner, and a graceful drain on SIGTERM.
 import assert from "node:assert/strict";
 import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
-import { mainCommand, startProxyProcess } from "../helpers/process.ts";
+import { mainCommand, type ProxyCommand, startProxyProcess } from "../helpers/process.ts";
+import { mainUnder, scriptRuntimes, withFileLimit } from "../helpers/runtimes.ts";
 
 /** Runs the proxy on a temporary config pointing at `upstream`; `close()` kills it and removes the config. */
-async function serve(upstream: string, options: { config?: string; args?: string[] } = {}) {
+async function serve(
+  upstream: string,
+  options: { config?: string; args?: string[]; command?: ProxyCommand } = {},
+) {
   const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
   const config = `${dir}/config.toml`;
   const logFile = `${dir}/requests.jsonl`;
@@ -15,7 +19,8 @@ async function serve(upstream: string, options: { config?: string; args?: string
   );
   const args = ["-c", config, "-p", "0", "--log-file", logFile, ...(options.args ?? [])];
   const remove = () => Deno.remove(dir, { recursive: true });
-  const proxy = await startProxyProcess(mainCommand(), { args }).catch(async (error) => {
+  const command = options.command ?? mainCommand();
+  const proxy = await startProxyProcess(command, { args }).catch(async (error) => {
     await remove();
     throw error;
   });
@@ -161,3 +166,97 @@ Deno.test("serve warns when bound beyond loopback without auth_token, and not wi
     await mock.close();
   }
 });
+
+/** Sends GET `path` on an open keep-alive connection and returns the status line of the answer. */
+async function askOn(conn: Deno.Conn, path: string): Promise<string> {
+  await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`));
+  let text = "";
+  const buffer = new Uint8Array(4096);
+  for (;;) {
+    const head = text.indexOf("\r\n\r\n");
+    const length = Number(text.match(/content-length: (\d+)/i)?.[1] ?? NaN);
+    if (head >= 0 && text.length >= head + 4 + length) return text.split("\r\n")[0]!;
+    const n = await conn.read(buffer);
+    if (n === null) throw new Error(`Connection closed after: ${text}`);
+    text += new TextDecoder().decode(buffer.subarray(0, n));
+  }
+}
+
+/** Fetches `url` until it answers (the proxy may still be refusing connections); returns its status. */
+async function fetchWhenAccepting(url: string): Promise<number> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      const response = await fetch(url, { headers: { connection: "close" } });
+      await response.body?.cancel();
+      return response.status;
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** `promise`, or a rejection naming `what` if it takes longer than `ms` (a guard, not a measure). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No ${what} after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const FILE_LIMIT = 64;
+
+for (const runtime of scriptRuntimes()) {
+  const command = withFileLimit(mainUnder(runtime), FILE_LIMIT);
+  Deno.test({
+    name: `serve under ${runtime.name} out of file descriptors keeps serving its connections, ` +
+      "says so once, and takes new ones when descriptors free up",
+    ignore: command === undefined,
+    async fn() {
+      const { proxy, close } = await serve("http://127.0.0.1:9", { command: command! });
+      const port = Number(new URL(proxy.url).port);
+      const connect = () => Deno.connect({ hostname: "127.0.0.1", port });
+      const keep = await connect();
+      const idle: Deno.Conn[] = [];
+      try {
+        assert.match(await askOn(keep, "/health"), /^HTTP\/1\.1 200/);
+        for (let i = 0; i < FILE_LIMIT + 40; i++) {
+          try {
+            idle.push(await connect());
+          } catch {
+            break; // refused: the proxy stopped listening
+          }
+        }
+        await within(proxy.stderr.waitFor(/Out of file descriptors/), 20_000, "the warning");
+        assert.match(
+          await askOn(keep, "/health"),
+          /^HTTP\/1\.1 200/,
+          "an open connection is served",
+        );
+        if (runtime.name === "deno") {
+          await assert.rejects(
+            fetch(`${proxy.url}/health`, { headers: { connection: "close" } }),
+            "a new connection is refused",
+          );
+        }
+        idle.splice(0).forEach((conn) => conn.close());
+        assert.equal(await fetchWhenAccepting(`${proxy.url}/health`), 200);
+        assert.match(await askOn(keep, "/health"), /^HTTP\/1\.1 200/);
+        keep.close();
+        assert.equal(await proxy.stop("SIGTERM"), 0);
+        const warnings = proxy.stderr.text.split("\n").filter((l) => /file descriptors/.test(l));
+        assert.equal(warnings.length, 1, proxy.stderr.text);
+        assert.doesNotMatch(proxy.stderr.text, /Uncaught|unhandled/i);
+      } finally {
+        idle.forEach((conn) => conn.close());
+        try {
+          keep.close();
+        } catch {
+          // closed above
+        }
+        await close();
+      }
+    },
+  });
+}

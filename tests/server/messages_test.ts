@@ -111,6 +111,7 @@ Deno.test("messages answers a 200 whose JSON is not a well-formed completion wit
       try {
         const response = await fetch(`${proxy.url}/v1/messages`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify(REQUEST),
         });
         assert.equal(response.status, 502, JSON.stringify(answer));
