@@ -430,3 +430,49 @@ Deno.test("messages streams a timeout error naming the idle timeout when the ups
     },
   );
 });
+
+/** The `error` event a translated stream ended with, and the log record's error fields. */
+async function streamError(post: (body: unknown) => Promise<Response>) {
+  const text = await (await post({ ...REQUEST, stream: true })).text();
+  const data = text.match(/event: error\ndata: (.*)\n\n$/)?.[1];
+  assert.ok(data, text);
+  return JSON.parse(data).error as { type: string; message: string };
+}
+
+Deno.test("messages names a stream broken mid-way once: Upstream stream failed: <reason>", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "reset",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    { upstream: { retries: 0 } },
+    async ({ post, proxy }) => {
+      const error = await streamError(post);
+      assert.equal(error.type, "api_error");
+      assert.match(error.message, /^Upstream stream failed: \S/);
+      assert.equal(error.message.split("Upstream stream failed").length, 2, error.message);
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.error_message, error.message);
+    },
+  );
+});
+
+Deno.test("messages ends a stalled stream with the idle timeout's own message, unprefixed", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    { upstream: { retries: 0, idle_timeout_ms: 200 } },
+    async ({ post }) => {
+      assert.deepEqual(await streamError(post), {
+        type: "timeout_error",
+        message: "Upstream stream was idle for 0.2 s (idle timeout)",
+      });
+    },
+  );
+});

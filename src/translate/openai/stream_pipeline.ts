@@ -134,11 +134,7 @@ class EventPump {
         else events = value ? this.#onBytes(value) : [];
       } catch (error) {
         if (this.#ended) return;
-        const detail = error instanceof Error ? error.message : String(error);
-        events = this.#takePending().concat(this.#translator.fail({
-          type: errorTypeOf(error),
-          message: `Upstream stream failed: ${detail}`,
-        }));
+        events = this.#takePending().concat(this.#translator.fail(readError(error)));
       }
       this.#enqueue(events);
       if (this.#translator.done) return this.#close();
@@ -292,12 +288,16 @@ const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
   "overloaded_error",
 ]);
 
-/** The Anthropic type an error thrown while reading carries (a ProxyError's), else `api_error`. */
-function errorTypeOf(error: unknown): AnthropicErrorType {
+/**
+ * The client's error for a failed read: an error that carries an Anthropic type (a ProxyError)
+ * already says what failed and is kept as it is; any other is an `api_error` saying so.
+ */
+function readError(error: unknown): UpstreamError {
   const type = asRecord(error)?.type;
+  const detail = error instanceof Error ? error.message : String(error);
   return typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)
-    ? type as AnthropicErrorType
-    : "api_error";
+    ? { type: type as AnthropicErrorType, message: detail }
+    : { type: "api_error", message: `Upstream stream failed: ${detail}` };
 }
 
 /** Maps an in-stream upstream error (an `event: error` payload or a chunk's `error`) to Anthropic. */
