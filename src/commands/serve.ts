@@ -10,6 +10,7 @@ import { Metrics } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
+import { UpstreamError } from "../errors.ts";
 import { createApp } from "../server/app.ts";
 import { type AppDeps, configSecrets, type MetricsSink, randomId } from "../server/deps.ts";
 import { VERSION } from "../version.ts";
@@ -42,12 +43,14 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
       options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
     },
   });
+  const cut = new AbortController();
   const deps: AppDeps = {
     config,
     logger,
     now: () => Date.now(),
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
+    shutdown: cut.signal,
   };
   const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const removeLastResort = runtime.installLastResort(writeError);
@@ -68,7 +71,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
         `Shutting down: letting requests in flight finish (up to ${graceMs / 1000} s; ` +
           "a second signal exits at once)",
       );
-      const timer = setTimeout(() => resolve(1), graceMs);
+      const timer = setTimeout(() => endOpenRequests(server, cut), graceMs);
       server.shutdown().then(() => {
         clearTimeout(timer);
         resolve(0);
@@ -93,6 +96,19 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     await logger.close();
     removeLastResort();
   }
+}
+
+/** How long cut streams get to send their error event before every connection is closed. */
+const CUT_FLUSH_MS = 2000;
+
+/**
+ * The grace is over: requests still open end with an `overloaded_error` (a stream with an error
+ * event, each logged as usual), then whatever connection is left (idle, or a client that does not
+ * read) is closed.
+ */
+function endOpenRequests(server: runtime.Server, cut: AbortController): void {
+  cut.abort(new UpstreamError(529, "overloaded_error", "Proxy shutting down"));
+  setTimeout(() => void server.close(), CUT_FLUSH_MS);
 }
 
 /** Whether `host` binds only the loopback interface. */

@@ -20,6 +20,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   now: () => number;
   newId: (prefix: string) => string;
+  /** Aborted when the shutdown grace ends: requests still open end with its reason as their error. */
+  shutdown?: AbortSignal;
 }
 
 /** A random id with `prefix`, e.g. `msg_01…` (24 base62 characters). */
@@ -47,7 +49,7 @@ export function upstreamOptions(
 ): SendUpstreamOptions {
   const upstream = deps.config.upstream;
   return {
-    signal,
+    signal: deps.shutdown ? AbortSignal.any([signal, deps.shutdown]) : signal,
     timeouts: {
       connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
