@@ -263,6 +263,7 @@ function resolveSettings(
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
       connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
+      deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
     },

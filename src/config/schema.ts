@@ -132,6 +132,8 @@ export interface UpstreamConfig {
   retries: number;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
+  /** The whole wait for an answer to begin, every try and the waits between them included. */
+  deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
 }
@@ -171,11 +173,12 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts. */
+/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to begin. */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
+  deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
 };

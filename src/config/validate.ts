@@ -60,6 +60,7 @@ export interface FileConfig {
     retries?: number;
     connect_timeout_ms?: number;
     first_byte_timeout_ms?: number;
+    deadline_ms?: number;
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
   };
@@ -140,6 +141,7 @@ const FILE_SPEC: Spec = {
       retries: "count",
       connect_timeout_ms: "count",
       first_byte_timeout_ms: "count",
+      deadline_ms: "count",
       idle_timeout_ms: "count",
       ping_interval_ms: "count",
     },

@@ -54,6 +54,7 @@ export function upstreamOptions(
       connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
+      deadlineMs: upstream.deadlineMs,
     },
     retry: { attempts: 1 + Math.max(0, upstream.retries) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),

@@ -76,6 +76,8 @@ Deno.test("validateConfig accepts every key the README documents", () => {
     port: 4222,
     host: "127.0.0.1",
     auth_token: "t",
+    allowed_origins: ["http://localhost:3000"],
+    allowed_hosts: ["proxy.lan"],
     default_provider: "deepseek",
     provider: {
       name: "deepseek",
@@ -94,6 +96,7 @@ Deno.test("validateConfig accepts every key the README documents", () => {
       retries: 2,
       connect_timeout_ms: 10000,
       first_byte_timeout_ms: 300000,
+      deadline_ms: 300000,
       idle_timeout_ms: 300000,
       ping_interval_ms: 10000,
     },

@@ -476,3 +476,27 @@ Deno.test("messages ends a stalled stream with the idle timeout's own message, u
     },
   );
 });
+
+Deno.test("messages answers 504 naming deadline_ms when no try answered before the deadline", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ error: { message: "busy" } }, 503, { "retry-after-ms": "0" }),
+      async (req) => {
+        await req.disconnected;
+        return new Response("late");
+      },
+    ],
+    { upstream: { retries: 5, first_byte_timeout_ms: 200, deadline_ms: 200 } },
+    async ({ post, mock, proxy }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 504);
+      const error = await errorOf(response);
+      assert.equal(error.type, "timeout_error");
+      assert.match(error.message, /^Upstream did not start answering within 0\.2 s \(2 tries/);
+      assert.match(error.message, /raise \[upstream\] deadline_ms/);
+      assert.equal(mock.requests.length, 2);
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.status, 504);
+    },
+  );
+});
