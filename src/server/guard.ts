@@ -85,15 +85,15 @@ function isAddress(hostname: string): boolean {
 }
 
 function foreignHost(host: string, name: string | undefined, names: Set<string>): ProxyError {
-  const answers = [...names].map((n) => `"${n}"`).join(", ");
   const fix = name === undefined
     ? ""
-    : `; to use the proxy under this name, add "${name}" to allowed_hosts in the config file`;
+    : `; to use this name, add "${name}" to allowed_hosts in the config file`;
   return new ProxyError(
     403,
     "permission_error",
-    `Refused: Host "${clip(host)}" is not an address of this proxy (it answers to ${answers}): ` +
-      `a web page reaching it under another name (DNS rebinding) is refused${fix}`,
+    `Host "${clip(host)}" is not an address of this proxy (it answers to ${
+      [...names].join(", ")
+    }): a web page reaching it under another name (DNS rebinding) is refused${fix}`,
   );
 }
 
@@ -101,10 +101,8 @@ function foreignOrigin(origin: string): ProxyError {
   return new ProxyError(
     403,
     "permission_error",
-    `Refused: requests from web pages are refused and origin "${clip(origin)}" is not allowed; ` +
-      `to let that page use the proxy (and your provider keys), add "${
-        clip(origin)
-      }" to allowed_origins in the config file`,
+    `Requests from web pages are refused: origin "${clip(origin)}" is not in allowed_origins ` +
+      "(add it there to let that page use the proxy, and your provider keys)",
   );
 }
 
@@ -116,8 +114,8 @@ function checkJson(contentType: string | undefined): void {
   throw new ProxyError(
     415,
     "invalid_request_error",
-    `Refused: the request body must be JSON: send Content-Type: application/json (got ${got}); ` +
-      "web pages cannot send JSON here without permission, so other types are refused",
+    `The request body must be JSON: send Content-Type: application/json (got ${got}); other ` +
+      "types are refused because a web page can send them without asking",
   );
 }
 
