@@ -1,10 +1,10 @@
 // Refuses what a web page can send: foreign origins, foreign Host names (DNS rebinding), non-JSON POSTs.
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/schema.ts";
-import { ProxyError, toAnthropicError } from "../errors.ts";
-import type { RequestLogRecord } from "../log/record.ts";
+import { ProxyError, toProxyError } from "../errors.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
+import { RequestLog } from "./request_log.ts";
 
 /** Host names every proxy answers to: the loopback addresses it can be reached on. */
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
@@ -26,7 +26,6 @@ export function requestGuard(deps: AppDeps): MiddlewareHandler {
   const origins = new Set(config.allowedOrigins);
   const hosts = hostCheck(config);
   return async (c, next) => {
-    const started = deps.now();
     const origin = c.req.header("origin");
     try {
       hosts(c.req.header("host") ?? new URL(c.req.url).host);
@@ -36,7 +35,7 @@ export function requestGuard(deps: AppDeps): MiddlewareHandler {
         checkAuthToken(c.req.raw.headers, config.authToken);
       }
     } catch (error) {
-      return refuse(c, deps, { error, started });
+      return refuse(c, deps, error);
     }
     if (origin === undefined) return await next();
     if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
@@ -132,28 +131,14 @@ function preflight(c: Context, origin: string): Response {
   return new Response(null, { status: 204, headers });
 }
 
-/** Renders a refusal in the Anthropic error shape and logs it (no body). */
-function refuse(
-  c: Context,
-  deps: AppDeps,
-  refusal: { error: unknown; started: number },
-): Response {
-  const { status, body } = toAnthropicError(refusal.error);
-  const record: RequestLogRecord = {
-    time: new Date(refusal.started).toISOString(),
-    id: deps.newId("req_"),
-    method: c.req.method,
-    path: clip(c.req.path),
-    status,
-    total_ms: Math.round(deps.now() - refusal.started),
-    error_type: body.error.type,
-    error_message: body.error.message,
-  };
-  const userAgent = c.req.header("user-agent");
-  if (userAgent) record.user_agent = clip(userAgent);
-  deps.logger.write(record);
-  deps.metrics?.observe(record);
-  return Response.json(body, { status });
+/** Renders a refusal in the Anthropic error shape and logs it as any request is (never a body). */
+function refuse(c: Context, deps: AppDeps, error: unknown): Response {
+  const refusal = toProxyError(error);
+  const log = new RequestLog(deps, c.req.raw);
+  deps.logger.started?.(log.record);
+  for (const observer of deps.observers ?? []) observer.started?.(log.record);
+  log.responded(refusal.status, refusal);
+  return refusal.getResponse();
 }
 
 /** `text` cut to 200 characters: header values in messages and logs stay short. */
