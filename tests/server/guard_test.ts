@@ -58,7 +58,7 @@ async function refusal(response: Response) {
 Deno.test("requestGuard refuses a cross-origin text/plain POST before it reaches the provider", async () => {
   const mock = await startMockUpstream(() => jsonResponse(COMPLETION));
   try {
-    const { app, records } = guarded({}, mock.url);
+    const { app, records } = guarded({ log: { bodies: true } }, mock.url);
     // What a page's fetch() sends with a string body: a "simple request", no preflight.
     const response = await app.request(request("http://127.0.0.1:4222/v1/messages", {
       headers: { origin: "https://evil.example", "content-type": "text/plain;charset=UTF-8" },
@@ -77,7 +77,7 @@ Deno.test("requestGuard refuses a cross-origin text/plain POST before it reaches
     assert.equal(records[0]?.status, 403);
     assert.equal(records[0]?.error_type, "permission_error");
     assert.equal(records[0]?.path, "/v1/messages");
-    assert.equal(records[0]?.bodies, undefined);
+    assert.equal(records[0]?.bodies?.client, undefined, "the refused body is not logged");
   } finally {
     await mock.close();
   }
