@@ -4,7 +4,10 @@ import { UpstreamError } from "../../errors.ts";
 import { redactSecrets } from "../../log/redact.ts";
 import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quirks/apply_quirks.ts";
 import type { QuirkResponseContext } from "../../quirks/registry.ts";
-import { fromUpstreamError } from "../../translate/anthropic/errors.ts";
+import { countTokens } from "../../count_tokens/tokens.ts";
+import { type AnswerShape, answerShape } from "../../translate/anthropic/answer_shape.ts";
+import { readContextOverflow } from "../../translate/anthropic/context_overflow.ts";
+import { fromUpstreamError, upstreamErrorMessage } from "../../translate/anthropic/errors.ts";
 import { makeSignature } from "../../translate/anthropic/signature.ts";
 import { toAnthropicResponse } from "../../translate/openai/response.ts";
 import { StreamTranslator } from "../../translate/openai/stream.ts";
@@ -48,8 +51,9 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
       drop: deps.config.drop,
     });
     log.bodies?.set("client", ctx.message.text);
+    const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
     const result = await send(request, ctx, dialect, translated);
-    const answer = { ...ctx, ...translated, dialect };
+    const answer = { ...ctx, ...translated, dialect, shape };
     const streamed = translated.body.stream === true;
     const contentType = result.response.headers.get("content-type") ?? "";
     if (streamed && contentType.includes("text/event-stream") && result.body) {
@@ -61,7 +65,9 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
 
 /**
  * Sends the request; when the upstream refuses it and a quirk offers a changed request (a smaller
- * `max_tokens`), sends that once more. Throws the upstream's error, mapped and with secrets redacted.
+ * `max_tokens`), sends that once more. Throws the upstream's error in Anthropic's words (a prompt
+ * that did not fit is `prompt is too long: N tokens > M maximum`, N counted here when the provider
+ * does not say), with its retry hints as headers and secrets redacted.
  */
 async function send(
   request: Request,
@@ -99,13 +105,22 @@ async function send(
   log.upstreamAnswered(attempts);
   if (errorText === undefined) return result;
   log.bodies?.set("response", errorText);
-  const mapped = fromUpstreamError(result.response.status, errorText);
+  const overflow = readContextOverflow(upstreamErrorMessage(errorText));
+  const mapped = fromUpstreamError(result.response.status, errorText, {
+    headers: result.response.headers,
+    // TODO(#21): the model's context window from the model catalog, once it lands.
+    ...(overflow ? { contextOverflow: { inputTokens: await countTokens(translated.body) } } : {}),
+  });
   const message = redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request));
-  throw new UpstreamError(mapped.status, mapped.body.error.type, message);
+  const headers = mapped.headers ? { headers: mapped.headers } : {};
+  throw new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
 }
 
-/** What answering needs: the handler's context, the translated request and the dialect. */
-type AnswerContext = HandlerContext & OpenAIRequest & { dialect: OpenAIDialect };
+/** What answering needs: the handler's context, the translated request, the dialect, the shape asked for. */
+type AnswerContext = HandlerContext & OpenAIRequest & {
+  dialect: OpenAIDialect;
+  shape: AnswerShape;
+};
 
 /** The ids and signature an answer is translated with, and what the answer quirks see. */
 function answerSetup(ctx: AnswerContext) {
@@ -116,7 +131,11 @@ function answerSetup(ctx: AnswerContext) {
     request: ctx.request,
     newToolId: ids.newToolId,
   };
-  const translation = { model: ctx.body.model, signature: makeSignature(ctx.route.provider.name) };
+  const translation = {
+    model: ctx.body.model,
+    signature: makeSignature(ctx.route.provider.name),
+    ...ctx.shape,
+  };
   return { ids, quirkContext, translation };
 }
 
