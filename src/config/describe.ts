@@ -87,6 +87,8 @@ export function describeConfig(config: Config): string {
     ["log.file", config.log.file ?? "(none)", origin("log.file") ?? ""],
     ["log.bodies", String(config.log.bodies), origin("log.bodies") ?? ""],
     ["auth_token", config.authToken ? "set" : "(none)", origin("auth_token") ?? ""],
+    ["allowed_origins", config.allowedOrigins.join(", ") || "(none: web pages are refused)"],
+    ["allowed_hosts", config.allowedHosts.join(", ") || "(loopback and host only)"],
   ];
   lines.push(...table(settings, "  ", "  "));
   if (config.notices.length > 0) {

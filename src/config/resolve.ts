@@ -197,7 +197,16 @@ function chooseDefault(
 
 type Settings = Pick<
   Config,
-  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "shutdownGraceMs" | "upstream" | "drop"
+  | "host"
+  | "port"
+  | "log"
+  | "authToken"
+  | "allowedOrigins"
+  | "allowedHosts"
+  | "maxBodyBytes"
+  | "shutdownGraceMs"
+  | "upstream"
+  | "drop"
 >;
 
 function resolveSettings(
@@ -249,12 +258,15 @@ function resolveSettings(
       bodies,
     },
     ...(authToken ? { authToken } : {}),
+    allowedOrigins: file.allowed_origins ?? [],
+    allowedHosts: (file.allowed_hosts ?? []).map((name) => name.toLowerCase()),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
       connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
+      deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
     },

@@ -113,6 +113,10 @@ export interface Config {
   log: LogConfig;
   /** Clients must send this as x-api-key or Bearer when set. */
   authToken?: string;
+  /** Web page origins allowed to call the proxy (`allowed_origins`); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to besides its bind address and loopback (`allowed_hosts`). */
+  allowedHosts: string[];
   maxBodyBytes: number;
   /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
   shutdownGraceMs: number;
@@ -146,6 +150,8 @@ export interface UpstreamConfig {
   retries: number;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
+  /** The whole wait for an answer to begin, every try and the waits between them included. */
+  deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
 }
@@ -185,11 +191,12 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts. */
+/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to begin. */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
+  deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
 };

@@ -51,6 +51,8 @@ export interface FileConfig {
   port?: number;
   host?: string;
   auth_token?: string;
+  allowed_origins?: string[];
+  allowed_hosts?: string[];
   default_provider?: string;
   provider?: FileProvider;
   providers?: Record<string, FileProvider>;
@@ -62,6 +64,7 @@ export interface FileConfig {
     retries?: number;
     connect_timeout_ms?: number;
     first_byte_timeout_ms?: number;
+    deadline_ms?: number;
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
   };
@@ -122,6 +125,8 @@ const FILE_SPEC: Spec = {
   port: "port",
   host: "string",
   auth_token: "string",
+  allowed_origins: "string[]",
+  allowed_hosts: "string[]",
   default_provider: "string",
   provider: { table: PROVIDER_SPEC },
   providers: { tables: PROVIDER_SPEC },
@@ -146,6 +151,7 @@ const FILE_SPEC: Spec = {
       retries: "count",
       connect_timeout_ms: "count",
       first_byte_timeout_ms: "count",
+      deadline_ms: "count",
       idle_timeout_ms: "count",
       ping_interval_ms: "count",
     },
@@ -173,6 +179,7 @@ export function validateConfig(
   checkProviders(raw, problems, options);
   checkWebSearch(raw, problems, options);
   checkPrices(raw, problems, options);
+  checkAllowedLists(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -405,6 +412,59 @@ function checkPrices(
       }, e.g. price = { input = 2, output = 10, cache_read = 0.2 } (US dollars per million tokens)`,
     );
   }
+}
+
+/** Checks that `allowed_origins` holds exact origins and `allowed_hosts` bare host names. */
+function checkAllowedLists(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const lists = [
+    ["allowed_origins", originProblem],
+    ["allowed_hosts", hostProblem],
+  ] as const;
+  for (const [key, problemOf] of lists) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const problem = typeof item === "string" ? problemOf(item) : undefined;
+      if (problem) problems.push(`${locate(options, [], key)}"${key}" ${problem}`);
+    }
+  }
+}
+
+/** Why `text` is not an origin as browsers send it (`scheme://host[:port]`), or undefined. */
+function originProblem(text: string): string | undefined {
+  const expected = `must list origins like "http://localhost:3000" (scheme, host and port only)`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${expected}, got "${text}"`;
+  }
+  const web = url.protocol === "http:" || url.protocol === "https:";
+  const origin = web ? url.origin : `${url.protocol}//${url.host}`;
+  if (origin === text && url.host !== "") return undefined;
+  const hint = url.host !== "" && origin !== "null" ? ` (did you mean "${origin}"?)` : "";
+  return `${expected}, got "${text}"${hint}`;
+}
+
+/** Why `text` is not a bare host name or address (no scheme, port or path), or undefined. */
+function hostProblem(text: string): string | undefined {
+  const expected = `must list host names like "proxy.lan" (no scheme, port or path)`;
+  let hostname: string | undefined;
+  try {
+    const url = new URL(`http://${text}`);
+    if (url.port === "" && url.pathname === "/" && !url.search && !url.username) {
+      hostname = url.hostname;
+    }
+  } catch {
+    hostname = undefined;
+  }
+  return hostname !== undefined && hostname === text.toLowerCase() && !text.includes("*")
+    ? undefined
+    : `${expected}, got "${text}"`;
 }
 
 /** Reports a table that gives its key both ways (`api_key` and `api_key_env`). */

@@ -102,3 +102,19 @@ Deno.test("describeConfig says when web search is not set up, or runs without a 
     "Web search: searxng at http://s, no key, max_results 5, timeout 9 ms",
   );
 });
+
+Deno.test("describeConfig shows allowed_origins and allowed_hosts, and says when there are none", () => {
+  const base = { cli: {}, env: {}, source: "c.toml" };
+  const none = describeConfig(resolveConfig({ ...base, file: { provider: { name: "groq" } } }));
+  assert.match(none, /^ {2}allowed_origins +\(none: web pages are refused\)$/m);
+  const some = describeConfig(resolveConfig({
+    ...base,
+    file: {
+      provider: { name: "groq" },
+      allowed_origins: ["http://localhost:3000"],
+      allowed_hosts: ["proxy.lan"],
+    },
+  }));
+  assert.match(some, /^ {2}allowed_origins +http:\/\/localhost:3000$/m);
+  assert.match(some, /^ {2}allowed_hosts +proxy\.lan$/m);
+});
