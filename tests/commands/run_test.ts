@@ -7,11 +7,12 @@ import { configFingerprint } from "../../src/config/fingerprint.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
-import { makeSandbox, REPO, type Sandbox } from "../cli/sandbox.ts";
+import { makeSandbox, type Sandbox } from "../cli/sandbox.ts";
+import { CLAUDE as PINNED_CLAUDE } from "../helpers/claude_cli.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
 
-const CLAUDE = join(REPO, "node_modules/.bin/claude");
+const CLAUDE = PINNED_CLAUDE;
 
 /** A stand-in `claude` that reports what it got, talks to the proxy once, and exits with FAKE_EXIT. */
 const FAKE_CLAUDE = `
