@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./config/schema.ts";
+import { suggest } from "./config/validate.ts";
 
 /** The commands claude-proxy knows. */
 export const COMMANDS = ["serve", "run", "init", "check", "logs"] as const;
@@ -180,7 +181,7 @@ export function parseCli(argv: string[]): CliOptions {
     });
   } catch (err) {
     const guess = argv.includes("run") ? "run" : "serve";
-    throw usage(guess, (err as Error).message.replace(/\. To specify.*$/s, ""));
+    throw usage(guess, parseError((err as Error).message));
   }
   const { values, tokens } = parsed;
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
@@ -193,7 +194,11 @@ export function parseCli(argv: string[]): CliOptions {
     : tokens.slice(terminator + 1).map((t) => (t as { value: string }).value);
   const first = positionals[0];
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
-    throw new UsageError(`Unknown command "${first}" (commands: ${COMMANDS.join(", ")})`);
+    throw new UsageError(
+      `Unknown command "${first}"${suggest(first, [...COMMANDS])} (commands: ${
+        COMMANDS.join(", ")
+      })`,
+    );
   }
   const command = (first ?? "serve") as Command;
   const extra = positionals.slice(1);
@@ -207,6 +212,16 @@ export function parseCli(argv: string[]): CliOptions {
     }
   }
   return toOptions(command, values, afterTerminator);
+}
+
+/** node:util's parse error in our words, with the closest option for an unknown one. */
+function parseError(message: string): string {
+  const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+  if (unknown === undefined) return message.replace(/\. To specify.*$/s, "");
+  // Long options only: a one-letter typo has no "closest" worth guessing.
+  const names = Object.keys(OPTIONS).filter((name) => name.length > 1).map((name) => `--${name}`);
+  const hint = unknown.startsWith("--") ? suggest(unknown, names) : "";
+  return `Unknown option "${unknown}"${hint}`;
 }
 
 function usage(command: Command, message: string): UsageError {

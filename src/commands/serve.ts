@@ -2,6 +2,7 @@
 import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
+import { listenError } from "./listen_error.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
@@ -48,7 +49,10 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     metrics: options.metrics ?? new Metrics(),
   };
   const app = createApp(deps);
-  const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
+  const server = await listen(app.fetch, config).catch(async (err) => {
+    await logger.close();
+    throw err;
+  });
   const graceMs = options.shutdownGraceMs ?? config.shutdownGraceMs;
   // Listen for signals before printing the listen URL: whoever reads it may signal at once.
   const code = new Promise<number>((resolve) => {
@@ -82,6 +86,15 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   const exitCode = await code;
   await logger.close();
   return exitCode;
+}
+
+/** Serves `handler` on the configured address; a failure to listen says what to do. */
+async function listen(handler: Parameters<typeof runtime.serve>[0], config: Config) {
+  try {
+    return runtime.serve(handler, { hostname: config.host, port: config.port });
+  } catch (err) {
+    throw await listenError(err, config) ?? err;
+  }
 }
 
 /** Whether `host` binds only the loopback interface. */

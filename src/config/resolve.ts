@@ -16,7 +16,7 @@ import {
   DEFAULT_UPSTREAM,
   type ProviderConfig,
 } from "./schema.ts";
-import type { FileConfig } from "./validate.ts";
+import { type FileConfig, suggest } from "./validate.ts";
 
 /** The flags from the command line that affect the config. */
 export interface CliConfigOptions {
@@ -185,9 +185,12 @@ function chooseDefault(
   const hint = preset?.apiKeyEnv && !envValue(env, preset.apiKeyEnv)
     ? `; set ${preset.apiKeyEnv}, or add it to a config file (run "claude-proxy init")`
     : "";
+  // A name that is no preset either is likely a typo of one: suggest configured names, then presets.
+  const suggestion = suggestProvider(providers, preferred) ||
+    (preset ? "" : suggest(preferred, Object.keys(PROVIDER_PRESETS)));
   context.problems.push(
     `${context.origins.default_provider}: provider "${preferred}" is not configured` +
-      `${suggestProvider(providers, preferred)} (configured: ${names.join(", ") || "none"})${hint}`,
+      `${suggestion} (configured: ${names.join(", ") || "none"})${hint}`,
   );
   return names[0] ?? "";
 }

@@ -1,5 +1,15 @@
 // The resolved configuration: types and defaults only.
 
+/** Prices in US dollars per million tokens (`[model_options] price`, the model catalog). */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Input read from the provider's prompt cache. */
+  cache_read?: number;
+  /** Input written to the provider's prompt cache (Anthropic's 5-minute cache, OpenAI's 1.25×). */
+  cache_write?: number;
+}
+
 /** The API a provider speaks. */
 export type ProviderFormat = "openai" | "openai-responses" | "anthropic";
 
@@ -30,6 +40,12 @@ export interface ModelOptions {
   images?: boolean;
   /** Whether the model is an OpenAI-style reasoning model (max_completion_tokens, no temperature). */
   reasoning?: boolean;
+  /** The model's context window in tokens (overrides the model catalog). */
+  contextWindow?: number;
+  /** Prices in USD per million tokens (override the model catalog). */
+  price?: ModelPrice;
+  /** Which OpenAI API the model needs on an OpenAI-format provider (overrides the catalog). */
+  api?: "chat" | "responses";
 }
 
 /** One provider, fully resolved (preset merged with the file). */

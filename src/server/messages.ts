@@ -27,6 +27,7 @@ import { encodeSseEvent } from "../translate/anthropic/sse.ts";
 import { StreamTranslator } from "../translate/openai/stream.ts";
 import { anthropicEventStream } from "../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream } from "../upstream/client.ts";
+import { withKeyHint } from "../upstream/key_hint.ts";
 import { clientKey, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import { type AppDeps, configSecrets, upstreamOptions } from "./deps.ts";
@@ -155,7 +156,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
   const bodies = deps.config.log.bodies ? bodyLogger(c, deps, record) : undefined;
   bodies?.set("client", ctx.text);
   // The Responses format sends the finished Chat Completions request converted, and converts back.
-  const responses = provider.format === "openai-responses";
+  const responses = route.format === "openai-responses";
   const send = (sent: ChatCompletionRequest) => {
     const upstreamBody = JSON.stringify(responses ? responsesRequest(sent, changes, record) : sent);
     bodies?.set("upstream", upstreamBody);
@@ -184,7 +185,11 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     const text = errorText;
     bodies?.set("response", text);
     const mapped = fromUpstreamError(response.status, text);
-    mapped.body.error.message = redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps));
+    mapped.body.error.message = withKeyHint(
+      response.status,
+      redactSecrets(mapped.body.error.message, upstreamSecrets(c, deps)),
+      { provider, origins: deps.config.origins },
+    );
     finish(mapped.status, {
       error_type: mapped.body.error.type,
       error_message: mapped.body.error.message,

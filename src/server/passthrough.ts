@@ -26,6 +26,7 @@ import {
 } from "../passthrough/anthropic_stream_tee.ts";
 import type { MessagesRequestFields } from "../wire/anthropic_types.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
+import { withKeyHint } from "../upstream/key_hint.ts";
 import { encodeSseEvent } from "../translate/anthropic/sse.ts";
 import type { ChunkSource } from "../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../upstream/client.ts";
@@ -123,7 +124,10 @@ export async function proxyPassthrough(
   record.retries = result.attempts - 1;
   record.ttfb_ms = Math.round(deps.now() - Date.parse(record.time));
   const { response, body } = result;
-  if (!response.ok) return await errorAnswer(response, { finish, secrets, log });
+  if (!response.ok) {
+    const hint = { provider: route.provider, origins: deps.config.origins };
+    return await errorAnswer(response, { finish, secrets, log, hint });
+  }
   const rewrite: Rewrite = {
     ...(marksSignatures(deps.config) ? { markOrigin: route.provider.name } : {}),
     ...(route.model !== clientModel ? { model: clientModel } : {}),
@@ -275,6 +279,8 @@ interface ErrorOptions {
   /** Keys that must not reach the log or a wrapped message. */
   secrets: readonly string[];
   log?: BodyLog | undefined;
+  /** Names the key on a 401 (see withKeyHint). */
+  hint?: Parameters<typeof withKeyHint>[2];
 }
 
 /** An upstream error: its own bytes when already an Anthropic envelope, else wrapped in one. */
@@ -284,15 +290,25 @@ async function errorAnswer(response: Response, options: ErrorOptions): Promise<R
   options.log?.("response", text);
   const headers = answerHeaders(response);
   const envelope = anthropicEnvelope(text);
+  const hinted = (message: string) =>
+    options.hint ? withKeyHint(response.status, message, options.hint) : message;
   if (envelope) {
+    const message = hinted(envelope.error.message);
     finish(response.status, {
       error_type: envelope.error.type,
-      error_message: redactSecrets(envelope.error.message, secrets),
+      error_message: redactSecrets(message, secrets),
     });
-    return new Response(text, { status: response.status, headers });
+    // The provider's own bytes, unless the message gained the key hint.
+    let out = text;
+    if (message !== envelope.error.message) {
+      const body = JSON.parse(text);
+      body.error.message = message;
+      out = JSON.stringify(body);
+    }
+    return new Response(out, { status: response.status, headers });
   }
   const mapped = fromUpstreamError(response.status, text);
-  mapped.body.error.message = redactSecrets(mapped.body.error.message, secrets);
+  mapped.body.error.message = hinted(redactSecrets(mapped.body.error.message, secrets));
   finish(mapped.status, {
     error_type: mapped.body.error.type,
     error_message: mapped.body.error.message,

@@ -190,3 +190,42 @@ Deno.test("validateConfig reports a [web_search] key given both ways", () => {
     `c.toml:3: [web_search] sets both "api_key" and "api_key_env": keep one`,
   ]);
 });
+
+Deno.test("validateConfig takes a context window, prices and an API per model", () => {
+  const file = validateConfig(
+    parseConfig(
+      `[model_options."my-model"]\ncontext_window = 131072\napi = "responses"\n` +
+        `price = { input = 0.5, output = 1.5, cache_read = 0.05, cache_write = 0 }\n`,
+      "c.toml",
+    ),
+    { source: "c.toml" },
+  );
+  const { price, ...rest } = file.model_options?.["my-model"] ?? {};
+  assert.deepEqual({ ...rest }, { context_window: 131072, api: "responses" });
+  assert.deepEqual({ ...price }, {
+    input: 0.5,
+    output: 1.5,
+    cache_read: 0.05,
+    cache_write: 0,
+  });
+});
+
+Deno.test("validateConfig says what is wrong with a price, a context window or an API", () => {
+  const problems = problemsIn(
+    `[model_options."a"]\ncontext_window = 0\napi = "response"\n` +
+      `price = { input = -1, output = "2", cache_raed = 1 }\n` +
+      `[model_options."b"]\nprice = { cache_read = 0.1 }\n`,
+  );
+  assert.deepEqual(problems, [
+    `c.toml:2: "model_options.a.context_window" must be a whole number of 1 or more, got number 0`,
+    `c.toml:3: "model_options.a.api" must be one of "chat", "responses", got "response" ` +
+    `(did you mean "responses"?)`,
+    `c.toml:4: "model_options.a.price.input" must be a number of 0 or more (US dollars per ` +
+    `million tokens), got number -1`,
+    `c.toml:4: "model_options.a.price.output" must be a number of 0 or more (US dollars per ` +
+    `million tokens), got "2"`,
+    `c.toml:4: unknown key "model_options.a.price.cache_raed" (did you mean "cache_read"?)`,
+    `c.toml:6: "model_options.b.price" needs "input" and "output", e.g. price = { input = 2, ` +
+    `output = 10, cache_read = 0.2 } (US dollars per million tokens)`,
+  ]);
+});
