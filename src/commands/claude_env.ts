@@ -1,5 +1,6 @@
-// The environment Claude Code gets from `run`: the proxy's URL and a credential that needs no prompt.
+// The environment Claude Code gets from `run`: the proxy's URL, a credential that needs no prompt, and the model settings.
 import type { Config } from "../config/schema.ts";
+import { claudeCodeSettings } from "./claude_settings.ts";
 
 /** The token Claude Code sends when the proxy checks none (it is never forwarded upstream). */
 export const PLACEHOLDER_TOKEN = "claude-proxy";
@@ -38,8 +39,11 @@ export function claudeCredentials(
 }
 
 /**
- * The environment claude runs with: the caller's, with ANTHROPIC_BASE_URL pointing at the proxy
- * and the credentials of {@linkcode claudeCredentials}.
+ * The environment claude runs with: the caller's, with ANTHROPIC_BASE_URL pointing at the proxy,
+ * the credentials of {@linkcode claudeCredentials}, and the model settings of
+ * {@linkcode claudeCodeSettings} where the caller set none of its own (a family's
+ * ANTHROPIC_DEFAULT_<FAMILY>_MODEL set by the caller keeps its _NAME, _DESCRIPTION and
+ * _SUPPORTED_CAPABILITIES too).
  */
 export function claudeEnv(
   env: Record<string, string | undefined>,
@@ -52,5 +56,27 @@ export function claudeEnv(
   delete out.ANTHROPIC_AUTH_TOKEN;
   Object.assign(out, claudeCredentials(env, config));
   out.ANTHROPIC_BASE_URL = url;
+  for (const [key, value] of Object.entries(claudeCodeSettings(config).env)) {
+    const family = /^(ANTHROPIC_DEFAULT_[A-Z]+_MODEL)/.exec(key)?.[1];
+    if (env[key] !== undefined || (family !== undefined && env[family] !== undefined)) continue;
+    out[key] = value;
+  }
   return out;
+}
+
+/**
+ * The arguments claude runs with: the settings.json keys of {@linkcode claudeCodeSettings} as
+ * `--settings JSON` before the caller's, unless the caller passes `--settings` itself.
+ */
+export function claudeArgs(args: readonly string[], config: Config): string[] {
+  const { settings } = claudeCodeSettings(config);
+  const own = args.some((arg) => arg === "--settings" || arg.startsWith("--settings="));
+  if (own || Object.keys(settings).length === 0) return [...args];
+  return ["--settings", JSON.stringify(settings), ...args];
+}
+
+/** The URL clients use for a proxy listening on `host`:`port` (a wildcard address as 127.0.0.1). */
+export function proxyBaseUrl(host: string, port: number): string {
+  const name = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }

@@ -10,7 +10,7 @@ import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
 import { randomId } from "../server/deps.ts";
-import { claudeEnv } from "./claude_env.ts";
+import { claudeArgs, claudeEnv, proxyBaseUrl } from "./claude_env.ts";
 import { claudeJsonPath, type ClaudeJsonReport, prepareClaudeJson } from "./claude_json.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
 import {
@@ -80,7 +80,7 @@ export async function runRun(cli: CliOptions, options: RunCommandOptions): Promi
       env.ANTHROPIC_API_KEY !== undefined ? { key: env.ANTHROPIC_API_KEY } : {},
     );
     for (const line of claudeJsonMessages(state)) options.write(`claude-proxy: ${line}`);
-    return await (options.spawn ?? spawnInherited)(claude, cli.rest, { env });
+    return await (options.spawn ?? spawnInherited)(claude, claudeArgs(cli.rest, config), { env });
   } finally {
     await stop?.();
   }
@@ -124,7 +124,7 @@ async function findRunningProxy(
   doFetch: typeof fetch,
 ): Promise<string | undefined> {
   if (config.port === 0) return undefined;
-  const url = baseUrl(config.host, config.port);
+  const url = proxyBaseUrl(config.host, config.port);
   try {
     const response = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     const body = await response.json().catch(() => undefined) as
@@ -148,17 +148,12 @@ async function startProxy(
   // A free port unless --port names one: the configured port may belong to another proxy.
   const server = runtime.serve(app.fetch, { hostname: config.host, port: cli.port ?? 0 });
   return {
-    url: baseUrl(config.host, server.port),
+    url: proxyBaseUrl(config.host, server.port),
     stop: async () => {
       await server.shutdown();
       await logger.close();
     },
   };
-}
-
-function baseUrl(host: string, port: number): string {
-  const name = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 const SIGNALS: Record<string, number> = {

@@ -197,7 +197,15 @@ function chooseDefault(
 
 type Settings = Pick<
   Config,
-  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "shutdownGraceMs" | "upstream" | "drop"
+  | "host"
+  | "port"
+  | "log"
+  | "authToken"
+  | "claudeCode"
+  | "maxBodyBytes"
+  | "shutdownGraceMs"
+  | "upstream"
+  | "drop"
 >;
 
 function resolveSettings(
@@ -249,6 +257,9 @@ function resolveSettings(
       bodies,
     },
     ...(authToken ? { authToken } : {}),
+    ...(file.claude_code?.subagent_model
+      ? { claudeCode: { subagentModel: file.claude_code.subagent_model } }
+      : {}),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {

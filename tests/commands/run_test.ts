@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../../src/cli.ts";
 import { runRun } from "../../src/commands/run.ts";
@@ -79,7 +79,13 @@ Deno.test({
       });
       assert.equal(result.code, 7, result.stderr);
       const report = JSON.parse(result.stdout);
-      assert.deepEqual(report.args, ["-p", "hello", "--verbose"]);
+      assert.deepEqual(report.args, [
+        "--settings",
+        '{"skipWebFetchPreflight":true}',
+        "-p",
+        "hello",
+        "--verbose",
+      ], "WebFetch does not ask api.anthropic.com first, then the user's arguments");
       assert.match(report.base, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.notEqual(report.base, "http://127.0.0.1:4222", "a free port, not the configured one");
       assert.equal(report.health, 200);
@@ -159,7 +165,7 @@ Deno.test("runRun stops the proxy it started once claude exits", async () => {
     parseCli(["run", "-c", config, "--claude", claude, "--", "x"]),
     inProcessOptions(box.root, (base, args) => {
       url = base;
-      assert.deepEqual(args, ["x"]);
+      assert.deepEqual(args, ["--settings", '{"skipWebFetchPreflight":true}', "x"]);
       return 3;
     }),
   );
