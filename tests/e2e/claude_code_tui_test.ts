@@ -1,0 +1,198 @@
+// The first interactive session, as a person runs it: the real Claude Code terminal UI (both pinned
+// versions) in tmux, started by `claude-proxy run` in a fresh HOME, against a mock OpenAI provider.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
+import { REPO } from "../cli/sandbox.ts";
+import { CLAUDE_CODE_VERSIONS, claudeCodeBinary, hasClaudeCode } from "../helpers/claude_cli.ts";
+import { denoDir } from "../helpers/deno_dir.ts";
+import { fakeModel } from "../helpers/fake_model.ts";
+import { startMockUpstream } from "../helpers/mock_upstream.ts";
+import { withTempDir } from "../helpers/paths.ts";
+import { hasTmux, startTerminal, type Terminal } from "../helpers/tmux.ts";
+
+const MARKER = "tui-e2e-3b91c7";
+const PROMPT = "Run the marker command and tell me what it printed.";
+const ANSWER = `The command printed: ${MARKER}`;
+
+/** The model: on the main loop, run the marker command with Bash, then report its output. */
+const MODEL = fakeModel((request: ChatCompletionRequest) => {
+  const result = request.messages.findLast((m) => m.role === "tool");
+  if (result && String(result.content).includes(MARKER)) return { text: ANSWER };
+  const asked = JSON.stringify(request.messages).includes(PROMPT);
+  if (asked && !result && request.tools?.some((t) => t.function.name === "Bash")) {
+    return {
+      toolCalls: [{
+        id: "call_marker",
+        name: "Bash",
+        arguments: { command: `echo ${MARKER}`, description: "Print the marker" },
+      }],
+    };
+  }
+  return { text: "ok" };
+});
+
+/** What the screen asks for, and the key that answers it the way a new user would. */
+function answer(screen: string): string[] | "ready" | undefined {
+  // The prompt box with its footer: Claude Code is ready for input.
+  if (/^❯\s*$/m.test(screen) && /for shortcuts|for agents/.test(screen)) return "ready";
+  // 2.1.337 focuses "No, exit" on the folder trust question; 2.1.197 "Yes". Trusting the folder
+  // is the user's decision, which claude-proxy leaves to Claude Code: this user says Yes.
+  if (/Yes, I trust this folder/.test(screen)) {
+    return /❯ (\d\. )?Yes, I trust this folder/.test(screen) ? ["Enter"] : ["Down"];
+  }
+  if (/Enter to (confirm|continue|select)|Press Enter to continue/.test(screen)) return ["Enter"];
+  return undefined;
+}
+
+/**
+ * Answers every question with Enter (Yes to the folder trust) until `done` holds for the screen.
+ * A key the screen did not take (a dialog ignores keys in its first moments) is sent again.
+ */
+async function answerUntil(terminal: Terminal, done: (screen: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const next = await terminal.waitFor((screen) => {
+      if (done(screen)) return "done";
+      if (terminal.exitCode(screen) !== undefined) {
+        throw new Error(`claude-proxy run exited before the session was done:\n${screen}`);
+      }
+      const keys = answer(screen);
+      return Array.isArray(keys) ? keys : undefined;
+    });
+    if (next === "done") return;
+    const before = await terminal.screen();
+    await terminal.send(next);
+    // Give the screen a moment to move on; if it does not, the loop looks at it again.
+    await terminal.waitFor((screen) => screen !== before ? true : undefined, 2_000)
+      .catch(() => undefined);
+  }
+  throw new Error("Claude Code kept asking questions");
+}
+
+/**
+ * Types the prompt and presses Enter until the model is asked (`asked`): an Enter that arrives
+ * with the typed text is taken as part of a paste, so it is pressed again if nothing happens.
+ */
+async function submit(terminal: Terminal, asked: () => boolean): Promise<void> {
+  await terminal.send([PROMPT], { literal: true });
+  await terminal.waitFor((screen) => screen.includes(`❯ ${PROMPT}`) ? true : undefined);
+  for (let attempt = 0; attempt < 5 && !asked(); attempt++) {
+    await terminal.send(["Enter"]);
+    await terminal.waitFor(() => asked() ? true : undefined, 3_000).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs one session: `claude-proxy run` in tmux, every question answered, the prompt typed, the
+ * tool's answer awaited, then /exit. Returns the screens seen and the mock's requests.
+ */
+async function firstSession(version: string, home: string, root: string) {
+  const mock = await startMockUpstream(MODEL);
+  const project = join(root, "project");
+  mkdirSync(project, { recursive: true });
+  writeFileSync(
+    join(project, "claude-proxy.toml"),
+    `[provider]\nname = "custom"\nbase_url = "${mock.url}"\napi_key = "sk-upstream-tui"\n\n` +
+      `[models]\n"*" = "fake-model"\n`,
+  );
+  const terminal = await startTerminal(
+    [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--quiet",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "main.ts"),
+      "run",
+      "--claude",
+      claudeCodeBinary(version),
+    ],
+    {
+      cwd: project,
+      socketDir: root,
+      env: {
+        HOME: home,
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        TERM: "xterm-256color",
+        LANG: "C.UTF-8",
+        DENO_DIR: await denoDir(),
+        XDG_CONFIG_HOME: join(home, ".config"),
+        XDG_STATE_HOME: join(home, ".local/state"),
+        DISABLE_AUTOUPDATER: "1",
+      },
+    },
+  );
+  try {
+    await answerUntil(terminal, (screen) => answer(screen) === "ready");
+    await submit(terminal, () => mock.requests.some((r) => r.body.includes(PROMPT)));
+    // Permission questions (2.1.197 asks before Bash) are answered with Enter too.
+    await answerUntil(terminal, (screen) => screen.includes(ANSWER));
+    await terminal.send(["/exit"], { literal: true });
+    await terminal.send(["Enter"]);
+    const code = await terminal.waitFor((screen) => terminal.exitCode(screen), 30_000);
+    return { code, history: terminal.history, requests: mock.requests };
+  } finally {
+    await terminal.close();
+    await mock.close();
+  }
+}
+
+const TUI_TEST = { sanitizeResources: false, sanitizeOps: false } as const;
+
+for (const version of CLAUDE_CODE_VERSIONS) {
+  Deno.test({
+    name:
+      `Claude Code ${version}'s terminal UI, started by claude-proxy run in a fresh HOME, reaches a working answer with Enter at every question`,
+    ignore: !hasClaudeCode(version) || (!hasTmux() && Deno.env.get("CI") !== "true"),
+    ...TUI_TEST,
+    fn: () =>
+      withTempDir("claude-proxy-tui-", async (root) => {
+        const home = join(root, "home");
+        mkdirSync(home);
+        const session = await firstSession(version, home, root);
+        const seen = session.history.join("\n");
+        assert.doesNotMatch(seen, /Detected a custom API key/, "no API key question");
+        assert.doesNotMatch(seen, /Not logged in|Unable to connect to Anthropic/);
+        assert.equal(session.code, 0, "claude-proxy run passes claude's exit code on");
+        const turns = session.requests.map((r) => r.json<ChatCompletionRequest>());
+        const last = turns.findLast((t) => t.messages.some((m) => m.role === "tool"));
+        assert.ok(last, "the tool's result went back to the model");
+        assert.equal(last.model, "fake-model");
+        const state = JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"));
+        assert.equal(state.hasCompletedOnboarding, true);
+      }),
+  });
+
+  Deno.test({
+    name:
+      `Claude Code ${version} through claude-proxy run keeps every key of an existing .claude.json`,
+    ignore: !hasClaudeCode(version) || (!hasTmux() && Deno.env.get("CI") !== "true"),
+    ...TUI_TEST,
+    fn: () =>
+      withTempDir("claude-proxy-tui-", async (root) => {
+        const home = join(root, "home");
+        mkdirSync(home);
+        const own = {
+          theme: "light",
+          numStartups: 4,
+          myOwnSetting: { nested: [1, "two", null], note: "kept as it was" },
+          mcpServers: { local: { command: "true", args: [] } },
+        };
+        const original = JSON.stringify(own, null, 2);
+        writeFileSync(join(home, ".claude.json"), original);
+        const session = await firstSession(version, home, root);
+        assert.equal(session.code, 0);
+        const state = JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"));
+        assert.equal(state.hasCompletedOnboarding, true);
+        assert.equal(state.theme, "light");
+        assert.deepEqual(state.myOwnSetting, own.myOwnSetting);
+        assert.deepEqual(state.mcpServers, own.mcpServers);
+        assert.ok(state.numStartups >= own.numStartups, "Claude Code counts its own starts");
+        assert.ok(existsSync(join(home, ".claude.json.claude-proxy.bak")));
+        assert.equal(readFileSync(join(home, ".claude.json.claude-proxy.bak"), "utf8"), original);
+      }),
+  });
+}
