@@ -10,7 +10,8 @@ import { denoDir } from "../helpers/deno_dir.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { startMockUpstream } from "../helpers/mock_upstream.ts";
 import { withTempDir } from "../helpers/paths.ts";
-import { hasTmux, startTerminal, type Terminal } from "../helpers/tmux.ts";
+import { answer, answerUntil, submit } from "../helpers/claude_tui.ts";
+import { hasTmux, startTerminal } from "../helpers/tmux.ts";
 
 const MARKER = "tui-e2e-3b91c7";
 const PROMPT = "Run the marker command and tell me what it printed.";
@@ -32,57 +33,6 @@ const MODEL = fakeModel((request: ChatCompletionRequest) => {
   }
   return { text: "ok" };
 });
-
-/** What the screen asks for, and the key that answers it the way a new user would. */
-function answer(screen: string): string[] | "ready" | undefined {
-  // The prompt box with its footer: Claude Code is ready for input.
-  if (/^❯\s*$/m.test(screen) && /for shortcuts|for agents/.test(screen)) return "ready";
-  // 2.1.337 focuses "No, exit" on the folder trust question; 2.1.197 "Yes". Trusting the folder
-  // is the user's decision, which claude-proxy leaves to Claude Code: this user says Yes.
-  if (/Yes, I trust this folder/.test(screen)) {
-    return /❯ (\d\. )?Yes, I trust this folder/.test(screen) ? ["Enter"] : ["Down"];
-  }
-  if (/Enter to (confirm|continue|select)|Press Enter to continue/.test(screen)) return ["Enter"];
-  return undefined;
-}
-
-/**
- * Answers every question with Enter (Yes to the folder trust) until `done` holds for the screen.
- * A key the screen did not take (a dialog ignores keys in its first moments) is sent again.
- */
-async function answerUntil(terminal: Terminal, done: (screen: string) => boolean): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const next = await terminal.waitFor((screen) => {
-      if (done(screen)) return "done";
-      if (terminal.exitCode(screen) !== undefined) {
-        throw new Error(`claude-proxy run exited before the session was done:\n${screen}`);
-      }
-      const keys = answer(screen);
-      return Array.isArray(keys) ? keys : undefined;
-    });
-    if (next === "done") return;
-    const before = await terminal.screen();
-    await terminal.send(next);
-    // Give the screen a moment to move on; if it does not, the loop looks at it again.
-    await terminal.waitFor((screen) => screen !== before ? true : undefined, 2_000)
-      .catch(() => undefined);
-  }
-  throw new Error("Claude Code kept asking questions");
-}
-
-/**
- * Types the prompt and presses Enter until the model is asked (`asked`): an Enter that arrives
- * with the typed text is taken as part of a paste, so it is pressed again if nothing happens.
- */
-async function submit(terminal: Terminal, asked: () => boolean): Promise<void> {
-  await terminal.send([PROMPT], { literal: true });
-  await terminal.waitFor((screen) => screen.includes(`❯ ${PROMPT}`) ? true : undefined);
-  for (let attempt = 0; attempt < 5 && !asked(); attempt++) {
-    await terminal.send(["Enter"]);
-    await terminal.waitFor(() => asked() ? true : undefined, 3_000).catch(() => undefined);
-  }
-}
 
 /**
  * Runs one session: `claude-proxy run` in tmux, every question answered, the prompt typed, the
@@ -127,7 +77,7 @@ async function firstSession(version: string, home: string, root: string) {
   );
   try {
     await answerUntil(terminal, (screen) => answer(screen) === "ready");
-    await submit(terminal, () => mock.requests.some((r) => r.body.includes(PROMPT)));
+    await submit(terminal, PROMPT, () => mock.requests.some((r) => r.body.includes(PROMPT)));
     // Permission questions (2.1.197 asks before Bash) are answered with Enter too.
     await answerUntil(terminal, (screen) => screen.includes(ANSWER));
     await terminal.send(["/exit"], { literal: true });
