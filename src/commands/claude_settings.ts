@@ -96,7 +96,7 @@ export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
     if (isNativeRoute(route)) continue;
     const name = `ANTHROPIC_DEFAULT_${family.toUpperCase()}_MODEL`;
     env[name] = id;
-    env[`${name}_NAME`] = routeLabel(route);
+    env[`${name}_NAME`] = `${family[0]!.toUpperCase()}${family.slice(1)} → ${routeLabel(route)}`;
     env[`${name}_DESCRIPTION`] = describe(route, family);
     const capabilities = claudeCapabilities(route);
     if (capabilities) env[`${name}_SUPPORTED_CAPABILITIES`] = capabilities.join(",");

@@ -27,12 +27,12 @@ const CUSTOM: FileConfig = {
 Deno.test("claudeCodeSettings names each family's route and tells Claude Code its context window", () => {
   const { env, settings } = claudeCodeSettings(config(CUSTOM));
   assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, "claude-opus-5-5");
-  assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL_NAME, "big-model on custom");
+  assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL_NAME, "Opus → big-model on custom");
   assert.equal(
     env.ANTHROPIC_DEFAULT_OPUS_MODEL_DESCRIPTION,
     "opus requests go to big-model on custom through claude-proxy · 128k context · no images",
   );
-  assert.equal(env.ANTHROPIC_DEFAULT_SONNET_MODEL_NAME, "mid-model on custom");
+  assert.equal(env.ANTHROPIC_DEFAULT_SONNET_MODEL_NAME, "Sonnet → mid-model on custom");
   assert.equal(env.ANTHROPIC_DEFAULT_HAIKU_MODEL, "claude-haiku-5-5");
   assert.equal(
     env.ANTHROPIC_DEFAULT_OPUS_MODEL_SUPPORTED_CAPABILITIES,
@@ -124,7 +124,7 @@ Deno.test("claudeEnv keeps a family the user set up and the user's own settings"
   );
   assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, "my-opus");
   assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL_NAME, undefined);
-  assert.equal(env.ANTHROPIC_DEFAULT_SONNET_MODEL_NAME, "mid-model on custom");
+  assert.equal(env.ANTHROPIC_DEFAULT_SONNET_MODEL_NAME, "Sonnet → mid-model on custom");
   assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, "150000");
 });
 

@@ -80,10 +80,19 @@ async function firstSession(version: string, home: string, root: string) {
     await submit(terminal, PROMPT, () => mock.requests.some((r) => r.body.includes(PROMPT)));
     // Permission questions (2.1.197 asks before Bash) are answered with Enter too.
     await answerUntil(terminal, (screen) => screen.includes(ANSWER));
+    // The /model picker names where each family goes, and lists the routes of /v1/models.
+    await terminal.send(["/model"], { literal: true });
+    await terminal.waitFor((screen) => screen.includes("❯ /model") ? true : undefined);
+    await terminal.send(["Enter"]);
+    const picker = await terminal.waitFor((screen) =>
+      /Opus → fake-model on custom/.test(screen) && /From gateway/.test(screen) ? screen : undefined
+    );
+    await terminal.send(["Escape"]);
+    await terminal.waitFor((screen) => answer(screen) === "ready" ? true : undefined);
     await terminal.send(["/exit"], { literal: true });
     await terminal.send(["Enter"]);
     const code = await terminal.waitFor((screen) => terminal.exitCode(screen), 30_000);
-    return { code, history: terminal.history, requests: mock.requests };
+    return { code, history: terminal.history, requests: mock.requests, picker };
   } finally {
     await terminal.close();
     await mock.close();
@@ -113,6 +122,8 @@ for (const version of CLAUDE_CODE_VERSIONS) {
         assert.equal(last.model, "fake-model");
         const state = JSON.parse(readFileSync(join(home, ".claude.json"), "utf8"));
         assert.equal(state.hasCompletedOnboarding, true);
+        assert.match(session.picker, /Sonnet → fake-model on custom/);
+        assert.match(session.picker, /Sonnet 5 → fake-model on custom +From gateway/);
       }),
   });
 
