@@ -18,6 +18,7 @@ const OPTIONS = {
   "log-bodies": { type: "boolean" },
   "show-config-paths": { type: "boolean" },
   verbose: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
   // run
@@ -48,7 +49,7 @@ const SERVER: OptionName[] = ["port", "host", "provider", "log-file", "log-bodie
 
 /** The options each command accepts. */
 const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
-  serve: new Set([...COMMON, ...SERVER]),
+  serve: new Set([...COMMON, ...SERVER, "quiet"]),
   run: new Set([...COMMON, ...SERVER, "claude"]),
   env: new Set([...COMMON, "port", "host", "provider", "json"]),
   check: new Set([...COMMON, ...SERVER, "ping"]),
@@ -81,6 +82,8 @@ export interface CliOptions {
   logBodies?: boolean;
   showConfigPaths: boolean;
   verbose: boolean;
+  /** serve: no line per finished request on stderr. */
+  quiet: boolean;
   help: boolean;
   version: boolean;
   /** run: the Claude Code binary. */
@@ -126,6 +129,7 @@ Options (serve, run, check):
       --log-file PATH      request log, one JSON line per request (env CLAUDE_PROXY_LOG_FILE)
       --log-bodies         also log request and response bodies (default: off)
       --show-config-paths  print where config files are looked for and which are used, and exit
+  -q, --quiet              serve: no line per finished request on stderr
       --verbose            print stack traces on errors
   -h, --help               show this help
   -V, --version            print the version
@@ -154,7 +158,7 @@ Init options:
 
 Logs options:
   -n N                     how many recent requests (default: 20)
-  -f, --follow             keep printing new requests
+  -f, --follow             keep printing requests as they start and as they end
       --json               raw JSON lines
       --errors             only failed requests
       --log-file PATH      the log to read (default: the configured one, see --show-config-paths)
@@ -243,6 +247,7 @@ function toOptions(command: Command, values: Values, rest: string[]): CliOptions
     command,
     showConfigPaths: values["show-config-paths"] ?? false,
     verbose: values.verbose ?? false,
+    quiet: values.quiet ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
     ping: values.ping ?? false,

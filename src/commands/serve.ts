@@ -1,8 +1,10 @@
 // The serve command: load the config, start the server, print where it listens, drain on SIGINT/SIGTERM.
 import { homedir } from "node:os";
+import process from "node:process";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
 import { listenError } from "./listen_error.ts";
+import { withRequestLines } from "./request_line.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
@@ -20,6 +22,8 @@ export interface ServeCommandOptions {
   write: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
+  /** Where the per-request lines go (default: stderr). */
+  writeRequestLine?: (line: string) => void;
   /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
   shutdownGraceMs?: number;
 }
@@ -43,7 +47,8 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   });
   const deps: AppDeps = {
     config,
-    logger,
+    // One line per finished request on stderr, unless --quiet.
+    logger: cli.quiet ? logger : withRequestLines(logger, options.writeRequestLine ?? writeStderr),
     now: () => Date.now(),
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
@@ -86,6 +91,11 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   const exitCode = await code;
   await logger.close();
   return exitCode;
+}
+
+/** Writes to stderr without waiting: a slow terminal must not hold up a request. */
+function writeStderr(line: string): void {
+  process.stderr.write(line);
 }
 
 /** Serves `handler` on the configured address; a failure to listen says what to do. */

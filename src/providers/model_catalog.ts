@@ -16,6 +16,7 @@ export type { CatalogModel, ModelFacts, ProviderCatalog };
 /** Presets that share another preset's models (the same provider behind another API or name). */
 const SHARED: Readonly<Record<string, string>> = {
   "openai-responses": "openai",
+  "gemini-openai": "gemini",
   azure: "openai",
   xai: "grok",
   "openrouter-anthropic": "openrouter",

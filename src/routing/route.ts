@@ -111,7 +111,9 @@ function routeFormat(
   facts: ModelFacts,
   options: ModelOptions,
 ): ProviderFormat {
-  if (provider.format === "anthropic") return provider.format;
+  if (provider.format !== "openai" && provider.format !== "openai-responses") {
+    return provider.format;
+  }
   const api = options.api ?? (provider.preset === "openai" ? facts.api : undefined);
   if (api === "responses") return "openai-responses";
   if (api === "chat") return "openai";

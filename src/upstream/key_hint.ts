@@ -35,3 +35,23 @@ export function withKeyHint(
   const origin = options.origins[`providers.${options.provider.name}.api_key`];
   return `${message} (${keyHint(options.provider, origin)})`;
 }
+
+/**
+ * An error body with the key hint appended to its `error.message` on a 401 (the body re-serialised,
+ * its other fields kept); any other status, or a body without a message, unchanged.
+ */
+export function withKeyHintInBody(
+  status: number,
+  body: string,
+  options: { provider: ProviderConfig; origins: Readonly<Record<string, string>> },
+): string {
+  if (status !== 401) return body;
+  try {
+    const json = JSON.parse(body);
+    if (typeof json?.error?.message !== "string") return body;
+    json.error.message = withKeyHint(status, json.error.message, options);
+    return JSON.stringify(json);
+  } catch {
+    return body;
+  }
+}

@@ -105,9 +105,11 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
     assert.match(text, /event: message_stop/);
     assert.equal(await proxy.exited(), 0);
     assert.match(proxy.stdout.text, /Shutting down/);
+    // Its start line, then its record.
     const lines = (await Deno.readTextFile(logFile)).trim().split("\n");
-    assert.equal(lines.length, 1, "the stream's log line is written before exit");
-    const record = JSON.parse(lines[0]!);
+    assert.equal(lines.length, 2, "the stream's log line is written before exit");
+    assert.equal(JSON.parse(lines[0]!).event, "start");
+    const record = JSON.parse(lines[1]!);
     assert.equal(record.status, 200);
     assert.equal(record.stream, true);
     assert.equal(record.upstream_model, "slow-model");

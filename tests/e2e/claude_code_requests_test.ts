@@ -15,8 +15,10 @@ interface Recorded {
 const FIXTURES = [
   "first-turn.request.json",
   "first-turn-2.1.337.request.json",
-  "main-2.1.337.request.json",
-  "title-2.1.337.request.json",
+  "interactive-first-turn-2.1.337.request.json",
+  "session-title.request.json",
+  "session-title-2.1.337.request.json",
+  "tool-search-second-turn-2.1.337.request.json",
   "subagent-2.1.337.request.json",
 ];
 

@@ -1,5 +1,5 @@
 // Records real Claude Code requests for tests/fixtures/claude-code/: its terminal UI in tmux against a local capture server.
-//   deno run -A --config tests/deno.test.json tests/helpers/record_claude_code.ts 2.1.337
+//   deno run -A --config tests/deno.test.json tests/helpers/record_claude_code.ts 2.1.337 [--all]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
@@ -82,7 +82,14 @@ function say(line: string): void {
   Deno.stdout.writeSync(new TextEncoder().encode(line + "\n"));
 }
 
-async function record(version: string, outDir: string): Promise<void> {
+/** The fixture each recorded request goes to (`--all`; else only the subagent's). */
+const FILE_NAMES = {
+  main: "interactive-first-turn",
+  title: "session-title",
+  subagent: "subagent",
+} as const;
+
+async function record(version: string, outDir: string, all: boolean): Promise<void> {
   const mock = await startMockUpstream(fakeAnthropicModel(brain));
   const root = await Deno.makeTempDir({ prefix: "claude-code-record-" });
   const home = join(root, "home");
@@ -112,8 +119,12 @@ async function record(version: string, outDir: string): Promise<void> {
     });
     for (const r of mock.requests) say(`${r.method} ${r.path} (${r.body.length} bytes)`);
     const picked = pickRequests(mock.requests);
-    for (const [name, request] of Object.entries(picked)) {
-      const file = join(outDir, `${name}-${version}.request.json`);
+    for (const [kind, request] of Object.entries(picked)) {
+      if (!all && kind !== "subagent") continue;
+      const file = join(
+        outDir,
+        `${FILE_NAMES[kind as keyof typeof FILE_NAMES]}-${version}.request.json`,
+      );
       writeFileSync(file, JSON.stringify(neutralize(request!, home), null, 2) + "\n");
       say(`wrote ${file}`);
     }
@@ -125,6 +136,7 @@ async function record(version: string, outDir: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  const version = Deno.args[0] ?? NEWEST_CLAUDE_CODE;
-  await record(version, fromFileUrl(new URL("../fixtures/claude-code/", import.meta.url)));
+  const version = Deno.args.find((arg) => !arg.startsWith("--")) ?? NEWEST_CLAUDE_CODE;
+  const outDir = fromFileUrl(new URL("../fixtures/claude-code/", import.meta.url));
+  await record(version, outDir, Deno.args.includes("--all"));
 }
