@@ -28,13 +28,15 @@ export interface ClaudeCodeSettings {
 
 /**
  * Whether a route serves Claude Code's tool search (`defer_loading` tools, `tool_reference`
- * results). Only Anthropic's own API does today: translated routes and Anthropic-format
- * providers that drop `defer_loading` do not. The one place to change when tool search is
- * translated.
+ * results): Anthropic's own API does; on translated routes, and on Anthropic-format providers whose
+ * `unsupported` list names `tool_search`, the proxy resolves it from the conversation. Another
+ * Anthropic-format provider may refuse it, so Claude Code is asked to send every tool up front. The
+ * one place that decides ENABLE_TOOL_SEARCH.
  */
 export function routeSupportsToolSearch(route: Pick<Route, "provider" | "format">): boolean {
-  return route.format === "anthropic" && isAnthropicApi(route.provider) &&
-    !(route.provider.dropFields ?? []).includes("tools[].defer_loading");
+  if (route.format !== "anthropic") return true;
+  if (isAnthropicApi(route.provider)) return true;
+  return (route.provider.unsupported ?? []).includes("tool_search");
 }
 
 /** Whether a route serves Anthropic's server-side advisor tool: Anthropic's own API only. */

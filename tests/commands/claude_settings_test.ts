@@ -44,7 +44,11 @@ Deno.test("claudeCodeSettings names each family's route and tells Claude Code it
   assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, "128000");
   assert.equal(env.CLAUDE_AUTOCOMPACT_PCT_OVERRIDE, undefined);
   assert.equal(env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY, "1");
-  assert.equal(env.ENABLE_TOOL_SEARCH, "false", "a translated route has no tool search");
+  assert.equal(
+    env.ENABLE_TOOL_SEARCH,
+    undefined,
+    "the proxy resolves tool search on translated routes",
+  );
   assert.equal(env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL, "1", "no route serves the advisor tool");
   assert.deepEqual(settings, { skipWebFetchPreflight: true });
 });
@@ -93,18 +97,29 @@ Deno.test("compactWindow sets the window, and below Claude Code's 100k minimum a
   assert.equal(compactWindow(20_000).CLAUDE_AUTOCOMPACT_PCT_OVERRIDE, "1");
 });
 
-Deno.test("routeSupportsToolSearch is true only for Anthropic's own API", () => {
+Deno.test("routeSupportsToolSearch is false only for an Anthropic-format provider that may refuse it", () => {
   const route = (file: FileConfig) => resolveRoute(config(file), "claude-opus-5-5");
-  assert.equal(routeSupportsToolSearch(route(CUSTOM)), false);
+  assert.equal(routeSupportsToolSearch(route(CUSTOM)), true, "resolved by the proxy");
   assert.equal(
     routeSupportsToolSearch(route({ provider: { name: "anthropic", api_key: "k" } })),
     true,
   );
   assert.equal(
     routeSupportsToolSearch(route({ provider: { name: "deepseek-anthropic", api_key: "k" } })),
-    false,
-    "a third-party Anthropic-format provider drops defer_loading",
+    true,
+    "the preset lists tool_search as unsupported: the proxy resolves it",
   );
+  const unknown: FileConfig = {
+    provider: {
+      name: "custom",
+      format: "anthropic",
+      base_url: "https://gateway.example/anthropic",
+      api_key: "k",
+    },
+    models: { "*": "some-model" },
+  };
+  assert.equal(routeSupportsToolSearch(route(unknown)), false);
+  assert.equal(claudeCodeSettings(config(unknown)).env.ENABLE_TOOL_SEARCH, "false");
 });
 
 Deno.test("tierModelId prefers the config's own exact name for a family", () => {

@@ -29,7 +29,7 @@ Deno.test("claude-proxy env prints export lines a POSIX shell takes as they are"
   const [model, description, toolSearch] = new TextDecoder().decode(shell.stdout).split("|");
   assert.equal(model, "claude-opus-5-5");
   assert.match(description!, /^opus requests go to \S+ on deepseek through claude-proxy/);
-  assert.equal(toolSearch, "false");
+  assert.equal(toolSearch, "", "the proxy resolves tool search: Claude Code keeps it");
 });
 
 Deno.test("claude-proxy env --json prints a settings.json fragment", async () => {
