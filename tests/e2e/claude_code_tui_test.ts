@@ -101,11 +101,17 @@ async function firstSession(version: string, home: string, root: string) {
 
 const TUI_TEST = { sanitizeResources: false, sanitizeOps: false } as const;
 
+/** Ignored without tmux, except where .ci/run installed it (CLAUDE_PROXY_REQUIRE_TMUX=1). */
+function ignoreTui(version: string): boolean {
+  const required = Deno.env.get("CLAUDE_PROXY_REQUIRE_TMUX") === "1";
+  return !hasClaudeCode(version) || (!hasTmux() && !required);
+}
+
 for (const version of CLAUDE_CODE_VERSIONS) {
   Deno.test({
     name:
       `Claude Code ${version}'s terminal UI, started by claude-proxy run in a fresh HOME, reaches a working answer with Enter at every question`,
-    ignore: !hasClaudeCode(version) || (!hasTmux() && Deno.env.get("CI") !== "true"),
+    ignore: ignoreTui(version),
     ...TUI_TEST,
     fn: () =>
       withTempDir("claude-proxy-tui-", async (root) => {
@@ -130,7 +136,7 @@ for (const version of CLAUDE_CODE_VERSIONS) {
   Deno.test({
     name:
       `Claude Code ${version} through claude-proxy run keeps every key of an existing .claude.json`,
-    ignore: !hasClaudeCode(version) || (!hasTmux() && Deno.env.get("CI") !== "true"),
+    ignore: ignoreTui(version),
     ...TUI_TEST,
     fn: () =>
       withTempDir("claude-proxy-tui-", async (root) => {
