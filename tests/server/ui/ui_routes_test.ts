@@ -242,3 +242,24 @@ Deno.test("/ui/api/events streams the snapshot, then a request sent meanwhile", 
     dashboard.close();
   }
 });
+
+Deno.test("the request guard lets the dashboard's own page load /ui, and nothing else from it", async () => {
+  const { app, dashboard } = dashboardApp(testConfig("http://upstream.test"));
+  try {
+    const own = { origin: "http://127.0.0.1:4222" };
+    const script = await app.request("http://127.0.0.1:4222/ui/app.js", { headers: own });
+    assert.equal(script.status, 200, "a module script is fetched with its page's Origin");
+    assert.equal(script.headers.get("access-control-allow-origin"), null);
+    await script.body?.cancel();
+    const foreign = await app.request("http://127.0.0.1:4222/ui/api/snapshot", {
+      headers: { origin: "http://127.0.0.1:3000" },
+    });
+    assert.equal(foreign.status, 403, "another port's page is another origin");
+    await foreign.body?.cancel();
+    const spend = await app.request(ask({ headers: own }));
+    assert.equal(spend.status, 403, "the dashboard's origin may not use the API");
+    await spend.body?.cancel();
+  } finally {
+    dashboard.close();
+  }
+});
