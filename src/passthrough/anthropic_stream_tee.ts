@@ -27,6 +27,8 @@ export interface AnthropicStreamTeeOptions {
    * unset passes the upstream's name as is.
    */
   model?: string;
+  /** Called once, as the first `content_block_delta` (the first token) passes. */
+  onFirstToken?: (() => void) | undefined;
 }
 
 const LF = 0x0a;
@@ -177,12 +179,14 @@ export class AnthropicStreamTee {
   /** Reads one event; returns replacement bytes when its model was renamed or signature marked. */
   #read(frame: Uint8Array): Uint8Array | undefined {
     const name = leadingEventName(frame);
+    if (name === "content_block_delta") this.#firstToken();
     if (name !== undefined && !this.#needs(name)) return undefined;
     const text = this.#decoder.decode(frame);
     if (name !== undefined && SIGNED_EVENTS.has(name) && !maySign(text)) return undefined;
     const { event, data } = parseFrame(text);
     if (data === undefined) return undefined;
     const type = event ?? typeOf(data);
+    if (name === undefined && type === "content_block_delta") this.#firstToken();
     switch (type) {
       case "message_start": {
         const message = parseJson(data)?.message as Record<string, unknown> | undefined;
@@ -221,6 +225,13 @@ export class AnthropicStreamTee {
     return marked === undefined ? undefined : replaceData(text, data, marked);
   }
 
+  #firstToken(): void {
+    const report = this.#options.onFirstToken;
+    if (!report) return;
+    this.#options = { ...this.#options, onFirstToken: undefined };
+    report();
+  }
+
   #onUsage(usage: unknown): void {
     if (typeof usage !== "object" || usage === null) return;
     const record = usage as Record<string, unknown>;
@@ -229,6 +240,9 @@ export class AnthropicStreamTee {
     if (typeof record.output_tokens === "number") target.output_tokens = record.output_tokens;
     if (typeof record.cache_read_input_tokens === "number") {
       target.cache_read_input_tokens = record.cache_read_input_tokens;
+    }
+    if (typeof record.cache_creation_input_tokens === "number") {
+      target.cache_creation_input_tokens = record.cache_creation_input_tokens;
     }
   }
 

@@ -84,6 +84,7 @@ export function rewriteAnswer(
       input_tokens: count("input_tokens"),
       output_tokens: count("output_tokens"),
       cache_read_input_tokens: count("cache_read_input_tokens"),
+      cache_creation_input_tokens: count("cache_creation_input_tokens"),
     },
   };
   const marked = rewrite.markOrigin === undefined

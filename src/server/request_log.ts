@@ -1,5 +1,7 @@
 // One request's log record: its timing, route and outcome; opened and written once by the lifecycle.
 import { toProxyError } from "../errors.ts";
+import type { ModelPrice } from "../config/schema.ts";
+import { requestCost } from "../log/cost.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import type { Route } from "../routing/route.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
@@ -26,6 +28,8 @@ export class RequestLog {
   /** Set while a streamed answer runs: the record waits for its end. */
   #streaming = false;
   #written = false;
+  /** The route's prices, once it is known. */
+  #price: ModelPrice | undefined;
 
   constructor(deps: AppDeps, request: Request) {
     this.#deps = deps;
@@ -52,6 +56,7 @@ export class RequestLog {
 
   /** Where the request goes: the model asked for, the provider and the upstream model. */
   routed(model: string, route: Route, stream?: boolean): void {
+    this.#price = route.facts.price;
     Object.assign(this.record, {
       model,
       provider: route.provider.name,
@@ -83,10 +88,18 @@ export class RequestLog {
     this.record.input_tokens = usage.input_tokens;
     this.record.output_tokens = usage.output_tokens;
     if (usage.cache_read_input_tokens) this.record.cached_tokens = usage.cache_read_input_tokens;
+    if (usage.cache_creation_input_tokens) {
+      this.record.cache_write_tokens = usage.cache_creation_input_tokens;
+    }
     if (error) {
       this.record.error_type = error.type;
       this.record.error_message = error.message;
     }
+  }
+
+  /** The first token went to the client: time to first token (the first call counts). */
+  firstToken(): void {
+    this.record.ttft_ms ??= Math.round(this.#deps.now() - this.#started);
   }
 
   /**
@@ -129,6 +142,15 @@ export class RequestLog {
     this.#written = true;
     this.record.status = this.#status;
     this.record.total_ms = Math.round(this.#deps.now() - this.#started);
+    const { input_tokens, output_tokens } = this.record;
+    if (this.#price && (input_tokens !== undefined || output_tokens !== undefined)) {
+      this.record.cost_usd = requestCost({
+        input: input_tokens,
+        output: output_tokens,
+        cache_read: this.record.cached_tokens,
+        cache_write: this.record.cache_write_tokens,
+      }, this.#price);
+    }
     this.#deps.logger.write(this.record);
     this.#deps.metrics?.observe(this.record);
     for (const observer of this.#deps.observers ?? []) observer.finished?.(this.record);

@@ -62,6 +62,7 @@ export const anthropicPassthrough: RouteHandler = async (request, ctx) => {
     const body = teeStream(result.chunks(), {
       ...rewrite,
       onEnd: log.streaming(),
+      onFirstToken: () => log.firstToken(),
       onChunk: log.bodies?.capture("response"),
     });
     return new Response(body, { status: response.status, headers: answerHeaders(response) });

@@ -72,7 +72,11 @@ function streamAnswer(
   const events = anthropicEventStream<GeminiResponse>(
     result.chunks(),
     new GeminiStreamTranslator(options),
-    { pingIntervalMs: deps.config.upstream.pingIntervalMs, onEnd: log.streaming() },
+    {
+      pingIntervalMs: deps.config.upstream.pingIntervalMs,
+      onEnd: log.streaming(),
+      onFirstToken: () => log.firstToken(),
+    },
   );
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
   return new Response(out, { status: 200, headers: SSE_HEADERS });

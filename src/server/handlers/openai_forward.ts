@@ -157,6 +157,7 @@ function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
     ...(transform ? { transform } : {}),
     pingIntervalMs: deps.config.upstream.pingIntervalMs,
     onEnd: log.streaming(),
+    onFirstToken: () => log.firstToken(),
   });
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
   return new Response(out, { status: 200, headers: SSE_HEADERS });

@@ -46,6 +46,8 @@ export interface AnthropicEventStreamOptions<C = ChatCompletionChunk> {
   onEnd?: (summary: StreamSummary) => void;
   /** Aborting it stops the stream (closing the output) and cancels the upstream body. */
   signal?: AbortSignal;
+  /** Called once, as the first `content_block_delta` (the first token) goes to the client. */
+  onFirstToken?: () => void;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
   transform?: ChunkTransform<C>;
 }
@@ -109,6 +111,8 @@ class EventPump<C> {
   #wrote = false;
   #ended = false;
   #skipped = 0;
+  /** Whether the first content delta is still to come (and someone wants to know). */
+  #firstToken: boolean;
   #onAbort = () => this.#abort();
 
   constructor(
@@ -119,6 +123,7 @@ class EventPump<C> {
     this.#source = source;
     this.#translator = translator;
     this.#options = options;
+    this.#firstToken = options.onFirstToken !== undefined;
     this.#parser = createParser({ onEvent: (message) => this.#onEvent(message) });
   }
 
@@ -245,9 +250,17 @@ class EventPump<C> {
   #enqueue(events: StreamEvent[]): void {
     if (this.#ended || events.length === 0) return;
     let text = "";
-    for (const event of events) text += encodeSseEvent(event);
+    for (const event of events) {
+      if (this.#firstToken && event.type === "content_block_delta") this.#onFirstToken();
+      text += encodeSseEvent(event);
+    }
     this.#controller?.enqueue(this.#encoder.encode(text));
     this.#wrote = true;
+  }
+
+  #onFirstToken(): void {
+    this.#firstToken = false;
+    this.#options.onFirstToken?.();
   }
 
   /** Starts the one keep-alive timer; a tick pings only if nothing went out since the last one. */
