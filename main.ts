@@ -1,12 +1,16 @@
 // The entry point: parse the command line, run the command, and exit with its code.
 // deno-lint-ignore-file no-console -- the entry point is where output goes to the terminal
 import { homedir } from "node:os";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { type CliOptions, HELP, parseCli } from "./src/cli.ts";
 import { runCheck } from "./src/commands/check.ts";
 import { logFilePath, runConfigPaths } from "./src/commands/config_paths.ts";
 import { runInit, terminalPrompt } from "./src/commands/init.ts";
 import { runLogs } from "./src/commands/logs.ts";
+import { runLogsSummary } from "./src/commands/logs_summary.ts";
+import { runStatusline } from "./src/commands/statusline.ts";
+import { parseSince } from "./src/log/usage_summary.ts";
 import { runEnv } from "./src/commands/env.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
@@ -81,7 +85,22 @@ async function runCommand(cli: CliOptions): Promise<number> {
       return await runCheck(cli, { env, write });
     case "logs":
       return await runLogsCommand(cli, env);
+    case "statusline":
+      return await runStatusline(cli, {
+        env,
+        input: await readStdin(),
+        write: (text) => process.stdout.write(text),
+        color: !cli.noColor && !env.NO_COLOR,
+      });
   }
+}
+
+/** All of stdin (Claude Code's JSON for the status line); nothing when it is a terminal. */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return "";
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The request log: the configured file, else the platform's default path. */
@@ -104,6 +123,25 @@ async function runLogsCommand(
   env: Record<string, string | undefined>,
 ): Promise<number> {
   const { path } = await logFilePath(cli, { env });
+  const since = cli.since === undefined ? undefined : parseSince(cli.since, Date.now());
+  if (cli.since !== undefined && since === undefined) {
+    throw new UsageError(
+      `--since must be a time like 30m, 24h, 7d, today or 2026-12-01, got "${cli.since}"`,
+    );
+  }
+  const color = !cli.noColor && !env.NO_COLOR && runtime.stdoutIsTerminal();
+  if (cli.summary) {
+    return await runLogsSummary({
+      path,
+      by: cli.by,
+      since,
+      sinceText: cli.since,
+      json: cli.json,
+      color,
+      write: (text) => process.stdout.write(text),
+      writeError: (text) => process.stderr.write(text),
+    });
+  }
   const abort = new AbortController();
   const removeSignals = runtime.onShutdownSignal(() => abort.abort());
   try {
@@ -113,7 +151,8 @@ async function runLogsCommand(
       follow: cli.follow,
       json: cli.json,
       errors: cli.errors,
-      color: !cli.noColor && !env.NO_COLOR && runtime.stdoutIsTerminal(),
+      ...(since !== undefined ? { since } : {}),
+      color,
       signal: abort.signal,
       write: (text) => process.stdout.write(text),
       writeError: (text) => process.stderr.write(text),

@@ -3,9 +3,10 @@ import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./config/schema.ts";
 import { suggest } from "./config/validate.ts";
+import { SUMMARY_GROUPS, type SummaryGroup } from "./log/usage_summary.ts";
 
 /** The commands claude-proxy knows. */
-export const COMMANDS = ["serve", "run", "env", "init", "check", "logs"] as const;
+export const COMMANDS = ["serve", "run", "env", "init", "check", "logs", "statusline"] as const;
 /** One command name. */
 export type Command = (typeof COMMANDS)[number];
 
@@ -23,6 +24,7 @@ const OPTIONS = {
   version: { type: "boolean", short: "V" },
   // run
   claude: { type: "string" },
+  statusline: { type: "boolean" },
   // check
   ping: { type: "boolean" },
   // init
@@ -40,6 +42,9 @@ const OPTIONS = {
   json: { type: "boolean" },
   errors: { type: "boolean" },
   "no-color": { type: "boolean" },
+  summary: { type: "boolean" },
+  by: { type: "string" },
+  since: { type: "string" },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -50,7 +55,7 @@ const SERVER: OptionName[] = ["port", "host", "provider", "log-file", "log-bodie
 /** The options each command accepts. */
 const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
   serve: new Set([...COMMON, ...SERVER, "quiet"]),
-  run: new Set([...COMMON, ...SERVER, "claude"]),
+  run: new Set([...COMMON, ...SERVER, "claude", "statusline"]),
   env: new Set([...COMMON, "port", "host", "provider", "json"]),
   check: new Set([...COMMON, ...SERVER, "ping"]),
   init: new Set([
@@ -65,7 +70,19 @@ const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
     "force",
     "yes",
   ]),
-  logs: new Set([...COMMON, "log-file", "n", "follow", "json", "errors", "no-color"]),
+  logs: new Set([
+    ...COMMON,
+    "log-file",
+    "n",
+    "follow",
+    "json",
+    "errors",
+    "no-color",
+    "summary",
+    "by",
+    "since",
+  ]),
+  statusline: new Set([...COMMON, "log-file", "no-color"]),
 };
 
 /** Where `init` writes: the user's config dir or the working directory. */
@@ -88,6 +105,8 @@ export interface CliOptions {
   version: boolean;
   /** run: the Claude Code binary. */
   claudePath?: string;
+  /** run: show the session's route, cost and tokens in Claude Code's status line. */
+  statusline: boolean;
   /** check: send a one-token request to each provider. */
   ping: boolean;
   /** init answers. */
@@ -105,6 +124,10 @@ export interface CliOptions {
   json: boolean;
   errors: boolean;
   noColor: boolean;
+  /** logs: totals instead of requests, grouped by `by`, since `since` (`24h`, `7d`, a date). */
+  summary: boolean;
+  by?: SummaryGroup;
+  since?: string;
   /** run: the arguments for claude (after `--`); empty for other commands. */
   rest: string[];
 }
@@ -120,6 +143,7 @@ Usage:
   claude-proxy init [options]              write a commented starter config (asks on a terminal)
   claude-proxy check [--ping] [options]    show the resolved config, routes and whether keys are set
   claude-proxy logs [options]              show recent requests from the request log
+  claude-proxy statusline                  one line for Claude Code's status bar (reads its JSON)
 
 Options (serve, run, check):
   -c, --config PATH        use this config file instead of searching (see --show-config-paths)
@@ -136,6 +160,7 @@ Options (serve, run, check):
 
 Run options:
       --claude PATH        the Claude Code CLI (default: env CLAUDE_PATH, else "claude" on PATH)
+      --statusline         show the route, the session's cost and tokens in Claude Code's status line
 
 Env options:
       --json               a settings.json fragment ({"env": {...}, ...}) instead of export lines
@@ -161,6 +186,9 @@ Logs options:
   -f, --follow             keep printing requests as they start and as they end
       --json               raw JSON lines
       --errors             only failed requests
+      --summary            totals instead: requests, errors, tokens, cost, p50/p95 latency
+      --by KEY             with --summary: one row per model, provider, session or day
+      --since WHEN         only requests since WHEN: 30m, 24h, 7d, a date (2026-12-01) or today
       --log-file PATH      the log to read (default: the configured one, see --show-config-paths)
       --no-color           no colors (also when NO_COLOR is set)
 
@@ -257,6 +285,8 @@ function toOptions(command: Command, values: Values, rest: string[]): CliOptions
     json: values.json ?? false,
     errors: values.errors ?? false,
     noColor: values["no-color"] ?? false,
+    statusline: values.statusline ?? false,
+    summary: values.summary ?? false,
     rest,
   };
   const strings: Array<[keyof CliOptions, string | undefined]> = [
@@ -270,6 +300,7 @@ function toOptions(command: Command, values: Values, rest: string[]): CliOptions
     ["opus", values.opus],
     ["sonnet", values.sonnet],
     ["haiku", values.haiku],
+    ["since", values.since],
   ];
   for (const [key, value] of strings) {
     if (value === undefined) continue;
@@ -282,6 +313,19 @@ function toOptions(command: Command, values: Values, rest: string[]): CliOptions
   if (values["log-bodies"] !== undefined) out.logBodies = values["log-bodies"];
   if (values.n !== undefined) {
     out.lines = parseInteger(command, "-n", values.n, { min: 1, max: 1_000_000 });
+  }
+  if (values.by !== undefined) {
+    if (!(SUMMARY_GROUPS as readonly string[]).includes(values.by)) {
+      throw usage(command, `--by must be one of ${SUMMARY_GROUPS.join(", ")}, got "${values.by}"`);
+    }
+    out.by = values.by as SummaryGroup;
+  }
+  if (out.by !== undefined && !out.summary) throw usage(command, "--by goes with --summary");
+  if (out.summary && (out.follow || out.lines !== undefined)) {
+    throw usage(
+      command,
+      `--summary adds up the whole log: it takes no ${out.follow ? "--follow" : "-n"}`,
+    );
   }
   if (values.scope !== undefined) {
     if (values.scope !== "user" && values.scope !== "project") {

@@ -352,6 +352,27 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * How to start this program again: the binary alone when compiled, else the runtime with this
+ * script (`deno run -A --config …/deno.json …/main.ts`, `bun …/main.ts`).
+ */
+export function selfCommand(): string[] {
+  if (bun) {
+    // deno-lint-ignore no-explicit-any
+    const execPath: string = (globalThis as any).process.execPath;
+    const script = bun.argv[1] ?? "";
+    const compiled = script.startsWith("/$bunfs/") || script.startsWith("B:/~BUN/") || !script;
+    return compiled ? [execPath] : [execPath, script];
+  }
+  const execPath = Deno.execPath();
+  if (!/^deno(\.exe)?$/.test(execPath.split(/[\\/]/).at(-1) ?? "")) return [execPath];
+  const main = new URL(Deno.mainModule);
+  if (main.protocol !== "file:") return [execPath, "run", "-A", Deno.mainModule];
+  const script = decodeURIComponent(main.pathname);
+  const config = decodeURIComponent(new URL("deno.json", main).pathname);
+  return [execPath, "run", "-A", "--quiet", `--config=${config}`, script];
+}
+
 /** The command-line arguments after the program (and script) name. */
 export function args(): string[] {
   return bun ? bun.argv.slice(2) : [...Deno.args];

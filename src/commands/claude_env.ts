@@ -65,11 +65,15 @@ export function claudeEnv(
 }
 
 /**
- * The arguments claude runs with: the settings.json keys of {@linkcode claudeCodeSettings} as
- * `--settings JSON` before the caller's, unless the caller passes `--settings` itself.
+ * The arguments claude runs with: the settings.json keys of {@linkcode claudeCodeSettings} (and
+ * `extra` ones) as `--settings JSON` before the caller's, unless the caller passes `--settings`.
  */
-export function claudeArgs(args: readonly string[], config: Config): string[] {
-  const { settings } = claudeCodeSettings(config);
+export function claudeArgs(
+  args: readonly string[],
+  config: Config,
+  extra: Record<string, unknown> = {},
+): string[] {
+  const settings = { ...claudeCodeSettings(config).settings, ...extra };
   const own = args.some((arg) => arg === "--settings" || arg.startsWith("--settings="));
   if (own || Object.keys(settings).length === 0) return [...args];
   return ["--settings", JSON.stringify(settings), ...args];

@@ -18,6 +18,8 @@ export interface LogsCommandOptions {
   json?: boolean;
   /** Only failed requests (status >= 400 or an error type). */
   errors?: boolean;
+  /** Only requests that arrived at or after this time (epoch ms). */
+  since?: number;
   /** ANSI colors (pass true on a terminal unless NO_COLOR is set). */
   color?: boolean;
   /** Stops follow mode. */
@@ -214,9 +216,15 @@ async function readAll(handle: FileHandle, length: number, position = 0): Promis
 }
 
 function select(lines: LogEntry[], options: LogsCommandOptions): LogEntry[] {
+  const { since } = options;
+  const recent = since === undefined
+    ? lines
+    : lines.filter((entry) =>
+      Date.parse("record" in entry ? entry.record.time : entry.start.time) >= since
+    );
   return options.errors
-    ? lines.filter((entry) => "record" in entry && isError(entry.record))
-    : lines;
+    ? recent.filter((entry) => "record" in entry && isError(entry.record))
+    : recent;
 }
 
 function isError(record: RequestLogRecord): boolean {

@@ -9,8 +9,10 @@ import { ConfigError } from "../errors.ts";
 import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
+import { Dashboard } from "../server/ui/dashboard.ts";
 import { randomId } from "../server/deps.ts";
 import { claudeArgs, claudeEnv, proxyBaseUrl } from "./claude_env.ts";
+import { statusLineSetting } from "./statusline.ts";
 import { claudeJsonPath, type ClaudeJsonReport, prepareClaudeJson } from "./claude_json.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
 import {
@@ -80,7 +82,7 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
     const started = await startProxy(config, cli, options);
     url = started.url;
     stop = started.stop;
-    options.write(`claude-proxy: started at ${url} for this session`);
+    options.write(`claude-proxy: started at ${url} for this session (dashboard: ${url}/ui)`);
   }
   try {
     const env = claudeEnv(options.env, config, url);
@@ -89,7 +91,15 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
       env.ANTHROPIC_API_KEY !== undefined ? { key: env.ANTHROPIC_API_KEY } : {},
     );
     for (const line of claudeJsonMessages(state)) options.write(`claude-proxy: ${line}`);
-    return await (options.spawn ?? spawnInherited)(claude, claudeArgs(cli.rest, config), { env });
+    const extra = cli.statusline ? { statusLine: statusLineSetting(runtime.selfCommand()) } : {};
+    if (cli.statusline && cli.rest.some((arg) => /^--settings(=|$)/.test(arg))) {
+      options.write(
+        `claude-proxy: --statusline needs claude's --settings, which you pass: ` +
+          `add "statusLine": ${JSON.stringify(extra.statusLine)} to yours`,
+      );
+    }
+    const args = claudeArgs(cli.rest, config, extra);
+    return await (options.spawn ?? spawnInherited)(claude, args, { env });
   } finally {
     await stop?.();
   }
@@ -153,7 +163,16 @@ async function startProxy(
   options: RunCommandOptions,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const logger = options.openLogger ? await options.openLogger(config) : NULL_LOGGER;
-  const app = createApp({ config, logger, now: () => Date.now(), newId: randomId });
+  const logPath = (logger as { path?: unknown }).path;
+  const dashboard = new Dashboard({
+    config,
+    ...(typeof logPath === "string" ? { logPath } : {}),
+  });
+  const app = createApp(
+    { config, logger, observers: [dashboard.observer], now: () => Date.now(), newId: randomId },
+    { dashboard },
+  );
+  dashboard.load().catch(() => {}); // Without the log's past requests the dashboard still runs.
   // A free port unless --port names one: the configured port may belong to another proxy.
   const server = runtime.serve(app.fetch, {
     hostname: config.host,
@@ -163,6 +182,7 @@ async function startProxy(
   return {
     url: proxyBaseUrl(config.host, server.port),
     stop: async () => {
+      dashboard.close();
       await server.shutdown();
       await logger.close();
     },

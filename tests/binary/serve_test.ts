@@ -283,7 +283,7 @@ function defineServeTests({ label, command }: Subject) {
     });
   }, NO_SIGTERM);
 
-  test("serves the dashboard from inside the program, live, and stops with a page open", async (command) => {
+  test("serves the dashboard from inside the program, live, feeds the status line, and stops with a page open", async (command) => {
     await withProxy(command, fakeModel(weatherBrain), async ({ proxy }) => {
       assert.match(proxy.stdout.text, /ui: +http:\/\/127\.0\.0\.1:\d+\/ui/);
       const page = await fetch(`${proxy.url}/ui`);
@@ -300,7 +300,11 @@ function defineServeTests({ label, command }: Subject) {
       while (!text.includes("event: snapshot")) text += (await reader.read()).value;
       const answer = await fetch(`${proxy.url}/v1/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": "any" },
+        headers: {
+          "content-type": "application/json",
+          "x-api-key": "any",
+          "x-claude-code-session-id": "session-binary-1",
+        },
         body: JSON.stringify({
           model: "claude-test-sonnet",
           max_tokens: 64,
@@ -310,6 +314,20 @@ function defineServeTests({ label, command }: Subject) {
       await answer.body?.cancel();
       while (!text.includes("event: finished")) text += (await reader.read()).value;
       assert.match(text, /"upstream_model":"gpt-4o"/);
+      // The status line command asks the running proxy for the session's totals.
+      const statusline = new Deno.Command(command.program, {
+        args: [...command.args, "statusline"],
+        env: { ...command.env, ANTHROPIC_BASE_URL: proxy.url, NO_COLOR: "1" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const stdin = statusline.stdin.getWriter();
+      await stdin.write(new TextEncoder().encode('{"session_id":"session-binary-1"}'));
+      await stdin.close();
+      const line = await statusline.output();
+      assert.equal(line.code, 0, new TextDecoder().decode(line.stderr));
+      assert.match(new TextDecoder().decode(line.stdout), /^gpt-4o · .* · 1 request\n$/);
       if (NO_SIGTERM) return await reader.cancel();
       // An open dashboard does not hold up shutdown: its stream ends and the program exits.
       const exited = proxy.stop("SIGTERM");

@@ -1,5 +1,6 @@
 // The finished requests as columns of numbers, for the dashboard's charts: small to send, quick to bin.
-import { isFailure, type RequestEntry } from "./recent_requests.ts";
+import { isFailure } from "../../log/session_totals.ts";
+import type { RequestEntry } from "./recent_requests.ts";
 
 /**
  * One column per measure, one row per request, oldest first. Models and sessions are numbered

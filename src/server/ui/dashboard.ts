@@ -7,7 +7,8 @@ import { VERSION } from "../../version.ts";
 import { configSecrets, type RequestObserver } from "../deps.ts";
 import { type ChartPoints, chartPoints } from "./chart_points.ts";
 import { type ConfigView, configView } from "./config_view.ts";
-import { RecentRequests, type RequestEntry, type SessionTotals } from "./recent_requests.ts";
+import type { SessionTotals } from "../../log/session_totals.ts";
+import { RecentRequests, type RequestEntry } from "./recent_requests.ts";
 import { sseEvent, UiEventHub } from "./ui_events.ts";
 
 /** Options for {@linkcode Dashboard}. */

@@ -1,5 +1,12 @@
 // The dashboard's memory: requests in flight, a bounded ring of finished ones, and per-session totals.
 import type { RequestLogRecord } from "../../log/record.ts";
+import {
+  addToSession,
+  emptySessionTotals,
+  isFailure,
+  mergeSessionTotals,
+  type SessionTotals,
+} from "../../log/session_totals.ts";
 
 /** A finished (or running) request as the dashboard keeps it: the log record without its bodies. */
 export type RequestEntry = Omit<RequestLogRecord, "bodies"> & {
@@ -8,27 +15,6 @@ export type RequestEntry = Omit<RequestLogRecord, "bodies"> & {
   /** Whether bodies were logged for it (they are fetched on demand). */
   has_bodies?: boolean;
 };
-
-/** What a session (Claude Code's `x-claude-code-session-id`) has used so far. */
-export interface SessionTotals {
-  session_id: string;
-  requests: number;
-  errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  cost_usd: number;
-  /** Whether some request of the session had no known price (its cost is then a lower bound). */
-  unpriced: boolean;
-  /** The last request's client model, provider and upstream model. */
-  model?: string;
-  provider?: string;
-  upstream_model?: string;
-  /** ISO times of the first and last request. */
-  first: string;
-  last: string;
-}
 
 /** Which finished requests a page holds. */
 export interface EntryFilter {
@@ -47,11 +33,6 @@ export interface EntryFilter {
 export const DEFAULT_RING_CAPACITY = 10_000;
 /** How many sessions keep their totals (the least recently active go first). */
 const MAX_SESSIONS = 2_000;
-
-/** Whether a record is a failure: an error status or an error type. */
-export function isFailure(record: Pick<RequestLogRecord, "status" | "error_type">): boolean {
-  return record.status >= 400 || record.error_type !== undefined;
-}
 
 /**
  * Requests in flight, the newest finished ones (a fixed-size ring: O(1) per request, no growth),
@@ -112,7 +93,7 @@ export class RecentRequests {
     for (const [id, totals] of this.#sessions) {
       const old = loaded.#sessions.get(id);
       loaded.#sessions.delete(id);
-      loaded.#sessions.set(id, old ? mergeTotals(old, totals) : totals);
+      loaded.#sessions.set(id, old ? mergeSessionTotals(old, totals) : totals);
     }
     this.#ring = loaded.#ring;
     this.#count = loaded.#count;
@@ -191,80 +172,14 @@ export class RecentRequests {
     if (totals) {
       this.#sessions.delete(id); // Re-inserted below: the map stays in order of last activity.
     } else {
-      totals = emptyTotals(id, entry.time);
+      totals = emptySessionTotals(id, entry.time);
       if (this.#sessions.size >= MAX_SESSIONS) {
         this.#sessions.delete(this.#sessions.keys().next().value!);
       }
     }
-    addEntry(totals, entry);
+    addToSession(totals, entry);
     this.#sessions.set(id, totals);
   }
-}
-
-function emptyTotals(id: string, time: string): SessionTotals {
-  return {
-    session_id: id,
-    requests: 0,
-    errors: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    cost_usd: 0,
-    unpriced: false,
-    first: time,
-    last: time,
-  };
-}
-
-function addEntry(totals: SessionTotals, entry: RequestEntry): void {
-  totals.requests += 1;
-  if (isFailure(entry)) totals.errors += 1;
-  totals.input_tokens += entry.input_tokens ?? 0;
-  totals.output_tokens += entry.output_tokens ?? 0;
-  totals.cache_read_tokens += entry.cached_tokens ?? 0;
-  totals.cache_write_tokens += entry.cache_write_tokens ?? 0;
-  if (entry.cost_usd !== undefined) totals.cost_usd += entry.cost_usd;
-  else if ((entry.input_tokens ?? 0) + (entry.output_tokens ?? 0) > 0) totals.unpriced = true;
-  if (entry.time < totals.first) totals.first = entry.time;
-  if (entry.time >= totals.last) {
-    totals.last = entry.time;
-    setOrDelete(totals, "model", entry.model);
-    setOrDelete(totals, "provider", entry.provider);
-    setOrDelete(totals, "upstream_model", entry.upstream_model);
-  }
-}
-
-function setOrDelete(
-  totals: SessionTotals,
-  key: "model" | "provider" | "upstream_model",
-  value: string | undefined,
-): void {
-  if (value === undefined) delete totals[key];
-  else totals[key] = value;
-}
-
-/** `older`'s totals followed by `newer`'s. */
-function mergeTotals(older: SessionTotals, newer: SessionTotals): SessionTotals {
-  const out: SessionTotals = {
-    ...newer,
-    first: older.first < newer.first ? older.first : newer.first,
-  };
-  for (
-    const key of [
-      "requests",
-      "errors",
-      "input_tokens",
-      "output_tokens",
-      "cache_read_tokens",
-      "cache_write_tokens",
-      "cost_usd",
-    ] as const
-  ) {
-    out[key] = older[key] + newer[key];
-  }
-  out.unpriced = older.unpriced || newer.unpriced;
-  return out;
 }
 
 function matchesText(entry: RequestEntry, text: string): boolean {
