@@ -23,7 +23,7 @@ const HEADINGS: Record<SummaryGroup | "all", string> = {
   provider: "PROVIDER",
   session: "SESSION",
   day: "DAY",
-  all: "REQUESTS",
+  all: "",
 };
 
 /**
@@ -72,7 +72,7 @@ export async function runLogsSummary(options: LogsSummaryOptions): Promise<numbe
 export function summaryTable(
   rows: SummaryRow[],
   total: SummaryRow,
-  options: { by?: SummaryGroup | undefined; color?: boolean },
+  options: { by?: SummaryGroup | undefined; sinceText?: string | undefined; color?: boolean },
 ): string {
   const head = [
     HEADINGS[options.by ?? "all"],
@@ -99,7 +99,8 @@ export function summaryTable(
     duration(row.p95_ms),
   ];
   const body = rows.map((row) => cells(row, row.key));
-  const table = [head, ...body, cells(total, options.by ? "total" : "all")];
+  const label = options.by ? "total" : options.sinceText ? `since ${options.sinceText}` : "all";
+  const table = [head, ...body, cells(total, label)];
   const widths = head.map((_, i) => Math.max(...table.map((line) => [...line[i]!].length)));
   const bold = (text: string) => (options.color ? `\x1b[1m${text}\x1b[0m` : text);
   const lines = table.map((line) =>
@@ -125,8 +126,7 @@ function tokens(n: number): string {
 }
 
 function cost(row: SummaryRow): string {
-  const priced = row.requests - row.unpriced;
-  if (priced === 0 && row.unpriced > 0) return "no price";
+  if (row.unpriced > 0 && row.cost_usd === 0) return "no price";
   const usd = row.cost_usd;
   const text = usd === 0 ? "$0" : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
   return row.unpriced > 0 ? `${text}+` : text;

@@ -92,7 +92,7 @@ Deno.test("logs --summary without --by prints one line of totals and says what h
   const unpriced = JSON.stringify({ ...record(1), cost_usd: undefined }) + "\n";
   const { out } = await summary({}, LOG.replace(/\n[^\n]*$/, "\n") + unpriced);
   const lines = out.trimEnd().split("\n");
-  assert.match(lines[0]!, /^REQUESTS\s+REQUESTS/);
+  assert.match(lines[0]!, /^\s+REQUESTS\s+ERRORS/);
   assert.match(lines[1]!, /^all\s+11\s+1\s.*\$2\.25\+/);
   assert.match(out, /1 request had no known price/);
 });
