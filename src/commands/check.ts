@@ -1,6 +1,6 @@
 // `claude-proxy check`: load the config, print routes and key status, and with --ping try each provider.
 import type { CliOptions } from "../cli.ts";
-import { describeConfig, keyStatus } from "../config/describe.ts";
+import { describeConfig, keyStatus } from "./describe_config.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 import { findModelOptions } from "../routing/route.ts";

@@ -4,7 +4,7 @@ import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { defaultLogPath } from "../log/default_path.ts";
+import { defaultLogPath } from "../config/default_log_path.ts";
 import { openJsonlLog } from "../log/jsonl_log.ts";
 import { Metrics } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";

@@ -2,7 +2,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { ConfigError } from "../errors.ts";
-import { defaultLogPath } from "../log/default_path.ts";
+import { defaultLogPath } from "./default_log_path.ts";
 import { type ConfigLayer, type LayerKind, mergeLayers } from "./layers.ts";
 import { type OpenCodeAuth, parseOpenCodeAuth } from "./opencode_auth.ts";
 import { parseConfig } from "./parse.ts";

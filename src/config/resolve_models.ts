@@ -1,6 +1,6 @@
 // Builds the ordered `[models]` rules from the file, the seeds' BIG/MIDDLE/SMALL_MODEL and preset defaults. Pure.
 import { findPreset } from "../providers/presets.ts";
-import { keyPath } from "./layers.ts";
+import { keyPath } from "./key_path.ts";
 import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
 import { findProviderName, suggestProvider } from "./resolve_providers.ts";
 import type { ModelOptions, ModelRule, ProviderConfig } from "./schema.ts";

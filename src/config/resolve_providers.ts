@@ -5,10 +5,11 @@ import {
   PROVIDER_PRESETS,
   type ProviderPreset,
 } from "../providers/presets.ts";
-import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { QUIRK_NAMES } from "../providers/quirk_names.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
-import { PROVIDER_FEATURES, type ProviderConfig, type ProviderFeature } from "./schema.ts";
+import { PROVIDER_FEATURES, type ProviderFeature } from "../providers/provider_format.ts";
+import type { ProviderConfig } from "./schema.ts";
 import type { FileConfig, FileProvider } from "./validate.ts";
 import { suggest } from "./validate.ts";
 

@@ -1,24 +1,9 @@
 // The resolved configuration: types and defaults only.
-
-/** The API a provider speaks. */
-export type ProviderFormat = "openai" | "openai-responses" | "anthropic";
-
-/** How a provider expects its API key. */
-export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key";
-
-/**
- * A request feature some Anthropic-format providers lack: a request needing it gets a clear 400,
- * except web search, which the proxy answers from its `[web_search]` backend.
- */
-export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search";
-
-/** Every {@linkcode ProviderFeature}, for validation. */
-export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
-  "images",
-  "documents",
-  "tool_choice",
-  "web_search",
-];
+import type {
+  ApiKeyHeader,
+  ProviderFeature,
+  ProviderFormat,
+} from "../providers/provider_format.ts";
 
 /** Options for one upstream model (the `[model_options."name"]` tables). */
 export interface ModelOptions {

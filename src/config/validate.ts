@@ -1,9 +1,10 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
-import { QUIRK_NAMES } from "../quirks/registry.ts";
-import { keyPath, lineOfPath } from "./layers.ts";
-import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
+import { QUIRK_NAMES } from "../providers/quirk_names.ts";
+import { keyPath, lineOfPath } from "./key_path.ts";
+import type { ProviderFormat } from "../providers/provider_format.ts";
+import { WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
 
 /** A provider table as written in the file. */
 export interface FileProvider {

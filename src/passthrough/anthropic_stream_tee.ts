@@ -10,7 +10,7 @@
 // those are parsed as JSON.
 import { concatBytes } from "../util/bytes.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
-import { markEventSignature } from "./anthropic_clean.ts";
+import { markEventSignature } from "./signature_origin.ts";
 
 /** What the stream said, for the request log, and whether it came whole. */
 export interface TeeSummary extends StreamSummary {

@@ -4,7 +4,7 @@ import { type ProxyError, UpstreamEnvelopeError, UpstreamError } from "../errors
 import { redactSecrets } from "../log/redact.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
-import { markMessageSignatures } from "./anthropic_clean.ts";
+import { markMessageSignatures } from "./signature_origin.ts";
 import { type AnthropicStreamTeeOptions, spliceModel } from "./anthropic_stream_tee.ts";
 
 /** Upstream response headers that describe the upstream connection, not the answer. */

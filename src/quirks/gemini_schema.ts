@@ -6,7 +6,7 @@
 // keys of `properties` are property names, so a property called `default` or `format` is kept.
 import type { ChatCompletionRequest, ChatTool } from "../wire/openai_types.ts";
 import { isRecord, plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 type Schema = Record<string, unknown>;
 

@@ -15,7 +15,7 @@ import type {
   ToolResultBlock,
 } from "../wire/anthropic_types.ts";
 import { isRecord, plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** The content of the result added for a tool call that has none. */
 export const MISSING_RESULT_TEXT = "Tool call was interrupted: no result was recorded";

@@ -7,7 +7,7 @@
 // level up it has (or its highest); o1-mini's system messages become user messages.
 import type { ReasoningEffort } from "../translate/openai/effort.ts";
 import type { ChatCompletionRequest } from "../wire/openai_types.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** Every effort level, lowest first ("none" is gpt-5.1's no-reasoning level). */
 export const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [

@@ -12,7 +12,8 @@ import type {
   ChatToolCall,
 } from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, plural } from "./chunk_parts.ts";
-import type { ChunkTransform, Quirk, QuirkContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** The prefix of tool_use ids that carry an encoded upstream id. */
 export const ENCODED_TOOL_ID_PREFIX = "toolu_cpx1_";

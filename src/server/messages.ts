@@ -1,7 +1,7 @@
 // POST /v1/messages: read the body, resolve its route once, and hand it to the handler for the route's
 // kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, web search).
 import type { Config } from "../config/schema.ts";
-import { leadingModel } from "../passthrough/anthropic_clean.ts";
+import { leadingModel } from "../passthrough/body_bytes.ts";
 import { passesUnparsed } from "../passthrough/passthrough_request.ts";
 import { resolveRoute, type Route } from "../routing/route.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";

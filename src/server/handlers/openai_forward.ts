@@ -3,7 +3,7 @@
 import { UpstreamError } from "../../errors.ts";
 import { redactSecrets } from "../../log/redact.ts";
 import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quirks/apply_quirks.ts";
-import type { QuirkResponseContext } from "../../quirks/registry.ts";
+import type { QuirkResponseContext } from "../../quirks/quirk.ts";
 import { fromUpstreamError } from "../../translate/anthropic/errors.ts";
 import { makeSignature } from "../../translate/anthropic/signature.ts";
 import { toAnthropicResponse } from "../../translate/openai/response.ts";

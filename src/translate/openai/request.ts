@@ -25,26 +25,9 @@ import {
 } from "./request_state.ts";
 import { toOpenAITools } from "./tools.ts";
 import { searchResultsText } from "../web_search.ts";
+import type { ToOpenAIRequestOptions } from "./request_options.ts";
 
-/** Options for {@linkcode toOpenAIRequest}. */
-export interface ToOpenAIRequestOptions {
-  /** The upstream model name (already routed). */
-  model: string;
-  /** Send `max_completion_tokens` and no `temperature`/`top_p`. Default: `isOpenAIReasoningModel(model)`. */
-  reasoningModel?: boolean;
-  /** Set `reasoning_effort` when the request asks for thinking or effort. Default: `reasoningModel`. */
-  sendReasoningEffort?: boolean;
-  /** The highest effort the upstream accepts; Anthropic `max` maps to it. Default "high". */
-  maxEffort?: "high" | "xhigh";
-  /** Send assistant thinking blocks back as `reasoning_content` (DeepSeek requires it). Default false. */
-  reasoningHistory?: boolean;
-  /** Send base64 PDF documents as `file` parts; when false they are refused. Default false. */
-  supportsDocuments?: boolean;
-  /** The provider name, for error messages. */
-  providerName?: string;
-  /** Top-level OpenAI fields removed from the output after translation (the config's `[params] drop`). */
-  drop?: string[];
-}
+export type { ToOpenAIRequestOptions };
 
 /** The translated request and human-readable notes on what was changed or dropped, for the log. */
 export interface TranslatedRequest {

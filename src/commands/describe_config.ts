@@ -1,7 +1,7 @@
 // Renders a resolved config for people: routes, providers (key present or not, never the key), origins. Pure.
 import { findRule, resolveRoute } from "../routing/route.ts";
-import { keyPath } from "./layers.ts";
-import type { Config, ProviderConfig, WebSearchConfig } from "./schema.ts";
+import { keyPath } from "../config/key_path.ts";
+import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 
 /** Model names Claude Code sends, to show where each family goes. */
 export const SAMPLE_CLAUDE_MODELS: readonly string[] = [

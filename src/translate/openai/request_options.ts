@@ -1,0 +1,21 @@
+// The options of the request translation: what the route and provider decide. Types only.
+
+/** Options for `toOpenAIRequest`. */
+export interface ToOpenAIRequestOptions {
+  /** The upstream model name (already routed). */
+  model: string;
+  /** Send `max_completion_tokens` and no `temperature`/`top_p`. Default: `isOpenAIReasoningModel(model)`. */
+  reasoningModel?: boolean;
+  /** Set `reasoning_effort` when the request asks for thinking or effort. Default: `reasoningModel`. */
+  sendReasoningEffort?: boolean;
+  /** The highest effort the upstream accepts; Anthropic `max` maps to it. Default "high". */
+  maxEffort?: "high" | "xhigh";
+  /** Send assistant thinking blocks back as `reasoning_content` (DeepSeek requires it). Default false. */
+  reasoningHistory?: boolean;
+  /** Send base64 PDF documents as `file` parts; when false they are refused. Default false. */
+  supportsDocuments?: boolean;
+  /** The provider name, for error messages. */
+  providerName?: string;
+  /** Top-level OpenAI fields removed from the output after translation (the config's `[params] drop`). */
+  drop?: string[];
+}
