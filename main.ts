@@ -11,7 +11,7 @@ import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
 import type { Config } from "./src/config/schema.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
-import { defaultLogPath } from "./src/log/default_path.ts";
+import { defaultLogPath } from "./src/config/default_log_path.ts";
 import { openJsonlLog } from "./src/log/jsonl_log.ts";
 import type { RequestLogger } from "./src/log/record.ts";
 import { configSecrets } from "./src/server/deps.ts";
