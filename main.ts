@@ -1,6 +1,5 @@
 // The entry point: parse the command line, run the command, and exit with its code.
 // deno-lint-ignore-file no-console -- the entry point is where output goes to the terminal
-import { homedir } from "node:os";
 import process from "node:process";
 import { type CliOptions, HELP, parseCli } from "./src/cli.ts";
 import { runCheck } from "./src/commands/check.ts";
@@ -9,9 +8,8 @@ import { runInit, terminalPrompt } from "./src/commands/init.ts";
 import { runLogs } from "./src/commands/logs.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
-import type { Config } from "./src/config/schema.ts";
+import type { LoadedConfig } from "./src/config/load.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
-import { defaultLogPath } from "./src/config/default_log_path.ts";
 import { openJsonlLog } from "./src/log/jsonl_log.ts";
 import type { RequestLogger } from "./src/log/record.ts";
 import { configSecrets } from "./src/server/deps.ts";
@@ -55,12 +53,12 @@ async function runCommand(cli: CliOptions): Promise<number> {
   if (cli.showConfigPaths) return await runConfigPaths(cli, { env, write });
   switch (cli.command) {
     case "serve":
-      return await runServe(cli, { write, openLogger: (config) => openLogger(config, env) });
+      return await runServe(cli, { write, openLogger });
     case "run":
       return await runRun(cli, {
         env,
         write: writeError,
-        openLogger: (config) => openLogger(config, env),
+        openLogger,
       });
     case "init": {
       const prompt = cli.yes ? undefined : terminalPrompt();
@@ -77,15 +75,10 @@ async function runCommand(cli: CliOptions): Promise<number> {
   }
 }
 
-/** The request log: the configured file, else the platform's default path. */
-function openLogger(
-  config: Config,
-  env: Record<string, string | undefined>,
-): Promise<RequestLogger> {
-  const path = config.log.file ??
-    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
+/** The request log: the configured file, else the platform's default path (see loadConfig). */
+function openLogger(config: LoadedConfig): Promise<RequestLogger> {
   return openJsonlLog({
-    path,
+    path: config.log.file,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
     onError: (error) => console.error(`claude-proxy: request log: ${String(error)}`),

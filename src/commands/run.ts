@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import type { CliOptions } from "../cli.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
@@ -24,7 +24,7 @@ export type SpawnFunction = (
 export interface RunCommandOptions extends CommandContext {
   /** Receives the proxy's own messages (stderr: stdout belongs to claude). */
   write: (text: string) => void;
-  openLogger?: (config: Config) => Promise<RequestLogger>;
+  openLogger?: (config: LoadedConfig) => Promise<RequestLogger>;
   /** Starts claude (default: node:child_process with inherited stdio). */
   spawn?: SpawnFunction;
   fetch?: typeof fetch;
@@ -160,7 +160,7 @@ async function findRunningProxy(
 }
 
 async function startProxy(
-  config: Config,
+  config: LoadedConfig,
   cli: CliOptions,
   options: RunCommandOptions,
 ): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -1,10 +1,8 @@
 // The serve command: load the config, start the server, print where it listens, drain on SIGINT/SIGTERM.
-import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { defaultLogPath } from "../config/default_log_path.ts";
 import { openJsonlLog } from "../log/jsonl_log.ts";
 import { Metrics } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
@@ -17,7 +15,7 @@ import { VERSION } from "../version.ts";
 /** Options for {@linkcode runServe}. */
 export interface ServeCommandOptions {
   write: (text: string) => void;
-  openLogger?: (config: Config) => Promise<RequestLogger>;
+  openLogger?: (config: LoadedConfig) => Promise<RequestLogger>;
   metrics?: MetricsSink;
   /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
   shutdownGraceMs?: number;
@@ -27,8 +25,7 @@ export interface ServeCommandOptions {
 export async function runServe(cli: CliOptions, options: ServeCommandOptions): Promise<number> {
   const env = runtime.env();
   const config = await loadConfig(loadOptionsFor(cli, { env }));
-  const logPath = config.log.file ??
-    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
+  const logPath = config.log.file;
   let warned = false;
   const logger = options.openLogger ? await options.openLogger(config) : await openJsonlLog({
     path: logPath,

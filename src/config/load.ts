@@ -33,20 +33,27 @@ export interface ConfigFiles {
   searched: Array<{ kind: LayerKind; path: string; used: boolean; exists: boolean }>;
 }
 
+/** A config read from the files: its request log always has a path (the default when none is set). */
+export type LoadedConfig = Config & { log: { file: string } };
+
+function hasLogFile(config: Config): config is LoadedConfig {
+  return config.log.file !== undefined;
+}
+
 /**
  * Loads, validates, merges and resolves the config.
  *
  * @example
  * const config = await loadConfig({ cli: {}, env: runtime.env(), platform: "linux", cwd: "." });
  */
-export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   const files = await readConfigLayers(options);
   const merged = mergeLayers(files.layers);
   const authPath = options.openCodeAuthPath === undefined
     ? openCodeAuthPath({ env: options.env, platform: options.platform, home: home(options) })
     : options.openCodeAuthPath;
   const openCode = authPath === null ? undefined : await readOpenCodeAuth(authPath);
-  return resolveConfig({
+  const config = resolveConfig({
     cli: options.cli,
     env: options.env,
     file: merged.file,
@@ -65,6 +72,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
       ...(authPath !== null ? { openCode: authPath } : {}),
     },
   });
+  if (!hasLogFile(config)) throw new TypeError("resolveConfig lost the default log file");
+  return config;
 }
 
 function home(options: LoadConfigOptions): string {

@@ -236,6 +236,12 @@ function resolveSettings(
     [file.auth_token || undefined, from("auth_token")],
   ]);
   const upstream = file.upstream ?? {};
+  if (upstream.connect_timeout_ms !== undefined) {
+    context.notices.push(
+      `Ignoring upstream.connect_timeout_ms (${from("upstream.connect_timeout_ms")}): ` +
+        "connecting counts against first_byte_timeout_ms, the upstream's time to answer",
+    );
+  }
   return {
     host,
     port,
@@ -250,7 +256,6 @@ function resolveSettings(
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
-      connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,

@@ -111,7 +111,7 @@ export interface LogConfig {
 export interface UpstreamConfig {
   /** Retries after the first try (so `retries + 1` tries in all). */
   retries: number;
-  connectTimeoutMs: number;
+  /** Until the response headers, connecting included. */
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
@@ -155,7 +155,6 @@ export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 /** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts. */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
-  connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,

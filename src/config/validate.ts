@@ -57,6 +57,7 @@ export interface FileConfig {
   log?: { file?: string; max_entries?: number; bodies?: boolean };
   upstream?: {
     retries?: number;
+    /** No longer used (connecting counts against `first_byte_timeout_ms`); a notice says so. */
     connect_timeout_ms?: number;
     first_byte_timeout_ms?: number;
     idle_timeout_ms?: number;

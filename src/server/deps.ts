@@ -60,7 +60,6 @@ export function upstreamOptions(
   return {
     signal,
     timeouts: {
-      connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
     },

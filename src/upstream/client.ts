@@ -13,22 +13,18 @@ import {
 /**
  * Timeouts for one upstream call. `fetch` does not expose the connect phase, so connecting counts
  * against the first-byte wait: each try is aborted when no response headers arrived within
- * `firstByteMs`. `connectMs` is kept for configuration and is only ever a lower bound of that
- * deadline (the effective connect limit is `min(connectMs, firstByteMs)` at best, `firstByteMs` in
- * practice); refused connections and DNS failures fail fast on their own. A value that is not a
- * positive number of ms below 2^31 disables a timer.
+ * `firstByteMs` (refused connections and DNS failures fail fast on their own). A value that is not
+ * a positive number of ms below 2^31 disables a timer.
  */
 export interface UpstreamTimeouts {
-  connectMs: number;
   /** Until the response headers, connecting included. */
   firstByteMs: number;
   /** Longest silence between two body chunks; not a total deadline. */
   idleMs: number;
 }
 
-/** Ten seconds to connect, two minutes to answer (reasoning models are slow), two minutes of silence. */
+/** Two minutes to answer (reasoning models are slow), two minutes of silence. */
 export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
-  connectMs: 10_000,
   firstByteMs: 120_000,
   idleMs: 120_000,
 });

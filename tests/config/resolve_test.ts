@@ -413,3 +413,16 @@ Deno.test("resolveConfig keeps a pinned openai base_url over OPENAI_BASE_URL", (
   assert.equal(config.notices.length, 1);
   assert.match(config.notices[0]!, /^Ignoring OPENAI_BASE_URL from the environment/);
 });
+
+Deno.test("resolveConfig notes that upstream.connect_timeout_ms is ignored and keeps the rest", () => {
+  const config = resolve({
+    file: { ...FILE, upstream: { connect_timeout_ms: 5000, first_byte_timeout_ms: 60000 } },
+  });
+  assert.deepEqual(config.notices, [
+    "Ignoring upstream.connect_timeout_ms (config.toml): connecting counts against " +
+    "first_byte_timeout_ms, the upstream's time to answer",
+  ]);
+  assert.equal(config.upstream.firstByteTimeoutMs, 60000);
+  assert.equal("connectTimeoutMs" in config.upstream, false);
+  assert.deepEqual(resolve().notices, []);
+});
