@@ -40,9 +40,6 @@ interface BunGlobal {
 // deno-lint-ignore no-explicit-any
 const bun: BunGlobal | undefined = (globalThis as any).Bun;
 
-/** The name of the runtime running this code. */
-export const RUNTIME_NAME: "deno" | "bun" = bun ? "bun" : "deno";
-
 /** Serves `handler` over HTTP on `hostname:port`. */
 export function serve(handler: Handler, options: ServeOptions): Server {
   if (bun) {
@@ -145,15 +142,4 @@ export function cwd(): string {
     return (globalThis as any).process.cwd();
   }
   return Deno.cwd();
-}
-
-/** Writes text to stderr. */
-export function writeStderr(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  if (bun) {
-    // deno-lint-ignore no-explicit-any
-    (globalThis as any).process.stderr.write(bytes);
-    return;
-  }
-  Deno.stderr.writeSync(bytes);
 }

@@ -59,10 +59,10 @@ export async function runCheck(cli: CliOptions, options: CheckCommandOptions): P
 }
 
 /** The query a web search ping sends. */
-export const PING_QUERY = "claude-proxy";
+const PING_QUERY = "claude-proxy";
 
 /** Runs one search on the `[web_search]` backend: how many results, how long, or why none. */
-export async function pingWebSearch(
+async function pingWebSearch(
   settings: WebSearchConfig,
   fetchImpl?: typeof fetch,
 ): Promise<{ ok: boolean; detail: string }> {
@@ -86,7 +86,7 @@ export function pingModel(config: Config, provider: ProviderConfig): string | un
 }
 
 /** Sends a one-token request to every provider, in parallel; never throws. */
-export function pingProviders(
+function pingProviders(
   config: Config,
   options: { fetch?: typeof fetch; timeoutMs: number },
 ): Promise<PingResult[]> {

@@ -4,7 +4,7 @@ import { keyPath } from "../config/key_path.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 
 /** Model names Claude Code sends, to show where each family goes. */
-export const SAMPLE_CLAUDE_MODELS: readonly string[] = [
+const SAMPLE_CLAUDE_MODELS: readonly string[] = [
   "claude-opus-4-8",
   "claude-sonnet-4-5-20250929[1m]",
   "claude-haiku-4-5-20251001",

@@ -82,12 +82,12 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
 }
 
 /** Whether `host` binds only the loopback interface. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
 }
 
 /** The short block printed on start. */
-export function startBanner(config: Config, port: number, logPath?: string): string {
+function startBanner(config: Config, port: number, logPath?: string): string {
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const lines = [
     `claude-proxy ${VERSION} listening on ${url}`,

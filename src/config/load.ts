@@ -174,7 +174,7 @@ async function readText(path: string, required: boolean): Promise<string | undef
 }
 
 /** Reads OpenCode's auth.json; a missing or unreadable file gives no keys, never an error. */
-export async function readOpenCodeAuth(path: string): Promise<OpenCodeAuth | undefined> {
+async function readOpenCodeAuth(path: string): Promise<OpenCodeAuth | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

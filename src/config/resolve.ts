@@ -274,7 +274,7 @@ function parsePort(context: ResolveContext, value: string | undefined): number |
 }
 
 /** The keys zero-config looks for, in the order it tries them. */
-export function zeroConfigKeyVariables(): string[] {
+function zeroConfigKeyVariables(): string[] {
   const names = Object.values(PROVIDER_PRESETS)
     .filter((p) => p.autoDetect !== false && p.apiKeyEnv)
     .map((p) => p.apiKeyEnv);

@@ -28,14 +28,14 @@ export const TOOLS_PREAMBLE_TOKENS = 346;
 export const TOOLS_PREAMBLE_FORCED_TOKENS = 313;
 
 /** Anthropic bills an image as about width * height / 750 tokens after resizing. */
-export const IMAGE_PIXELS_PER_TOKEN = 750;
+const IMAGE_PIXELS_PER_TOKEN = 750;
 /** Images are scaled down so that the long edge is at most this many pixels. */
-export const IMAGE_MAX_LONG_EDGE = 1568;
+const IMAGE_MAX_LONG_EDGE = 1568;
 /**
  * ... and so that they cost at most about this many tokens (1.2 megapixels): Anthropic resizes
  * past "~1,600 tokens" and recommends 1.15 megapixels to avoid that resize.
  */
-export const IMAGE_MAX_TOKENS = 1600;
+const IMAGE_MAX_TOKENS = 1600;
 /** URL, file and unreadable images: assume the largest size an image can cost. */
 export const DEFAULT_IMAGE_TOKENS = IMAGE_MAX_TOKENS;
 
@@ -45,7 +45,7 @@ export const DEFAULT_IMAGE_TOKENS = IMAGE_MAX_TOKENS;
  */
 export const PDF_TOKENS_PER_PAGE = 3000;
 /** When no `/Type /Page` object is visible (compressed object streams), guess pages by size. */
-export const PDF_BYTES_PER_PAGE = 50_000;
+const PDF_BYTES_PER_PAGE = 50_000;
 /** URL and file documents: assume one PDF page. */
 export const DEFAULT_DOCUMENT_TOKENS = PDF_TOKENS_PER_PAGE;
 /** Non-PDF base64 documents (plain text): about four bytes per token. */

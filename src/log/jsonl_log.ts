@@ -67,7 +67,7 @@ export interface JsonlLog extends RequestLogger {
 }
 
 /** The default number of entries kept. */
-export const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_MAX_ENTRIES = 10_000;
 
 const MAX_BATCH_BYTES = 1024 * 1024;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;

@@ -5,7 +5,7 @@ import type { RequestLogRecord } from "./record.ts";
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Upper bounds (seconds) of the request-duration histogram's buckets. */
-export const DURATION_BUCKETS: readonly number[] = [
+const DURATION_BUCKETS: readonly number[] = [
   0.1,
   0.25,
   0.5,
@@ -20,7 +20,7 @@ export const DURATION_BUCKETS: readonly number[] = [
 ];
 
 /** Upper bounds (seconds) of the time-to-first-byte histogram's buckets. */
-export const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** Options for {@linkcode Metrics}. */
 export interface MetricsOptions {

@@ -3,7 +3,7 @@ import { isRecord } from "../util/is_record.ts";
 import { BILLING_HEADER_PREFIX } from "../translate/openai/request.ts";
 
 /** The `drop_fields` entry that removes Claude Code's billing block from `system`. */
-export const BILLING_HEADER_FIELD = "x-anthropic-billing-header";
+const BILLING_HEADER_FIELD = "x-anthropic-billing-header";
 
 /**
  * `body` without the fields `path` names: `key` (top level), `a.b`, `a[].b` (in each element of

@@ -11,7 +11,7 @@ import { passesUnchanged, swapLeadingModel, upstreamRequestBody } from "./body_b
 import { filterBetas } from "./filter_betas.ts";
 
 /** The `anthropic-version` sent when the client names none. */
-export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
 /** The client's body: as received, and parsed unless it goes to the provider unparsed. */
 export interface PassthroughMessage {

@@ -29,7 +29,7 @@ interface Counts {
 }
 
 /** Mends a request's history; returns the same request when nothing needed mending. */
-export function repairHistory(req: MessagesRequest, counts: Counts): MessagesRequest {
+function repairHistory(req: MessagesRequest, counts: Counts): MessagesRequest {
   const source = Array.isArray(req.messages) ? req.messages : [];
   if (!source.every(isRecord)) return req; // the translator reports malformed messages
   const messages: Message[] = [];

@@ -10,7 +10,7 @@ import type { ChatCompletionRequest } from "../wire/openai_types.ts";
 import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** Every effort level, lowest first ("none" is gpt-5.1's no-reasoning level). */
-export const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
+const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
   "none",
   "minimal",
   "low",
@@ -20,7 +20,7 @@ export const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
 ];
 
 /** Reasoning levels by model family, first match wins (the name without a `vendor/` prefix). */
-export const MODEL_EFFORTS: ReadonlyArray<
+const MODEL_EFFORTS: ReadonlyArray<
   { pattern: RegExp; efforts: readonly (ReasoningEffort | "none")[] }
 > = [
   { pattern: /^o1-(?:mini|preview)(?:$|-)/, efforts: [] },

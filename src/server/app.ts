@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
  * The answer for an error thrown anywhere in the app: the error renders itself (a ProxyError's
  * envelope, or an upstream's own bytes), anything else is a 500; nothing when the client has gone.
  */
-export function errorResponse(err: unknown, signal: AbortSignal): Response {
+function errorResponse(err: unknown, signal: AbortSignal): Response {
   if (signal.aborted) return new Response(null, { status: CLIENT_CLOSED_STATUS });
   return toProxyError(err).getResponse();
 }

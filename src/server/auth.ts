@@ -3,7 +3,7 @@ import { AuthenticationError } from "../errors.ts";
 import { clientKey } from "../upstream/target.ts";
 
 /** Compares two strings in time that depends only on their lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
+function constantTimeEqual(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a);
   const right = new TextEncoder().encode(b);
   let diff = left.length ^ right.length;

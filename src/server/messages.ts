@@ -33,7 +33,7 @@ export interface DispatchContext {
 }
 
 /** Resolves the route once, picks the handler for its kind and calls it: the one place a request is routed. */
-export function dispatch(request: Request, ctx: DispatchContext): Promise<Response> {
+function dispatch(request: Request, ctx: DispatchContext): Promise<Response> {
   const { message, route } = routeMessage(ctx.deps.config, ctx);
   ctx.log.routed(message.model, route, message.body && message.body.stream === true);
   const handler = pickHandler(message, route);

@@ -24,7 +24,7 @@ export interface UpstreamTimeouts {
 }
 
 /** Two minutes to answer (reasoning models are slow), two minutes of silence. */
-export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
+const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
   firstByteMs: 120_000,
   idleMs: 120_000,
 });
@@ -244,7 +244,7 @@ const EMPTY_SOURCE: ChunkSource = Object.freeze({
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /** The 504 a try ends with when no response headers arrived in time. */
-export function firstByteTimeoutError(firstByteMs: number): UpstreamError {
+function firstByteTimeoutError(firstByteMs: number): UpstreamError {
   return new UpstreamError(
     504,
     "timeout_error",

@@ -21,7 +21,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /** Upstream statuses worth another try: timeouts, conflicts, rate limits, server errors, overload. */
-export const RETRY_STATUSES: ReadonlySet<number> = new Set([
+const RETRY_STATUSES: ReadonlySet<number> = new Set([
   408,
   409,
   429,

@@ -41,7 +41,7 @@ export interface SearchWebOptions {
 }
 
 /** The backends' names as people write them, for messages. */
-export const BACKEND_LABELS: Readonly<Record<WebSearchBackend, string>> = {
+const BACKEND_LABELS: Readonly<Record<WebSearchBackend, string>> = {
   brave: "Brave",
   tavily: "Tavily",
   searxng: "SearXNG",

@@ -19,7 +19,7 @@ import { upstreamSecrets } from "../request_log.ts";
  * Whether thinking signatures leaving the proxy are wrapped with their origin. With one provider no
  * route can change, so nothing is marked and every byte passes as the provider sent it.
  */
-export function marksSignatures(config: Config): boolean {
+function marksSignatures(config: Config): boolean {
   return Object.keys(config.providers).length > 1;
 }
 

@@ -89,7 +89,7 @@ export function errorTypeForCode(code: unknown): AnthropicErrorType | undefined 
 }
 
 /** The status the proxy answers with for an upstream status: the same for the mapped ones. */
-export function statusForUpstream(status: number): number {
+function statusForUpstream(status: number): number {
   if (status === 422) return 400;
   if (status === 402) return 403;
   if (status >= 400 && status <= 599) return status;
