@@ -1,6 +1,7 @@
 // Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
 import { ProxyError, UpstreamError } from "../errors.ts";
 import type { ChunkSource } from "../wire/chunk_source.ts";
+import { SYSTEM_TIMERS, type Timers } from "../util/timers.ts";
 import { chunkStream, idleTimeoutError, timedChunkReader } from "./idle_timeout.ts";
 import {
   abortableSleep,
@@ -48,6 +49,8 @@ export interface SendUpstreamOptions {
   fetch?: typeof fetch;
   /** Replaces the wait between tries; it should reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock and timers of the timeouts and the waits between tries (default: the runtime's). */
+  timers?: Timers;
   onRetry?: (info: RetryInfo) => void;
 }
 
@@ -109,7 +112,9 @@ export async function sendUpstream(
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const attempts = Math.max(1, Math.floor(policy.attempts));
-  const sleep = options.sleep ?? abortableSleep;
+  const timers = options.timers ?? SYSTEM_TIMERS;
+  const sleep = options.sleep ??
+    ((ms: number, signal?: AbortSignal) => abortableSleep(ms, signal, timers));
   const host = upstreamHost(request.url);
   for (let attempt = 1;; attempt++) {
     signal?.throwIfAborted();
@@ -122,7 +127,7 @@ export async function sendUpstream(
     } else {
       const { response, abort } = outcome;
       if (last || !shouldRetry(response)) {
-        return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort });
+        return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort, timers });
       }
       const delayMs = retryDelayMs(attempt, policy, {
         retryAfter: response.headers.get("retry-after"),
@@ -151,9 +156,10 @@ interface TryOptions extends SendUpstreamOptions {
 async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<TryOutcome> {
   const { signal, timeouts } = options;
   const deadlineMs = timeouts.firstByteMs;
+  const timers = options.timers ?? SYSTEM_TIMERS;
   const deadline = new AbortController();
   const timer = deadlineMs > 0 && deadlineMs < 2 ** 31
-    ? setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
+    ? timers.setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
     : undefined;
   try {
     const response = await (options.fetch ?? fetch)(request.url, {
@@ -169,7 +175,7 @@ async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<T
     if (deadline.signal.aborted) return { failure: deadline.signal.reason as UpstreamError };
     return { failure: unreachableError(options.host, request.url, error) };
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 
@@ -178,6 +184,7 @@ interface BodyOptions {
   idleMs: number;
   signal: AbortSignal | undefined;
   abort: (reason: unknown) => void;
+  timers: Timers;
 }
 
 function wrapResult(response: Response, attempts: number, options: BodyOptions): UpstreamResult {
@@ -195,7 +202,10 @@ function wrapResult(response: Response, attempts: number, options: BodyOptions):
   const raw = response.body;
   // Made on first use, so that `text()` finds the upstream body unlocked.
   let source: ChunkSource | undefined;
-  const timed = () => (source ??= timedChunkReader(raw, options.idleMs, { mapError }));
+  const timed = () => (source ??= timedChunkReader(raw, options.idleMs, {
+    mapError,
+    timers: options.timers,
+  }));
   // The stream only reads the source when pulled: a caller that takes `chunks()` bypasses it.
   const body = chunkStream({
     read: () => timed().read(),
@@ -219,10 +229,10 @@ async function readWhole(
   options: BodyOptions,
   mapError: (error: unknown) => unknown,
 ): Promise<string> {
-  const { idleMs } = options;
+  const { idleMs, timers } = options;
   let timeout: UpstreamError | undefined;
   const timer = idleMs > 0 && idleMs < 2 ** 31
-    ? setTimeout(() => {
+    ? timers.setTimeout(() => {
       timeout = idleTimeoutError(idleMs);
       options.abort(timeout);
     }, idleMs)
@@ -232,7 +242,7 @@ async function readWhole(
   } catch (error) {
     throw timeout ?? mapError(error);
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 

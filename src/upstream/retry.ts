@@ -1,4 +1,5 @@
 // Retry policy for upstream calls: which statuses to retry, backoff with jitter, Retry-After, abortable sleep.
+import { SYSTEM_TIMERS, type Timers } from "../util/timers.ts";
 
 /** How often and how patiently to retry an upstream request. */
 export interface RetryPolicy {
@@ -85,18 +86,22 @@ function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
   return Math.max(0, date - (options.now ?? Date.now()));
 }
 
-/** Waits `ms`; rejects with the signal's reason as soon as `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` on `timers`; rejects with the signal's reason as soon as `signal` aborts. */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+  timers: Timers = SYSTEM_TIMERS,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, Math.max(0, ms));
