@@ -6,6 +6,7 @@ import {
   type ProviderPreset,
 } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../providers/quirk_names.ts";
+import { baseUrlProblem } from "./base_url.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
 import { PROVIDER_FEATURES, type ProviderFeature } from "../providers/provider_format.ts";
@@ -103,13 +104,19 @@ function resolveProvider(
   const { name, table, path } = entry;
   const where = (key: string) => (path ? fileOrigin(context, [...path, key]) : context.source);
   const at = (key: string) => (path ? `${fileOrigin(context, [...path, key])}: ` : "");
-  const presetKey = presetName(table.name ?? name);
+  const presetKey = geminiPreset(context, entry, presetName(table.name ?? name));
   const preset = presetKey === undefined ? undefined : findPreset(presetKey);
   if (presetKey === undefined || !preset) return undefined; // reported by validateConfig
   const out = `providers.${name}`;
   context.origins[`${out}.preset`] = entry.detectedFrom ??
     (table.name !== undefined ? where("name") : path ? fileOrigin(context, path) : context.source);
   const baseUrl = resolveBaseUrl(context, entry, preset, options.env)?.replace(/\/+$/, "");
+  const urlProblem = baseUrl ? baseUrlProblem(baseUrl) : undefined;
+  if (urlProblem) {
+    const from = context.origins[`providers.${name}.base_url`] ?? context.source;
+    // Reported, and the provider kept, so rules naming it add no second problem.
+    context.problems.push(`${from}: provider "${name}": base_url "${baseUrl}" ${urlProblem}`);
+  }
   if (!baseUrl) {
     context.problems.push(
       `${at("name")}provider "${name}" (preset "${presetKey}") needs base_url` +
@@ -128,10 +135,14 @@ function resolveProvider(
   ]);
   const consultedOpenCode = table.api_key === undefined && !envValue(options.env, apiKeyEnv);
   const apiKeyFrom = table.api_key_from ?? "config";
-  if (!apiKey && !preset.keyless && apiKeyFrom === "config") {
+  // Keyless presets (custom, local servers) need no key, unless the table names a variable.
+  const wantsKey = !preset.keyless || table.api_key_env !== undefined;
+  if (!apiKey && wantsKey && apiKeyFrom === "config") {
     context.notices.push(
-      `Provider "${name}" has no API key: set ${apiKeyEnv ?? "api_key_env"}` +
-        (preset.openCodeId ? " (or sign in with OpenCode)" : ""),
+      apiKeyEnv
+        ? `Provider "${name}" has no API key: ${apiKeyEnv} is not set` +
+          (preset.openCodeId ? " (set it, or sign in with OpenCode)" : "")
+        : `Provider "${name}" has no API key: set api_key_env to the variable that holds it`,
     );
   }
   return {
@@ -156,6 +167,41 @@ function resolveProvider(
       ...passthroughSettings(name, table, preset, context.problems),
     },
   };
+}
+
+/** The base URL of Gemini's OpenAI-compatible endpoint, as configs written for it end. */
+const GEMINI_OPENAI_URL = /\/v1beta\/openai\/?$/;
+
+/**
+ * The preset for a file's provider table that names `gemini`, which moved from Gemini's
+ * OpenAI-compatible endpoint to its own API: a table that says `format = "openai"` or points
+ * base_url at the OpenAI-compatible endpoint keeps it (`gemini-openai`); any other table without
+ * `format` gets a notice saying what changed and how to keep the old endpoint.
+ */
+function geminiPreset(
+  context: ResolveContext,
+  entry: ProviderEntry,
+  presetKey: string | undefined,
+): string | undefined {
+  const { name, table, path } = entry;
+  if (presetKey !== "gemini" || !path || table.format === "gemini") return presetKey;
+  const where = fileOrigin(context, path);
+  if (table.format === "openai" || GEMINI_OPENAI_URL.test(table.base_url ?? "")) {
+    const why = table.format === "openai" ? 'format = "openai"' : "its base_url";
+    context.notices.push(
+      `Provider "${name}" (${where}) stays on Gemini's OpenAI-compatible endpoint, as ${why} ` +
+        `says; the gemini preset now uses Gemini's own API. Write name = "gemini-openai" to ` +
+        `keep this endpoint without this notice`,
+    );
+    return "gemini-openai";
+  }
+  context.notices.push(
+    `Provider "${name}" (${where}) now uses Gemini's own API (format = "gemini") instead of its ` +
+      `OpenAI-compatible endpoint: thinking, thought signatures and token counting work natively. ` +
+      `To keep the old endpoint, write name = "gemini-openai"; to hide this notice, add ` +
+      `format = "gemini"`,
+  );
+  return presetKey;
 }
 
 /** OPENAI_BASE_URL > file base_url > preset, for the provider named "openai" only. */

@@ -4,6 +4,7 @@ import type { Message, MessagesRequestFields } from "../wire/anthropic_types.ts"
 import { checkSupport, type SupportOptions } from "./check_support.ts";
 import { dropField } from "./drop_field.ts";
 import { restoreSignatures } from "./signature_origin.ts";
+import { resolveToolSearch } from "../translate/anthropic/tool_search.ts";
 
 /** Options for {@linkcode cleanAnthropicRequest}. */
 export interface CleanOptions extends SupportOptions {
@@ -43,7 +44,11 @@ export function cleanAnthropicRequest(
 ): CleanResult {
   checkSupport(request, options);
   const changes: string[] = [];
-  let body: Record<string, unknown> = { ...request, model: options.model };
+  const resolved = options.unsupported?.includes("tool_search")
+    ? resolveToolSearch(request)
+    : { request, changes: [] };
+  changes.push(...resolved.changes);
+  let body: Record<string, unknown> = { ...resolved.request, model: options.model };
   for (const path of options.dropFields ?? []) {
     const { value, count } = dropField(body, path);
     if (count > 0) {

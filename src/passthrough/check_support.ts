@@ -9,7 +9,10 @@ export interface SupportOptions {
   provider: string;
   /** The upstream model name. */
   model: string;
-  /** What the provider cannot take: a request that needs it is refused with a 400. */
+  /**
+   * What the provider cannot take: a request that needs it is refused with a 400; tool search is
+   * resolved by the cleaning instead (deferred tools sent once referenced, references as text).
+   */
   unsupported?: readonly ProviderFeature[];
   /** Refuse images because of the model's options rather than the provider. */
   modelRefusesImages?: boolean;

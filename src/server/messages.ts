@@ -1,5 +1,5 @@
 // POST /v1/messages: read the body, resolve its route once, and hand it to the handler for the route's
-// kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, web search).
+// kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, Gemini, web search).
 import type { Config } from "../config/schema.ts";
 import { leadingModel } from "../passthrough/body_bytes.ts";
 import { passesUnparsed } from "../passthrough/passthrough_request.ts";
@@ -8,6 +8,7 @@ import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.
 import type { AppDeps } from "./deps.ts";
 import type { ClientMessage, HandlerContext, RouteHandler } from "./handler.ts";
 import { anthropicPassthrough } from "./handlers/anthropic_passthrough.ts";
+import { gemini } from "./handlers/gemini.ts";
 import { openaiChat } from "./handlers/openai_chat.ts";
 import { openaiResponses } from "./handlers/openai_responses.ts";
 import { proxiedWebSearchTool, webSearch } from "./handlers/web_search.ts";
@@ -44,13 +45,15 @@ function dispatch(request: Request, ctx: DispatchContext): Promise<Response> {
 /** The handler for a routed message. */
 function pickHandler(message: ClientMessage, route: Route): RouteHandler {
   if (message.body && proxiedWebSearchTool(message.body, route.provider)) return webSearch;
-  switch (route.provider.format) {
+  switch (route.format) {
     case "anthropic":
       return anthropicPassthrough;
     case "openai-responses":
       return openaiResponses;
     case "openai":
       return openaiChat;
+    case "gemini":
+      return gemini;
   }
 }
 

@@ -99,7 +99,7 @@ api_key = "${SECRET}"
     );
     assert.match(
       result.output,
-      /^ {2}bad other-model: failed: HTTP 401 in \d+ ms: Incorrect API key provided: \[key\]$/m,
+      /^ {2}bad other-model: failed: HTTP 401 in \d+ ms: Incorrect API key provided: \[REDACTED\]$/m,
     );
     assert.doesNotMatch(result.output, new RegExp(SECRET));
     const good = mock.requests.find((r) => r.path === "/good/v1/chat/completions")!;
@@ -109,6 +109,32 @@ api_key = "${SECRET}"
       max_tokens: 1,
     });
     assert.equal(good.headers.authorization, "Bearer sk-good");
+  } finally {
+    await mock.close();
+  }
+});
+
+Deno.test("runCheck --ping redacts keys with the log's redaction, leaving words that contain a short key alone", async () => {
+  // A short key ("k") is no secret worth hunting in text: "mock-small" stays as the provider wrote it.
+  const mock = await startMockUpstream((request) =>
+    jsonResponse({
+      id: "c1",
+      object: "chat.completion",
+      model: request.json<{ model: string }>().model,
+      choices: [{ index: 0, message: { role: "assistant", content: "OK" }, finish_reason: "stop" }],
+    })
+  );
+  try {
+    const result = await checkWith(
+      `[provider]\nname = "custom"\nbase_url = "${mock.url}/v1"\napi_key = "k"\n` +
+        `[models]\n"*" = "mock-small"\n`,
+      ["--ping"],
+    );
+    assert.match(
+      result.output,
+      /custom mock-small: ok: HTTP 200 in \d+ ms: model "mock-small" answered "OK"/,
+    );
+    assert.doesNotMatch(result.output, /\[key\]|\[REDACTED\]/);
   } finally {
     await mock.close();
   }
@@ -238,6 +264,45 @@ api_key = "sk-good"
       input: "Reply with OK",
       max_output_tokens: 16,
       store: false,
+    });
+  } finally {
+    await mock.close();
+  }
+});
+
+Deno.test("runCheck --ping asks a Gemini-format provider's generateContent with the key in x-goog-api-key", async () => {
+  const mock = await startMockUpstream(() =>
+    jsonResponse({
+      candidates: [{
+        content: { role: "model", parts: [{ text: "hm", thought: true }, { text: "OK" }] },
+        finishReason: "STOP",
+      }],
+      modelVersion: "gemini-2.5-flash",
+    })
+  );
+  try {
+    const result = await checkWith(
+      `[providers.gemini]
+format = "gemini"
+base_url = "${mock.url}"
+api_key = "AIza-good"
+
+[models]
+"*" = "gemini-2.5-flash"
+`,
+      ["--ping"],
+    );
+    assert.equal(result.code, 0, result.output);
+    assert.match(
+      result.output,
+      /^ {2}gemini gemini-2\.5-flash: ok: HTTP 200 in \d+ ms: model "gemini-2\.5-flash" answered "OK"$/m,
+    );
+    const sent = mock.requests[0]!;
+    assert.equal(sent.path, "/v1beta/models/gemini-2.5-flash:generateContent");
+    assert.equal(sent.headers["x-goog-api-key"], "AIza-good");
+    assert.deepEqual(sent.json(), {
+      contents: [{ role: "user", parts: [{ text: "Reply with OK" }] }],
+      generationConfig: { maxOutputTokens: 16 },
     });
   } finally {
     await mock.close();

@@ -67,6 +67,13 @@ export class FakeTimers implements Timers {
     await settle();
   }
 
+  /** Fires the timers due now, turn after turn, until `promise` settles; the clock does not move. */
+  async runUntil(promise: Promise<unknown>): Promise<void> {
+    let settled = false;
+    promise.then(() => (settled = true), () => (settled = true));
+    while (!settled) await this.advance(0);
+  }
+
   #due(end: number): (Pending & { id: number }) | undefined {
     let first: (Pending & { id: number }) | undefined;
     for (const [id, timer] of this.#pending) {

@@ -18,4 +18,13 @@ export interface ToOpenAIRequestOptions {
   providerName?: string;
   /** Top-level OpenAI fields removed from the output after translation (the config's `[params] drop`). */
   drop?: string[];
+  /**
+   * How `output_config.format` reaches the provider: `response_format` with the schema
+   * ("json_schema", the default), `json_object` plus the schema in the system prompt
+   * ("json_object"), or the schema in the system prompt alone ("instruction").
+   */
+  structuredOutput?: StructuredOutputSupport;
 }
+
+/** What structured output a provider takes; see {@linkcode ToOpenAIRequestOptions.structuredOutput}. */
+export type StructuredOutputSupport = "json_schema" | "json_object" | "instruction";

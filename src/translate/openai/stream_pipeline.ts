@@ -13,10 +13,25 @@ import {
 import { isRecord } from "../../util/is_record.ts";
 import { encodeSseEvent, PING_FRAME } from "../anthropic/sse.ts";
 import type { StreamSummary } from "../anthropic/stream_summary.ts";
-import type { StreamTranslator } from "./stream.ts";
+
+/**
+ * The state machine the stream drives, for upstream chunks of type `C`: OpenAI's
+ * `StreamTranslator`, or another API's translator of the same shape (Gemini's).
+ */
+export interface EventTranslator<C = ChatCompletionChunk> {
+  /** True once the translation ended; later calls return no events. */
+  readonly done: boolean;
+  /** The upstream's finish reason so far: without one, an upstream that just stops is an error. */
+  readonly finishReason: string | null;
+  start(): StreamEvent[];
+  push(chunk: C): StreamEvent[];
+  finish(): StreamEvent[];
+  fail(error: { type: AnthropicErrorType; message: string }): StreamEvent[];
+  summary(): StreamSummary;
+}
 
 /** Options for {@linkcode anthropicEventStream}. */
-export interface AnthropicEventStreamOptions {
+export interface AnthropicEventStreamOptions<C = ChatCompletionChunk> {
   /**
    * Keep-alive: send a `ping` when nothing was written for a whole interval; 0 disables. Defaults
    * to 10000. One timer ticks every interval and pings only if no output went out since the
@@ -32,7 +47,7 @@ export interface AnthropicEventStreamOptions {
   /** Aborting it stops the stream (closing the output) and cancels the upstream body. */
   signal?: AbortSignal;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
-  transform?: ChunkTransform;
+  transform?: ChunkTransform<C>;
 }
 
 /**
@@ -40,9 +55,9 @@ export interface AnthropicEventStreamOptions {
  * change them in place) and returns the chunks to pass on; `flush()` runs once at the end of the
  * input. A returned chunk with an `error` ends the stream with that error, as it is.
  */
-export interface ChunkTransform {
-  push(chunk: ChatCompletionChunk): ChatCompletionChunk[];
-  flush(): ChatCompletionChunk[];
+export interface ChunkTransform<C = ChatCompletionChunk> {
+  push(chunk: C): C[];
+  flush(): C[];
 }
 
 /** The default keep-alive interval. */
@@ -65,10 +80,10 @@ type UpstreamError = { type: AnthropicErrorType; message: string };
  * return new Response(body, { headers: { "content-type": "text/event-stream" } });
  * ```
  */
-export function anthropicEventStream(
+export function anthropicEventStream<C = ChatCompletionChunk>(
   upstream: ChunkSource | ReadableStream<Uint8Array>,
-  translator: StreamTranslator,
-  options: AnthropicEventStreamOptions = {},
+  translator: EventTranslator<C>,
+  options: AnthropicEventStreamOptions<C> = {},
 ): ReadableStream<Uint8Array> {
   const source = upstream instanceof ReadableStream ? upstream.getReader() : upstream;
   const pump = new EventPump(source, translator, options);
@@ -79,10 +94,10 @@ export function anthropicEventStream(
   });
 }
 
-class EventPump {
+class EventPump<C> {
   #source: ChunkSource;
-  #translator: StreamTranslator;
-  #options: AnthropicEventStreamOptions;
+  #translator: EventTranslator<C>;
+  #options: AnthropicEventStreamOptions<C>;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   #decoder = new TextDecoder();
   #encoder = new TextEncoder();
@@ -98,8 +113,8 @@ class EventPump {
 
   constructor(
     source: ChunkSource,
-    translator: StreamTranslator,
-    options: AnthropicEventStreamOptions,
+    translator: EventTranslator<C>,
+    options: AnthropicEventStreamOptions<C>,
   ) {
     this.#source = source;
     this.#translator = translator;
@@ -185,18 +200,18 @@ class EventPump {
       this.#skipped++;
       return [];
     }
-    const { error } = chunk as ChatCompletionChunk;
+    const { error } = chunk as { error?: unknown };
     if (error) return this.#translator.fail(upstreamStreamError(error));
     const transform = this.#options.transform;
-    if (!transform) return this.#translator.push(chunk as ChatCompletionChunk);
-    return this.#pushAll(transform.push(chunk as ChatCompletionChunk));
+    if (!transform) return this.#translator.push(chunk as C);
+    return this.#pushAll(transform.push(chunk as C));
   }
 
   /** Translates chunks from the transform; one carrying an error ends the stream with it. */
-  #pushAll(chunks: ChatCompletionChunk[]): StreamEvent[] {
+  #pushAll(chunks: C[]): StreamEvent[] {
     const events: StreamEvent[] = [];
     for (const chunk of chunks) {
-      const { error } = chunk;
+      const { error } = chunk as { error?: { type?: unknown; message?: unknown } | null };
       if (error) {
         const type = typeof error.type === "string" && ANTHROPIC_ERROR_TYPES.has(error.type)
           ? error.type as AnthropicErrorType
