@@ -390,7 +390,7 @@ export async function handleCountTokens(c: Context, deps: AppDeps): Promise<Resp
       const forwarded = await forwardCountTokens(c, deps, { body, text, bytes, route });
       if (forwarded) return forwarded;
     }
-    return Response.json({ input_tokens: await countTokens(body) });
+    return Response.json({ input_tokens: await countTokens(body, { signal: c.req.raw.signal }) });
   } catch (err) {
     const { status, body } = toAnthropicError(err);
     return Response.json(body, { status });

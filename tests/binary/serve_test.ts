@@ -128,6 +128,41 @@ function defineServeTests({ label, command }: Subject) {
     });
   });
 
+  test("refuses a schema nested 200,000 deep and counts a 400,000-letter run", async (command) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
+      const post = (path: string, body: string) =>
+        fetch(`${proxy.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body,
+        });
+      const schema = (depth: number) =>
+        '{"type":"object","properties":{"a":'.repeat(depth) + "{}" + "}}".repeat(depth);
+      const request = (depth: number) =>
+        `{"model":"claude-test-sonnet","max_tokens":9,"stream":true,` +
+        `"messages":[{"role":"user","content":"hi"}],` +
+        `"tools":[{"name":"t","input_schema":${schema(depth)}}]}`;
+      for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
+        const refused = await post(path, request(200_000));
+        assert.equal(refused.status, 400, path);
+        assert.match((await refused.json()).error.message, /nests deeper than \d+ levels/);
+      }
+      assert.equal(mock.requests.length, 0);
+      const within = await post("/v1/messages", request(250));
+      assert.equal(within.status, 200, "a schema 500 levels deep still goes through");
+      await within.text();
+      const counted = await post(
+        "/v1/messages/count_tokens",
+        JSON.stringify({
+          model: "claude-test-sonnet",
+          messages: [{ role: "user", content: "a".repeat(400_000) }],
+        }),
+      );
+      const expected = REQUEST_OVERHEAD_TOKENS + MESSAGE_OVERHEAD_TOKENS + 50_000;
+      assert.deepEqual(await counted.json(), { input_tokens: expected });
+    });
+  });
+
   test("streams a tool call and then answers the tool result (a round trip)", async (command) => {
     await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
       const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
