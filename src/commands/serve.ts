@@ -6,7 +6,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
 import { openJsonlLog } from "../log/jsonl_log.ts";
-import { Metrics } from "../log/metrics.ts";
+import { Metrics, modelLabels } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
@@ -45,7 +45,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     logger,
     now: () => Date.now(),
     newId: randomId,
-    metrics: options.metrics ?? new Metrics(),
+    metrics: options.metrics ?? new Metrics({ models: modelLabels(config) }),
   };
   const app = createApp(deps);
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });

@@ -161,3 +161,52 @@ Deno.test("serve warns when bound beyond loopback without auth_token, and not wi
     await mock.close();
   }
 });
+
+Deno.test("serve's /metrics counts model names no rule maps under one label", async () => {
+  const mock = await startMockUpstream(() =>
+    new Response(
+      JSON.stringify({
+        id: "c1",
+        choices: [{
+          index: 0,
+          message: { role: "assistant", content: "hi" },
+          finish_reason: "stop",
+        }],
+      }),
+      { headers: { "content-type": "application/json" } },
+    )
+  );
+  const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/config.toml`,
+      `[provider]\nname = "custom"\nbase_url = "${mock.url}"\n\n[models]\n"*sonnet*" = "gpt-4o"\n`,
+    );
+    const args = ["-c", `${dir}/config.toml`, "-p", "0", "--log-file", `${dir}/log.jsonl`];
+    const proxy = await startProxyProcess(mainCommand(), { args });
+    try {
+      for (const model of ["claude-sonnet-4-5", "made-up-1", "made-up-2"]) {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model,
+            max_tokens: 5,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        assert.equal(response.status, 200);
+        await response.body?.cancel();
+      }
+      const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+      assert.match(metrics, /model="gpt-4o",status="200"\} 1\n/);
+      assert.match(metrics, /model="other",status="200"\} 2\n/);
+      assert.doesNotMatch(metrics, /made-up/);
+    } finally {
+      await proxy.stop("SIGKILL");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await mock.close();
+  }
+});
