@@ -203,6 +203,7 @@ async function forwardOpenAI(c: Context, deps: AppDeps, ctx: ForwardContext): Pr
     const events = anthropicEventStream(chunks(), translator, {
       ...(transform ? { transform } : {}),
       pingIntervalMs: deps.config.upstream.pingIntervalMs,
+      redact: (text) => redactSecrets(text, upstreamSecrets(c, deps)),
       onEnd: (summary) => {
         deps.metrics?.streamEnded();
         finish(200, {

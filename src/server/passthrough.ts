@@ -132,7 +132,7 @@ export async function proxyPassthrough(
   // Unparsed, the request's `stream` flag is known from the answer.
   if (ctx.direct) record.stream = contentType.includes("text/event-stream");
   if (body && contentType.includes("text/event-stream")) {
-    return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log });
+    return streamAnswer(response, result.chunks(), { deps, finish, rewrite, log, secrets });
   }
   const text = await result.text();
   const { out, fields } = readMessage(text, rewrite);
@@ -353,6 +353,8 @@ interface StreamOptions {
   finish: PassthroughContext["finish"];
   rewrite: Rewrite;
   log?: BodyLog | undefined;
+  /** Redacted from an upstream event quoted in an error. */
+  secrets: string[];
 }
 
 /**
@@ -364,7 +366,7 @@ function streamAnswer(
   source: ChunkSource,
   options: StreamOptions,
 ): Response {
-  const { deps, finish, rewrite, log } = options;
+  const { deps, finish, rewrite, log, secrets } = options;
   const tee = new AnthropicStreamTee(rewrite);
   const decoder = new TextDecoder();
   let seen = "";
@@ -380,6 +382,15 @@ function streamAnswer(
     deps.metrics?.streamEnded();
     finish(response.status, { ...usageFields(tee.summary), ...extra });
   };
+  // An event that is not JSON: an error event instead of it and the rest, and the upstream let go.
+  const failUnparsable = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const message = redactSecrets(tee.summary.error?.message ?? "", secrets);
+    const error = { type: "api_error" as const, message };
+    emit(controller, encoder.encode(encodeSseEvent({ type: "error", error })));
+    controller.close();
+    source.cancel().catch(() => {});
+    done({ error_type: error.type, error_message: message });
+  };
   deps.metrics?.streamStarted();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -387,14 +398,14 @@ function streamAnswer(
         for (;;) {
           const { done: end, value } = await source.read();
           if (finished) return;
+          const out = end || !value ? tee.flush() : tee.push(value);
+          if (out.length > 0) emit(controller, concatBytes(out));
+          if (tee.summary.unparsable) return failUnparsable(controller);
           if (end || !value) {
-            const rest = tee.flush();
-            if (rest.length > 0) emit(controller, concatBytes(rest));
             controller.close();
             return done();
           }
-          const out = tee.push(value);
-          if (out.length > 0) return emit(controller, concatBytes(out));
+          if (out.length > 0) return;
         }
       } catch (error) {
         if (finished) return;
