@@ -1,31 +1,41 @@
-// The request log file: one JSON line per finished request, bounded like a ring buffer.
+// The request log file: one JSON line per finished request, bounded like a ring buffer, shareable
+// by several processes (two `claude-proxy run` sessions use the same default log).
 //
-// Design (one writer process per file):
+// Design (docs/request-log.md tells the whole story):
 // - `write()` only queues the record; it never awaits and never throws. The records queued in one
 //   turn of the event loop are serialised (secrets redacted, no raw newline can survive
 //   JSON.stringify) in a task of their own, so a request's answer never waits for its log line.
 //   If the queue already holds `maxPending` lines or 32 MiB, the record is dropped and counted
 //   (`stats().dropped`) instead of letting memory grow while the disk is stuck.
-// - One drain loop empties the queue, so file operations never overlap. It appends whole lines
-//   (a batch of at most 1 MiB) with a single write() on a handle opened O_APPEND: lines from this
-//   process cannot interleave or tear, and a second process appending to the same file still adds
-//   whole lines.
+// - One drain loop empties the queue, so this process's file operations never overlap. Each batch
+//   (at most 1 MiB of whole lines) is written under `<path>.lock`, a lock file every writer of the
+//   file takes (see file_lock.ts). Holding it, the writer first brings its view of the file up to
+//   date: the same file grown by another writer is scanned from where this one stopped; a file
+//   replaced by another writer's compaction is reopened and scanned whole; a last line a killed
+//   writer left without its newline is cut off. Then it appends the batch with a single write()
+//   on a handle opened O_APPEND, or compacts. No writer ever appends to a file being replaced, so
+//   no line is lost to a compaction, and none interleaves or tears.
 // - The file holds at most `ceil(maxEntries * 1.25)` lines (and at most `maxBytes` bytes when set).
 //   When the next batch would pass that, the drain compacts instead of appending: it copies the
 //   newest `maxEntries` lines (old lines plus the batch; with `maxBytes`, no more than 80% of it)
-//   into `<path>.tmp`, fsyncs it, closes the log handle, renames the copy over `<path>` and reopens.
-//   rename() is atomic, so at any moment `<path>` is either the old or the new complete file. The
-//   25% slack makes compaction cost O(1) amortised per line. If compaction fails the batch is
-//   dropped (and reported) rather than growing the file past its bound; the next batch retries.
+//   into `<path>.tmp`, fsyncs it, renames the copy over `<path>` and reopens. rename() is atomic,
+//   so at any moment `<path>` is either the old or the new complete file. The 25% slack makes
+//   compaction cost O(1) amortised per line. If compaction fails the batch is dropped (and
+//   reported) rather than growing the file past its bound; the next batch retries.
+// - Dropped records are reported once per burst through `warn`: one line when dropping starts
+//   (with the cause), one when writing works again (with the count).
 // - Crash safety: a kill -9 can only interrupt one write() in progress; Linux may leave part of a
 //   multi-page write, so only the last line can be torn (it then lacks its final newline). Every
-//   newline-terminated line is valid JSON. Readers skip a torn last line; on open the writer
-//   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
-//   power cut (not a process crash) may lose the most recent lines.
+//   newline-terminated line is valid JSON. Readers skip a torn last line; the next writer to take
+//   the lock cuts it off, and a leftover `<path>.tmp` is removed on open. Lines are not fsynced one
+//   by one, so a power cut (not a process crash) may lose the most recent lines.
 // - On open the existing lines are counted, so the bound holds across restarts and config changes.
 import { concatBytes } from "../util/bytes.ts";
-import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { plural } from "../util/plural.ts";
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { withFileLock } from "./file_lock.ts";
+import { copyRange, type LineScan, scanLines, writeAll } from "./jsonl_file.ts";
 import { asLogRecord, type RequestLogger, type RequestLogRecord } from "./record.ts";
 import { redactRecord } from "./redact.ts";
 
@@ -42,6 +52,11 @@ export interface JsonlLogOptions {
   maxPending?: number;
   /** Called with each file-system error (the writer itself never throws). */
   onError?: (error: unknown) => void;
+  /**
+   * Called with one line when records start to be dropped (saying why) and one when writing works
+   * again (saying how many were dropped): once per burst, however many records it drops.
+   */
+  warn?: (message: string) => void;
 }
 
 /** Counters describing a {@linkcode JsonlLog}. */
@@ -70,9 +85,9 @@ export interface JsonlLog extends RequestLogger {
 export const DEFAULT_MAX_ENTRIES = 10_000;
 
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** Batches written under one hold of the lock before the other writers get a turn. */
+const BATCHES_PER_LOCK = 8;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
-const COPY_CHUNK = 1024 * 1024;
-const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
 
 /**
@@ -132,6 +147,7 @@ class JsonlLogWriter implements JsonlLog {
   #secrets: readonly string[];
   #maxPending: number;
   #onError: (error: unknown) => void;
+  #warn: (message: string) => void;
   #handle: FileHandle | undefined;
   /** Byte length (newline included) of each line in the file, oldest first. */
   #lengths: number[] = [];
@@ -145,6 +161,8 @@ class JsonlLogWriter implements JsonlLog {
   #idle: Promise<void> = Promise.resolve();
   #closed = false;
   #stats = { written: 0, dropped: 0, compactions: 0, errors: 0 };
+  /** Records dropped since dropping started, while it lasts (see {@linkcode JsonlLogOptions.warn}). */
+  #burst: number | undefined;
 
   constructor(options: JsonlLogOptions) {
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -164,24 +182,27 @@ class JsonlLogWriter implements JsonlLog {
     this.#secrets = options.secrets ?? [];
     this.#maxPending = options.maxPending ?? 10_000;
     this.#onError = options.onError ?? (() => {});
+    this.#warn = options.warn ?? (() => {});
   }
 
   /** Creates the directory, removes a stale temp file, counts lines and cuts a torn tail. */
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    await rm(this.#tmpPath(), { force: true });
-    this.#handle = await open(this.path, "a+");
-    const scan = await scanLines(this.#handle);
-    if (scan.tail > 0) await this.#handle.truncate(scan.size - scan.tail);
-    this.#lengths = scan.lengths;
-    this.#bytes = scan.size - scan.tail;
-    if (this.#overBound(0, 0)) await this.#compact([]);
+    await withFileLock(this.#lockPath(), async () => {
+      // Only a compaction writes the temp file, under this lock: one found now was cut short.
+      await rm(this.#tmpPath(), { force: true });
+      await this.#catchUp();
+      if (this.#overBound(0, 0)) await this.#compact([]);
+    });
   }
 
   write(record: RequestLogRecord): void {
-    if (this.#closed || this.#pending.length + this.#records.length >= this.#maxPending) {
+    if (this.#closed) {
       this.#stats.dropped += 1;
       return;
+    }
+    if (this.#pending.length + this.#records.length >= this.#maxPending) {
+      return this.#drop(1, `${this.#maxPending} records are waiting for the disk`);
     }
     this.#records.push(record);
     this.#encodeTimer ??= setTimeout(() => this.#encodeRecords(), 0);
@@ -200,8 +221,9 @@ class JsonlLogWriter implements JsonlLog {
     this.#records = [];
     for (const record of records) {
       const line = this.#encode(record);
-      if (!line || this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
-        this.#stats.dropped += 1;
+      if (!line) continue;
+      if (this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
+        this.#drop(1, "32 MiB of records are waiting for the disk");
         continue;
       }
       this.#pending.push(line);
@@ -216,6 +238,10 @@ class JsonlLogWriter implements JsonlLog {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+    if (this.#burst !== undefined) {
+      this.#warn(`request log "${this.path}": ${plural(this.#burst, "record")} not written`);
+      this.#burst = undefined;
+    }
     const handle = this.#handle;
     this.#handle = undefined;
     if (!handle) return;
@@ -239,30 +265,49 @@ class JsonlLogWriter implements JsonlLog {
         const { bodies: _, ...rest } = record;
         line = encoder.encode(JSON.stringify(redactRecord(rest, this.#secrets)) + "\n");
       }
-      return line.length > this.#lowBytes ? undefined : line;
+      if (line.length <= this.#lowBytes) return line;
+      this.#drop(1, `a record of ${line.length} bytes is larger than the log's size limit`);
     } catch (error) {
       this.#report(error);
-      return undefined;
+      this.#drop(1, error);
     }
+    return undefined;
   }
 
   async #drain(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const batch = this.#takeBatch();
-        const batchBytes = batch.reduce((sum, line) => sum + line.length, 0);
+        let failed: Uint8Array[] | undefined;
         try {
-          if (this.#overBound(batch.length, batchBytes)) await this.#compact(batch);
-          else await this.#append(batch, batchBytes);
-          this.#stats.written += batch.length;
+          await withFileLock(this.#lockPath(), async () => {
+            await this.#catchUp();
+            // Batches queued while this one is written go out under the same lock, up to a few.
+            for (let n = 0; n < BATCHES_PER_LOCK && this.#pending.length > 0; n++) {
+              const batch = this.#takeBatch();
+              failed = batch;
+              await this.#writeBatch(batch);
+              failed = undefined;
+            }
+          });
         } catch (error) {
-          this.#stats.dropped += batch.length;
           this.#report(error);
+          // The batch that failed, or (the lock or the file could not be had) the next one.
+          const lost = failed ?? this.#takeBatch();
+          this.#drop(lost.length, error);
         }
       }
     } finally {
       this.#running = false;
     }
+  }
+
+  /** Appends a batch, or compacts with it when it would pass the bound. */
+  async #writeBatch(batch: Uint8Array[]): Promise<void> {
+    const batchBytes = batch.reduce((total, line) => total + line.length, 0);
+    if (this.#overBound(batch.length, batchBytes)) await this.#compact(batch);
+    else await this.#append(batch, batchBytes);
+    this.#stats.written += batch.length;
+    this.#recovered();
   }
 
   #takeBatch(): Uint8Array[] {
@@ -281,23 +326,45 @@ class JsonlLogWriter implements JsonlLog {
     return this.#maxBytes !== undefined && this.#bytes + addBytes > this.#maxBytes;
   }
 
+  /**
+   * Under the lock: makes the handle, the line lengths and the size match the file at `path` now.
+   * Lines another writer appended are scanned from where this view ended; a file another writer
+   * replaced (compacted), removed or shortened is reopened and scanned whole; a torn last line
+   * (its writer was killed mid-write: live writers only write under the lock) is cut off.
+   */
+  async #catchUp(): Promise<void> {
+    const onDisk = await stat(this.path).catch((error) => {
+      if ((error as { code?: string }).code === "ENOENT") return undefined;
+      throw error;
+    });
+    const held = this.#handle ? await this.#handle.stat() : undefined;
+    const same = held !== undefined && onDisk !== undefined && held.ino !== 0 &&
+      held.ino === onDisk.ino && held.dev === onDisk.dev;
+    if (same && held.size === this.#bytes) return;
+    let scan: LineScan;
+    if (same && held.size > this.#bytes) {
+      scan = await scanLines(this.#handle!, this.#bytes);
+      this.#lengths.push(...scan.lengths);
+    } else {
+      await this.#handle?.close();
+      this.#handle = undefined;
+      this.#handle = await open(this.path, "a+");
+      scan = await scanLines(this.#handle);
+      this.#lengths = scan.lengths;
+    }
+    if (scan.tail > 0) await this.#handle!.truncate(scan.size - scan.tail);
+    this.#bytes = scan.size - scan.tail;
+  }
+
   async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
-    this.#handle ??= await open(this.path, "a+");
-    await writeAll(this.#handle, concatBytes(batch, batchBytes));
+    await writeAll(this.#handle!, concatBytes(batch, batchBytes));
     for (const line of batch) this.#lengths.push(line.length);
     this.#bytes += batchBytes;
   }
 
   /** Rewrites the file as its newest lines plus the kept part of `batch`, atomically. */
   async #compact(batch: Uint8Array[]): Promise<void> {
-    this.#handle ??= await open(this.path, "a+");
-    const handle = this.#handle;
-    if ((await handle.stat()).size !== this.#bytes) {
-      // Someone else touched the file: trust only what is on disk now.
-      const scan = await scanLines(handle);
-      this.#lengths = scan.lengths;
-      this.#bytes = scan.size - scan.tail;
-    }
+    const handle = this.#handle!;
     const old = this.#lengths;
     const all = [...old, ...batch.map((line) => line.length)];
     const keepFrom = this.#keepFrom(all);
@@ -308,7 +375,7 @@ class JsonlLogWriter implements JsonlLog {
 
     const tmp = await open(this.#tmpPath(), "w");
     try {
-      await copyRange(handle, tmp, copyStart, this.#bytes);
+      await copyRange(handle, tmp, { start: copyStart, end: this.#bytes });
       await writeAll(tmp, concatBytes(keptBatch, keptBatchBytes));
       await tmp.sync();
     } catch (error) {
@@ -320,6 +387,7 @@ class JsonlLogWriter implements JsonlLog {
     this.#handle = undefined;
     await handle.close();
     await rename(this.#tmpPath(), this.path);
+    this.#handle = await open(this.path, "a+");
     this.#lengths = all.slice(keepFrom);
     this.#bytes = this.#bytes - copyStart + keptBatchBytes;
     this.#stats.compactions += 1;
@@ -338,6 +406,32 @@ class JsonlLogWriter implements JsonlLog {
     return `${this.path}.tmp`;
   }
 
+  #lockPath(): string {
+    return `${this.path}.lock`;
+  }
+
+  /** Counts dropped records; the first drop of a burst is reported with its cause. */
+  #drop(count: number, cause: unknown): void {
+    this.#stats.dropped += count;
+    if (this.#burst === undefined) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      this.#warn(
+        `request log "${this.path}": ${reason}; records are dropped until they can be written again`,
+      );
+      this.#burst = 0;
+    }
+    this.#burst += count;
+  }
+
+  /** A batch was written: a burst of drops, if one was going on, is over and reported. */
+  #recovered(): void {
+    if (this.#burst === undefined) return;
+    this.#warn(
+      `request log "${this.path}": writing again; ${plural(this.#burst, "record")} not written`,
+    );
+    this.#burst = undefined;
+  }
+
   #report(error: unknown): void {
     this.#stats.errors += 1;
     try {
@@ -345,50 +439,6 @@ class JsonlLogWriter implements JsonlLog {
     } catch {
       // A failing error hook must not break the writer.
     }
-  }
-}
-
-/** Counts the complete lines of a file; `tail` is the length of a last line with no newline. */
-async function scanLines(
-  handle: FileHandle,
-): Promise<{ lengths: number[]; size: number; tail: number }> {
-  const lengths: number[] = [];
-  const buffer = new Uint8Array(COPY_CHUNK);
-  let position = 0;
-  let current = 0;
-  while (true) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) break;
-    const view = buffer.subarray(0, bytesRead);
-    let start = 0;
-    for (let i = view.indexOf(NEWLINE); i !== -1; i = view.indexOf(NEWLINE, start)) {
-      lengths.push(current + i + 1 - start);
-      current = 0;
-      start = i + 1;
-    }
-    current += bytesRead - start;
-    position += bytesRead;
-  }
-  return { lengths, size: position, tail: current };
-}
-
-async function copyRange(from: FileHandle, to: FileHandle, start: number, end: number) {
-  const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, end - start)));
-  for (let position = start; position < end;) {
-    const want = Math.min(buffer.length, end - position);
-    const { bytesRead } = await from.read(buffer, 0, want, position);
-    if (bytesRead === 0) throw new Error(`Cannot compact the request log: file ended early`);
-    await writeAll(to, buffer.subarray(0, bytesRead));
-    position += bytesRead;
-  }
-}
-
-/** Writes all of `bytes` (normally in one write() call) at the handle's position or end. */
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < bytes.length;) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
-    if (bytesWritten <= 0) throw new Error("Cannot write the request log: no progress");
-    offset += bytesWritten;
   }
 }
 

@@ -163,6 +163,59 @@ function defineServeTests({ label, command }: Subject) {
     });
   });
 
+  test("two proxies on the default log file lose no record through its compactions", async (command) => {
+    const home = await makeTempHome();
+    const mock = await startMockUpstream(fakeModel(weatherBrain));
+    const proxies: RunningProxy[] = [];
+    try {
+      const config = `${home.dir}/config.toml`;
+      await Deno.writeTextFile(config, configToml(mock.url) + "\n[log]\nmax_entries = 40\n");
+      for (let i = 0; i < 2; i++) {
+        proxies.push(await startProxyProcess(command, { args: ["-c", config, "-p", "0"], home }));
+      }
+      const ask = async (proxy: RunningProxy, model: string) => {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body: JSON.stringify({
+            model,
+            max_tokens: 50,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        assert.equal(response.status, 200);
+        await response.body?.cancel();
+      };
+      const [a, b] = proxies as [RunningProxy, RunningProxy];
+      // 121 records against a bound of 50 lines: compactions by both. The bound keeps far more
+      // lines than one proxy's log can fall behind the other's (it writes between requests).
+      const rounds = 60;
+      for (let i = 0; i < rounds; i++) {
+        await ask(a, `claude-test-sonnet-a${i}`);
+        await ask(b, `claude-test-sonnet-b${i}`);
+      }
+      assert.equal(await a.stop("SIGTERM"), 0); // writes what it still holds, then exits
+      await ask(b, `claude-test-sonnet-b${rounds}`);
+      assert.equal(await b.stop("SIGTERM"), 0);
+      const path = `${home.dir}/state/claude-proxy/requests.jsonl`;
+      const text = await Deno.readTextFile(path);
+      assert.ok(text.endsWith("\n"));
+      const models = text.trimEnd().split("\n").map((line) => JSON.parse(line).model as string);
+      assert.ok(models.length >= 40 && models.length <= 50, `${models.length} lines`);
+      for (const [name, last] of [["a", rounds - 1], ["b", rounds]] as const) {
+        // The file keeps the newest lines: each proxy's last ones, in order, ending with its last.
+        const mine = models.filter((m) => m.startsWith(`claude-test-sonnet-${name}`))
+          .map((m) => Number(m.slice(`claude-test-sonnet-${name}`.length)));
+        assert.deepEqual(mine, mine.map((_, i) => last - mine.length + 1 + i), models.join(" "));
+        assert.ok(mine.length > 0, models.join(" "));
+      }
+    } finally {
+      for (const proxy of proxies) await proxy.stop("SIGKILL");
+      await mock.close();
+      await home.remove();
+    }
+  });
+
   test("streams a tool call and then answers the tool result (a round trip)", async (command) => {
     await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
       const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
