@@ -21,10 +21,12 @@ export function* textSlices(text: string, maxChars: number): Generator<string> {
   if (start < text.length) yield text.slice(start);
 }
 
-/** The last piece boundary in the second half of `[start, limit)`, or `limit` moved off a pair. */
+/**
+ * The last piece boundary in `(start, limit]`, or `limit` moved off a surrogate pair. Taking the
+ * last one keeps the work linear: a slice that ends early leaves no boundary after it in reach.
+ */
 function cutBefore(text: string, start: number, limit: number): number {
-  const floor = start + Math.floor((limit - start) / 2);
-  for (let i = limit; i > floor; i--) {
+  for (let i = limit; i > start; i--) {
     if (text.charCodeAt(i) === 0x20 && !isSpace(text[i - 1]!) && !isSpace(text[i + 1] ?? " ")) {
       return i;
     }

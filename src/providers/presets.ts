@@ -1,5 +1,6 @@
 // Provider presets: base URL, API format, key variable and behaviour flags for each known provider. Data only.
 import type { ApiKeyHeader, ProviderFeature, ProviderFormat } from "../config/schema.ts";
+import type { StructuredOutputSupport } from "../translate/openai/request.ts";
 
 /** What a preset knows about a provider. */
 export interface ProviderPreset {
@@ -20,6 +21,11 @@ export interface ProviderPreset {
   maxEffort?: "high" | "xhigh";
   /** Sends `reasoning_effort` whenever the client asks for thinking. */
   sendReasoningEffort?: boolean;
+  /**
+   * OpenAI format: the structured output the provider takes (`output_config.format`):
+   * `response_format` json_schema, json_object, or, when absent, the schema as an instruction.
+   */
+  structuredOutput?: StructuredOutputSupport;
   /** OpenAI format: the provider quirks applied, by name (see src/quirks/registry.ts). */
   quirks?: readonly string[];
   /** Fixed query parameters (Azure's api-version). */
@@ -42,15 +48,22 @@ export interface ProviderPreset {
 
 /**
  * What third-party Anthropic-format presets remove: Claude Code's per-request billing block (OpenRouter
- * refuses it, and it defeats prefix caching) and Anthropic-only context editing and deferred tools.
+ * refuses it, and it defeats prefix caching), Anthropic-only context editing, and the context
+ * Claude Code 2.1.337 sends Anthropic's safety classifier (`safeguards`: local paths, git remotes).
+ * Their tool search (deferred tools, `tool_reference` blocks) is resolved by the proxy
+ * (`unsupported` lists it).
  */
 const THIRD_PARTY_DROP: readonly string[] = [
   "x-anthropic-billing-header",
   "context_management",
-  "tools[].defer_loading",
+  "safeguards",
 ];
-/** The beta that goes with a dropped field. */
-const THIRD_PARTY_BETAS: readonly string[] = ["context-management-*"];
+/** The betas that go with a dropped field or a feature the proxy resolves itself. */
+const THIRD_PARTY_BETAS: readonly string[] = [
+  "context-management-*",
+  "advanced-tool-use-*",
+  "dangerous-tool-use-*",
+];
 
 /** The quirks every OpenAI-format preset applies: tool names and ids, history and tool-call repair. */
 const COMMON_QUIRKS: readonly string[] = [
@@ -73,6 +86,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description: "OpenAI Chat Completions",
   },
   "openai-responses": {
@@ -85,6 +99,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "gpt-5.2", middle: "gpt-5.2", small: "gpt-5-mini" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description: "OpenAI Responses API (gpt-5.x with tools and reasoning)",
   },
   azure: {
@@ -98,6 +113,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     openCodeId: "azure",
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description:
       "Azure OpenAI: base_url = https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
   },
@@ -116,6 +132,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     },
     openCodeId: "openrouter",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description: "OpenRouter (OpenAI-compatible)",
   },
   fireworks: {
@@ -130,6 +147,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     },
     openCodeId: "fireworks-ai",
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Fireworks AI",
   },
   grok: {
@@ -140,6 +158,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
     openCodeId: "xai",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "xAI Grok",
   },
   xai: {
@@ -151,6 +170,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     openCodeId: "xai",
     autoDetect: false,
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "xAI Grok (alias of grok)",
   },
   together: {
@@ -165,6 +185,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "openai/gpt-oss-20b",
     },
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Together AI",
   },
   groq: {
@@ -179,6 +200,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     },
     openCodeId: "groq",
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Groq",
   },
   deepseek: {
@@ -190,9 +212,21 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
     openCodeId: "deepseek",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning", "merge_same_role"],
+    structuredOutput: "json_object",
     description: "DeepSeek",
   },
   gemini: {
+    baseUrl: "https://generativelanguage.googleapis.com",
+    format: "gemini",
+    apiKeyEnv: "GEMINI_API_KEY",
+    apiKeyHeader: "x-goog-api-key",
+    supportsDocuments: true,
+    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    openCodeId: "google",
+    quirks: ["history_repair", "tool_names"],
+    description: "Google Gemini (its own API: thinking, thought signatures, token counting)",
+  },
+  "gemini-openai": {
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     format: "openai",
     apiKeyEnv: "GEMINI_API_KEY",
@@ -200,8 +234,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     sendReasoningEffort: true,
     defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
     openCodeId: "google",
+    autoDetect: false,
     quirks: [...COMMON_QUIRKS, "gemini_schema", "gemini_thought_signatures"],
-    description: "Google Gemini (OpenAI-compatible endpoint)",
+    structuredOutput: "json_schema",
+    description: "Google Gemini through its OpenAI-compatible endpoint",
   },
   mistral: {
     baseUrl: "https://api.mistral.ai/v1",
@@ -215,6 +251,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     },
     openCodeId: "mistral",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "Mistral AI",
   },
   cerebras: {
@@ -225,6 +262,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     openCodeId: "cerebras",
     defaultModels: { big: "gpt-oss-120b", middle: "gpt-oss-120b", small: "gpt-oss-120b" },
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "Cerebras",
   },
   moonshot: {
@@ -236,6 +274,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
     openCodeId: "moonshotai",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning"],
+    structuredOutput: "json_object",
     description: "Moonshot AI (Kimi)",
   },
   zai: {
@@ -247,6 +286,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
     openCodeId: "zai",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_object",
     description: "Z.ai (GLM)",
   },
   ollama: {
@@ -257,6 +297,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
+    structuredOutput: "json_schema",
     description: "Ollama on this machine",
   },
   lmstudio: {
@@ -267,6 +308,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
+    structuredOutput: "json_schema",
     description: "LM Studio on this machine",
   },
   anthropic: {
@@ -285,7 +327,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "x-api-key",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["images", "documents", "web_search"],
+    unsupported: ["images", "documents", "web_search", "tool_search"],
     description: "DeepSeek's Anthropic endpoint (passthrough; it maps claude-* names itself)",
   },
   "moonshot-anthropic": {
@@ -295,7 +337,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
+    unsupported: ["web_search", "tool_search"],
     defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
     description: "Moonshot AI (Kimi) Anthropic endpoint (passthrough)",
   },
@@ -306,7 +348,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
+    unsupported: ["web_search", "tool_search"],
     defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
     description: "Z.ai (GLM) Anthropic endpoint (passthrough)",
   },
@@ -317,7 +359,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["images", "documents", "web_search"],
+    unsupported: ["images", "documents", "web_search", "tool_search"],
     defaultModels: { big: "MiniMax-M3", middle: "MiniMax-M3", small: "MiniMax-M2.7-highspeed" },
     description: "MiniMax Anthropic endpoint (passthrough; text and tools only)",
   },
@@ -328,7 +370,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "x-api-key",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
+    unsupported: ["web_search", "tool_search"],
     defaultModels: { big: "qwen3-max", middle: "qwen3-coder-plus", small: "qwen-flash" },
     description: "Alibaba Cloud Model Studio (Qwen) Anthropic endpoint (passthrough)",
   },
@@ -339,6 +381,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
+    unsupported: ["tool_search"],
     defaultModels: {
       big: "anthropic/claude-sonnet-4.5",
       middle: "anthropic/claude-sonnet-4.5",
@@ -354,7 +397,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["documents", "web_search"],
+    unsupported: ["documents", "web_search", "tool_search"],
     description: "Ollama 0.14+ Anthropic endpoint on this machine (passthrough)",
   },
   "lmstudio-anthropic": {
@@ -365,7 +408,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
+    unsupported: ["web_search", "tool_search"],
     description: "LM Studio Anthropic endpoint on this machine (passthrough)",
   },
   custom: {

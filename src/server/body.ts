@@ -4,6 +4,7 @@ import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../wire/anthropic_types.ts";
 import { isRecord } from "../util/is_record.ts";
 import { tooDeepAt } from "../util/json_depth.ts";
+import type { ClientMessage } from "./handler.ts";
 
 /**
  * Reads the body's bytes, refusing more than `maxBytes`: at once when its `content-length` says
@@ -64,6 +65,11 @@ export function parseJsonObject(text: string): Record<string, unknown> {
     throw new InvalidRequestError("Request body must be a JSON object");
   }
   return value as Record<string, unknown>;
+}
+
+/** The parsed, checked body of `message`, parsed and checked now if it was not yet. */
+export function messageBody(message: ClientMessage): MessagesRequest {
+  return message.body ??= validateMessagesRequest(parseJsonObject(message.text));
 }
 
 /** The content block types a request may carry; any other is a 400 naming its path. */
@@ -172,6 +178,9 @@ function checkBlock(block: unknown, path: string, inResult = false): void {
   }
   if ((block.type === "image" || block.type === "document") && !isRecord(block.source)) {
     throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
+  }
+  if (block.type === "tool_reference" && typeof block.tool_name !== "string") {
+    throw new InvalidRequestError(fieldMessage(`${path}.tool_name`, block.tool_name, "a string"));
   }
   if (inResult) return;
   if (

@@ -1,6 +1,6 @@
-// Tests for the Gemini tool-schema cleaner and its quirk.
+// Tests for the gemini_schema quirk: tool parameters cleaned on OpenAI-format Gemini requests.
 import assert from "node:assert/strict";
-import { cleanGeminiSchema, geminiSchema } from "../../src/quirks/gemini_schema.ts";
+import { geminiSchema } from "../../src/quirks/gemini_schema.ts";
 import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
@@ -16,143 +16,6 @@ const CLAUDE_CODE_SCHEMA = {
   },
   required: ["file_path"],
 };
-
-Deno.test("cleanGeminiSchema drops the keywords Gemini refuses and keeps the rest", () => {
-  assert.deepEqual(cleanGeminiSchema(CLAUDE_CODE_SCHEMA), {
-    type: "object",
-    properties: {
-      file_path: { type: "string", description: "The absolute path" },
-      offset: { type: "number", description: "Line to start at" },
-      limit: { type: "integer", minimum: 1 },
-    },
-    required: ["file_path"],
-  });
-});
-
-Deno.test("cleanGeminiSchema keeps properties named like keywords", () => {
-  const schema = {
-    type: "object",
-    properties: {
-      default: { type: "string", default: "x", examples: ["a"] },
-      format: { type: "string", format: "uri" },
-      $schema: { type: "boolean" },
-      properties: { type: "object", properties: { a: { type: "string" } } },
-    },
-    required: ["default", "format"],
-  };
-  assert.deepEqual(cleanGeminiSchema(schema), {
-    type: "object",
-    properties: {
-      default: { type: "string" },
-      format: { type: "string" },
-      $schema: { type: "boolean" },
-      properties: { type: "object", properties: { a: { type: "string" } } },
-    },
-    required: ["default", "format"],
-  });
-});
-
-Deno.test("cleanGeminiSchema turns const into enum and moves non-string enums to the description", () => {
-  assert.deepEqual(cleanGeminiSchema({ const: "edit" }), { type: "string", enum: ["edit"] });
-  assert.deepEqual(cleanGeminiSchema({ type: "integer", enum: [1, 2], description: "Level" }), {
-    type: "integer",
-    description: "Level (Allowed values: 1, 2)",
-  });
-});
-
-Deno.test("cleanGeminiSchema turns type lists into nullable or anyOf", () => {
-  assert.deepEqual(cleanGeminiSchema({ type: ["string", "null"], description: "d" }), {
-    type: "string",
-    description: "d",
-    nullable: true,
-  });
-  assert.deepEqual(cleanGeminiSchema({ type: ["string", "number", "null"], minLength: 1 }), {
-    anyOf: [{ type: "string", minLength: 1 }, { type: "number" }],
-    nullable: true,
-  });
-});
-
-Deno.test("cleanGeminiSchema folds null branches and single branches of anyOf and oneOf", () => {
-  assert.deepEqual(cleanGeminiSchema({ anyOf: [{ type: "string" }, { type: "null" }] }), {
-    type: "string",
-    nullable: true,
-  });
-  assert.deepEqual(
-    cleanGeminiSchema({ oneOf: [{ type: "string" }, { type: "integer" }], description: "d" }),
-    { description: "d", anyOf: [{ type: "string" }, { type: "integer" }] },
-  );
-});
-
-Deno.test("cleanGeminiSchema merges allOf branches into one object", () => {
-  const schema = {
-    allOf: [
-      { type: "object", properties: { a: { type: "string" } }, required: ["a"] },
-      { properties: { b: { type: "number" } }, required: ["b"] },
-    ],
-  };
-  assert.deepEqual(cleanGeminiSchema(schema), {
-    type: "object",
-    properties: { a: { type: "string" }, b: { type: "number" } },
-    required: ["a", "b"],
-  });
-});
-
-Deno.test("cleanGeminiSchema drops empty properties and required names that are not properties", () => {
-  assert.deepEqual(
-    cleanGeminiSchema({
-      type: "object",
-      properties: { opts: { type: "object", properties: {}, additionalProperties: true } },
-      required: ["opts", "missing"],
-    }),
-    { type: "object", properties: { opts: { type: "object" } }, required: ["opts"] },
-  );
-});
-
-Deno.test("cleanGeminiSchema makes a node with properties but no type an object", () => {
-  assert.deepEqual(cleanGeminiSchema({ properties: { a: { type: "string" } } }), {
-    type: "object",
-    properties: { a: { type: "string" } },
-  });
-});
-
-Deno.test("cleanGeminiSchema keeps only the formats Gemini accepts for each type", () => {
-  const schema = {
-    type: "object",
-    properties: {
-      when: { type: "string", format: "date-time" },
-      site: { type: "string", format: "uri" },
-      ratio: { type: "number", format: "double" },
-      count: { type: "integer", format: "uint8" },
-    },
-  };
-  assert.deepEqual(cleanGeminiSchema(schema).properties, {
-    when: { type: "string", format: "date-time" },
-    site: { type: "string" },
-    ratio: { type: "number", format: "double" },
-    count: { type: "integer" },
-  });
-});
-
-Deno.test("cleanGeminiSchema inlines local $refs and cuts recursion", () => {
-  const schema = {
-    type: "object",
-    $defs: { node: { type: "object", properties: { child: { $ref: "#/$defs/node" } } } },
-    properties: { root: { $ref: "#/$defs/node" }, other: { $ref: "#/elsewhere" } },
-  };
-  const cleaned = cleanGeminiSchema(schema);
-  const root = (cleaned.properties as Record<string, Record<string, unknown>>).root!;
-  assert.equal(root.type, "object");
-  assert.ok(JSON.stringify(cleaned).length < 2000);
-  assert.ok(!JSON.stringify(cleaned).includes("$ref"));
-  assert.ok(!JSON.stringify(cleaned).includes("$defs"));
-});
-
-Deno.test("cleanGeminiSchema cleans array items", () => {
-  assert.deepEqual(
-    cleanGeminiSchema({ type: "array", items: { type: "string", pattern: "^a", examples: ["a"] } }),
-    { type: "array", items: { type: "string", pattern: "^a" } },
-  );
-});
 
 Deno.test("gemini_schema cleans tool parameters without changing the client's schemas", () => {
   const parameters = structuredClone(CLAUDE_CODE_SCHEMA);
@@ -178,4 +41,33 @@ Deno.test("gemini_schema gives a tool without parameters a bare object schema", 
   };
   const out = geminiSchema.request!(req, quirkContext());
   assert.deepEqual(out.tools![0]!.function.parameters, { type: "object" });
+});
+
+Deno.test("gemini_schema cleans a structured-output schema and sends it without strict", () => {
+  const ctx = quirkContext();
+  const title = {
+    type: "object",
+    properties: { title: { type: "string" } },
+    required: ["title"],
+    additionalProperties: false,
+  };
+  const req: ChatCompletionRequest = {
+    model: "gemini-2.5-flash",
+    messages: [{ role: "user", content: "name it" }],
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: "output", schema: title, strict: true },
+    },
+  };
+  const out = geminiSchema.request!(req, ctx);
+  assert.deepEqual(out.response_format, {
+    type: "json_schema",
+    json_schema: {
+      name: "output",
+      schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"] },
+      strict: false,
+    },
+  });
+  assert.deepEqual(ctx.notes, ["gemini_schema: cleaned the response_format schema"]);
+  assert.equal(title.additionalProperties, false, "the translated request's schema is not changed");
 });

@@ -165,3 +165,37 @@ Deno.test("resolveConfig turns [model_options] into max_tokens, effort and image
     reasoning: true,
   });
 });
+
+Deno.test("resolveRoute sends the model ids Claude Code 2.1.337 knows to the preset's tiers with no [models]", () => {
+  const cfg = config({ provider: { name: "deepseek", api_key: "sk-d" } });
+  const defaults = { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" };
+  const expected: Array<[string, string]> = [
+    ["claude-opus-5-5", defaults.big], // 2.1.337's default
+    ["claude-opus-5-5[1m]", defaults.big],
+    ["claude-sonnet-5-5", defaults.middle],
+    ["claude-haiku-5-5", defaults.small],
+    ["claude-fable-5-2", defaults.big], // families without a tier glob: "claude-*" → big
+    ["claude-mythos-5", defaults.big],
+    ["claude-opus-4-8", defaults.big], // 2.1.197's default
+    ["claude-sonnet-4-5-20250929", defaults.middle],
+    ["claude-haiku-4-5-20251001", defaults.small],
+  ];
+  for (const [model, upstream] of expected) {
+    assert.equal(resolveRoute(cfg, model).model, upstream, model);
+  }
+});
+
+Deno.test("resolveRoute sends 2.1.337's model ids through a starter config's tier globs", () => {
+  const cfg = config({
+    provider: { name: "openai", api_key: "sk-o" },
+    models: {
+      "*opus*": "gpt-5.1",
+      "*sonnet*": "gpt-5.1",
+      "*haiku*": "gpt-5-mini",
+      "claude-*": "gpt-5.1",
+    },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").model, "gpt-5.1");
+  assert.equal(resolveRoute(cfg, "claude-haiku-5-5").model, "gpt-5-mini");
+  assert.equal(resolveRoute(cfg, "claude-fable-5-2").model, "gpt-5.1");
+});
