@@ -43,6 +43,13 @@ const bun: BunGlobal | undefined = (globalThis as any).Bun;
 /** The name of the runtime running this code. */
 export const RUNTIME_NAME: "deno" | "bun" = bun ? "bun" : "deno";
 
+/**
+ * Whether this runtime's fetch sends a request again by itself when a reused keep-alive connection
+ * is reset: Deno's does, for a body it can replay, even after the server read it; Bun's does not
+ * (tests/binary checks it on the Bun build).
+ */
+export const FETCH_RESENDS_ON_RESET: boolean = !bun;
+
 /** Serves `handler` over HTTP on `hostname:port`. */
 export function serve(handler: Handler, options: ServeOptions): Server {
   if (bun) {

@@ -12,6 +12,7 @@ import {
   sseResponse,
   startMockUpstream,
 } from "../helpers/mock_upstream.ts";
+import { startResettingUpstream } from "../helpers/resetting_upstream.ts";
 import { WEATHER_TOOL, weatherBrain } from "../helpers/weather_brain.ts";
 import {
   makeTempHome,
@@ -212,6 +213,46 @@ function defineServeTests({ label, command }: Subject) {
     } finally {
       for (const proxy of proxies) await proxy.stop("SIGKILL");
       await mock.close();
+      await home.remove();
+    }
+  });
+
+  test("with retries = 0 sends a request once when the provider resets after reading it", async (command) => {
+    const home = await makeTempHome();
+    const upstream = await startResettingUpstream({
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      model: "gpt-4o",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 3, completion_tokens: 1 },
+    });
+    let proxy: RunningProxy | undefined;
+    try {
+      const config = `${home.dir}/config.toml`;
+      await Deno.writeTextFile(config, configToml(upstream.url) + "\n[upstream]\nretries = 0\n");
+      proxy = await startProxyProcess(command, { args: ["-c", config, "-p", "0"], home });
+      const ask = (content: string) =>
+        fetch(`${proxy!.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body: JSON.stringify({
+            model: "claude-test-sonnet",
+            max_tokens: 50,
+            messages: [{ role: "user", content }],
+          }),
+        });
+      const first = await ask("first");
+      assert.equal(first.status, 200, await first.clone().text());
+      await first.body?.cancel();
+      const second = await ask("second");
+      assert.equal(second.status, 502);
+      assert.equal((await second.json()).error.type, "api_error");
+      const sent = upstream.bodies.map((body) => JSON.parse(body).messages[0].content);
+      assert.deepEqual(sent, ["first", "second"], "the second request reached the provider once");
+      assert.equal(upstream.connections(), 1, "on the connection the first one used");
+    } finally {
+      await proxy?.stop("SIGKILL");
+      await upstream.close();
       await home.remove();
     }
   });
