@@ -1,42 +1,28 @@
-// The request log file: one JSON line per finished request, bounded like a ring buffer, shareable
-// by several processes (two `claude-proxy run` sessions use the same default log).
+// The request log file: one JSON line per finished request, bounded like a ring buffer, shared
+// safely by several processes (two `claude-proxy run` sessions use the same default log).
 //
-// Design (docs/request-log.md tells the whole story):
-// - `write()` only queues the record; it never awaits and never throws. The records queued in one
-//   turn of the event loop are serialised (secrets redacted, no raw newline can survive
-//   JSON.stringify) in a task of their own, so a request's answer never waits for its log line.
-//   If the queue already holds `maxPending` lines or 32 MiB, the record is dropped and counted
-//   (`stats().dropped`) instead of letting memory grow while the disk is stuck.
-// - One drain loop empties the queue, so this process's file operations never overlap. Each batch
-//   (at most 1 MiB of whole lines) is written under `<path>.lock`, a lock file every writer of the
-//   file takes (see file_lock.ts). Holding it, the writer first brings its view of the file up to
-//   date: the same file grown by another writer is scanned from where this one stopped; a file
-//   replaced by another writer's compaction is reopened and scanned whole; a last line a killed
-//   writer left without its newline is cut off. Then it appends the batch with a single write()
-//   on a handle opened O_APPEND, or compacts. No writer ever appends to a file being replaced, so
-//   no line is lost to a compaction, and none interleaves or tears.
-// - The file holds at most `ceil(maxEntries * 1.25)` lines (and at most `maxBytes` bytes when set).
-//   When the next batch would pass that, the drain compacts instead of appending: it copies the
-//   newest `maxEntries` lines (old lines plus the batch; with `maxBytes`, no more than 80% of it)
-//   into `<path>.tmp`, fsyncs it, renames the copy over `<path>` and reopens. rename() is atomic,
-//   so at any moment `<path>` is either the old or the new complete file. The 25% slack makes
-//   compaction cost O(1) amortised per line. If compaction fails the batch is dropped (and
-//   reported) rather than growing the file past its bound; the next batch retries.
-// - Dropped records are reported once per burst through `warn`: one line when dropping starts
-//   (with the cause), one when writing works again (with the count).
-// - Crash safety: a kill -9 can only interrupt one write() in progress; Linux may leave part of a
-//   multi-page write, so only the last line can be torn (it then lacks its final newline). Every
-//   newline-terminated line is valid JSON. Readers skip a torn last line; the next writer to take
-//   the lock cuts it off, and a leftover `<path>.tmp` is removed on open. Lines are not fsynced one
-//   by one, so a power cut (not a process crash) may lose the most recent lines.
-// - On open the existing lines are counted, so the bound holds across restarts and config changes.
+// Design (docs/request-log.md tells it for users):
+// - `write()` only queues; records queued in one turn are serialised (redacted) in a task of their
+//   own, so an answer never waits for its log line. Past `maxPending` lines or 32 MiB queued,
+//   records are dropped and counted; `warn` reports each burst of drops twice (start, end).
+// - One drain loop writes batches (at most 1 MiB of whole lines) under `<path>.lock`, a lock file
+//   every writer takes (file_lock.ts). Holding it, a writer catches up with the file (lines others
+//   appended are counted, a file others replaced is reopened, a torn last line is cut off) and
+//   then appends with one write() on an O_APPEND handle, or compacts. No writer ever appends to a
+//   file being replaced, so no line is lost to a compaction, and none interleaves or tears.
+// - The file holds at most `ceil(maxEntries * 1.25)` lines (and `maxBytes` when set); past that a
+//   batch compacts: the newest `maxEntries` lines (within 80% of `maxBytes`) go to `<path>.tmp`,
+//   fsynced and renamed over `<path>` (atomic: readers see the old or the new file, whole). The 25%
+//   slack makes compaction O(1) amortised per line. A batch that fails is dropped and reported.
+// - A kill -9 can only tear the last line (no final newline); readers skip it, the next writer cuts
+//   it, and a leftover `<path>.tmp` is removed on open. Lines are not fsynced one by one.
 import { concatBytes } from "../util/bytes.ts";
 import { plural } from "../util/plural.ts";
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { withFileLock } from "./file_lock.ts";
 import { copyRange, type LineScan, scanLines, writeAll } from "./jsonl_file.ts";
-import { asLogRecord, type RequestLogger, type RequestLogRecord } from "./record.ts";
+import type { RequestLogger, RequestLogRecord } from "./record.ts";
 import { redactRecord } from "./redact.ts";
 
 /** Options for {@linkcode openJsonlLog}. */
@@ -108,34 +94,6 @@ export async function openJsonlLog(options: JsonlLogOptions): Promise<JsonlLog> 
     throw new Error(`Cannot open the request log "${options.path}": ${detail}`, { cause: error });
   }
   return log;
-}
-
-/** Reads every record of a JSONL log, skipping lines that do not parse (such as a torn last line). */
-export async function readLogRecords(path: string): Promise<RequestLogRecord[]> {
-  return parseLogLines(await readFile(path, "utf8")).map((entry) => entry.record);
-}
-
-/** One parsed log line with its original text. */
-export interface LogLine {
-  line: string;
-  record: RequestLogRecord;
-}
-
-/** Parses JSONL text, keeping the lines that hold a log record (see {@linkcode asLogRecord}). */
-export function parseLogLines(text: string): LogLine[] {
-  const out: LogLine[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // A torn line.
-    }
-    const record = asLogRecord(value);
-    if (record) out.push({ line, record }); // else a line some other program wrote: skipped.
-  }
-  return out;
 }
 
 class JsonlLogWriter implements JsonlLog {
