@@ -16,13 +16,21 @@
 //   slack makes compaction O(1) amortised per line. A batch that fails is dropped and reported.
 // - A kill -9 can only tear the last line (no final newline); readers skip it, the next writer cuts
 //   it, and a leftover `<path>.tmp` is removed on open. Lines are not fsynced one by one.
+// - A request may also get a start line (`{"event":"start",…}`) when it begins. Start lines are no
+//   records: the bounds count records only, and compaction keeps the start lines among the records
+//   it keeps.
 import { concatBytes } from "../util/bytes.ts";
 import { plural } from "../util/plural.ts";
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { withFileLock } from "./file_lock.ts";
-import { copyRange, type LineScan, scanLines, writeAll } from "./jsonl_file.ts";
-import type { RequestLogger, RequestLogRecord } from "./record.ts";
+import { copyRange, isStartLine, type LineScan, scanLines, writeAll } from "./jsonl_file.ts";
+import {
+  type RequestLogger,
+  type RequestLogRecord,
+  type RequestStartRecord,
+  toStartRecord,
+} from "./record.ts";
 import { redactRecord } from "./redact.ts";
 
 /** Options for {@linkcode openJsonlLog}. */
@@ -62,10 +70,15 @@ export interface JsonlLogStats {
 /** The JSONL request log returned by {@linkcode openJsonlLog}. */
 export interface JsonlLog extends RequestLogger {
   readonly path: string;
+  /** Queues the request's start line (`{"event":"start",…}`); it counts as no record. */
+  started(record: RequestLogRecord): void;
   /** Resolves when every record written so far has reached the file. */
   flush(): Promise<void>;
   stats(): JsonlLogStats;
 }
+
+/** How long after a request starts its start line is written (so it can name the route). */
+export const START_DELAY_MS = 50;
 
 /** The default number of entries kept. */
 export const DEFAULT_MAX_ENTRIES = 10_000;
@@ -109,11 +122,16 @@ class JsonlLogWriter implements JsonlLog {
   #handle: FileHandle | undefined;
   /** Byte length (newline included) of each line in the file, oldest first. */
   #lengths: number[] = [];
+  /** Whether each line of the file is a start line (not a record). */
+  #starts: boolean[] = [];
   #bytes = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
-  /** Records written but not yet serialised, and the timer that will serialise them. */
-  #records: RequestLogRecord[] = [];
+  /** Started requests whose start line is not due yet, and the timer that queues their lines. */
+  #starting: RequestLogRecord[] = [];
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Records (and start lines) written but not yet serialised, and the timer that serialises them. */
+  #records: Array<RequestLogRecord | RequestStartRecord> = [];
   #encodeTimer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
@@ -155,6 +173,29 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   write(record: RequestLogRecord): void {
+    // A request that ends before its start line is due needs none.
+    const waiting = this.#starting.indexOf(record);
+    if (waiting >= 0) this.#starting.splice(waiting, 1);
+    this.#queue(record);
+  }
+
+  /**
+   * Queues the request's start line, written {@linkcode START_DELAY_MS} later so that it can name
+   * the model and route (the record gains them once the body is read); it counts as no record.
+   */
+  started(record: RequestLogRecord): void {
+    if (this.#closed) return;
+    this.#starting.push(record);
+    this.#startTimer ??= setTimeout(() => this.#queueStarts(), START_DELAY_MS);
+  }
+
+  #queueStarts(): void {
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    for (const record of this.#starting.splice(0)) this.#queue(toStartRecord(record));
+  }
+
+  #queue(record: RequestLogRecord | RequestStartRecord): void {
     if (this.#closed) {
       this.#stats.dropped += 1;
       return;
@@ -167,6 +208,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async flush(): Promise<void> {
+    this.#queueStarts();
     this.#encodeRecords();
     while (this.#running) await this.#idle;
   }
@@ -194,6 +236,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async close(): Promise<void> {
+    this.#queueStarts(); // Start lines not yet due are written, like any record written before.
     this.#closed = true;
     await this.flush();
     if (this.#burst !== undefined) {
@@ -216,10 +259,10 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   /** The record as one redacted JSON line; without bodies if too large; undefined if unusable. */
-  #encode(record: RequestLogRecord): Uint8Array | undefined {
+  #encode(record: RequestLogRecord | RequestStartRecord): Uint8Array | undefined {
     try {
       let line = encoder.encode(JSON.stringify(redactRecord(record, this.#secrets)) + "\n");
-      if (line.length > this.#lowBytes && record.bodies) {
+      if (line.length > this.#lowBytes && "bodies" in record && record.bodies) {
         const { bodies: _, ...rest } = record;
         line = encoder.encode(JSON.stringify(redactRecord(rest, this.#secrets)) + "\n");
       }
@@ -262,9 +305,10 @@ class JsonlLogWriter implements JsonlLog {
   /** Appends a batch, or compacts with it when it would pass the bound. */
   async #writeBatch(batch: Uint8Array[]): Promise<void> {
     const batchBytes = batch.reduce((total, line) => total + line.length, 0);
-    if (this.#overBound(batch.length, batchBytes)) await this.#compact(batch);
+    const records = countRecords(batch);
+    if (this.#overBound(records, batchBytes)) await this.#compact(batch);
     else await this.#append(batch, batchBytes);
-    this.#stats.written += batch.length;
+    this.#stats.written += records;
     this.#recovered();
   }
 
@@ -279,8 +323,9 @@ class JsonlLogWriter implements JsonlLog {
     return this.#pending.splice(0, count);
   }
 
-  #overBound(addLines: number, addBytes: number): boolean {
-    if (this.#lengths.length + addLines > this.#highWater) return true;
+  #overBound(addRecords: number, addBytes: number): boolean {
+    const records = this.#starts.reduce((count, start) => count + (start ? 0 : 1), 0);
+    if (records + addRecords > this.#highWater) return true;
     return this.#maxBytes !== undefined && this.#bytes + addBytes > this.#maxBytes;
   }
 
@@ -303,12 +348,14 @@ class JsonlLogWriter implements JsonlLog {
     if (same && held.size > this.#bytes) {
       scan = await scanLines(this.#handle!, this.#bytes);
       this.#lengths.push(...scan.lengths);
+      this.#starts.push(...scan.starts);
     } else {
       await this.#handle?.close();
       this.#handle = undefined;
       this.#handle = await open(this.path, "a+");
       scan = await scanLines(this.#handle);
       this.#lengths = scan.lengths;
+      this.#starts = scan.starts;
     }
     if (scan.tail > 0) await this.#handle!.truncate(scan.size - scan.tail);
     this.#bytes = scan.size - scan.tail;
@@ -316,7 +363,10 @@ class JsonlLogWriter implements JsonlLog {
 
   async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
     await writeAll(this.#handle!, concatBytes(batch, batchBytes));
-    for (const line of batch) this.#lengths.push(line.length);
+    for (const line of batch) {
+      this.#lengths.push(line.length);
+      this.#starts.push(isStartLine(line));
+    }
     this.#bytes += batchBytes;
   }
 
@@ -325,7 +375,8 @@ class JsonlLogWriter implements JsonlLog {
     const handle = this.#handle!;
     const old = this.#lengths;
     const all = [...old, ...batch.map((line) => line.length)];
-    const keepFrom = this.#keepFrom(all);
+    const starts = [...this.#starts, ...batch.map(isStartLine)];
+    const keepFrom = this.#keepFrom(all, starts);
     const oldFrom = Math.min(keepFrom, old.length);
     const copyStart = sum(old, 0, oldFrom);
     const keptBatch = batch.slice(Math.max(0, keepFrom - old.length));
@@ -347,13 +398,18 @@ class JsonlLogWriter implements JsonlLog {
     await rename(this.#tmpPath(), this.path);
     this.#handle = await open(this.path, "a+");
     this.#lengths = all.slice(keepFrom);
+    this.#starts = starts.slice(keepFrom);
     this.#bytes = this.#bytes - copyStart + keptBatchBytes;
     this.#stats.compactions += 1;
   }
 
-  /** The index of the oldest line kept: the newest maxEntries, within 80% of maxBytes. */
-  #keepFrom(lengths: number[]): number {
-    let from = Math.max(0, lengths.length - this.#maxEntries);
+  /** The index of the oldest line kept: the newest maxEntries records, within 80% of maxBytes. */
+  #keepFrom(lengths: number[], starts: boolean[]): number {
+    let from = lengths.length;
+    for (let records = 0; from > 0 && records < this.#maxEntries;) {
+      from -= 1;
+      if (!starts[from]) records += 1;
+    }
     if (this.#maxBytes === undefined) return from;
     let total = sum(lengths, from, lengths.length);
     while (from < lengths.length && total > this.#lowBytes) total -= lengths[from++]!;
@@ -398,6 +454,11 @@ class JsonlLogWriter implements JsonlLog {
       // A failing error hook must not break the writer.
     }
   }
+}
+
+/** The lines of `batch` that are records (not start lines). */
+function countRecords(batch: Uint8Array[]): number {
+  return batch.reduce((count, line) => count + (isStartLine(line) ? 0 : 1), 0);
 }
 
 function sum(values: number[], from: number, to: number): number {

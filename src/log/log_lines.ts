@@ -1,6 +1,11 @@
-// Reading the request log: its lines parsed into records, torn lines and other programs' lines skipped.
+// Reading the request log: records and start lines parsed, torn lines and other programs' lines skipped.
 import { readFile } from "node:fs/promises";
-import { asLogRecord, type RequestLogRecord } from "./record.ts";
+import {
+  asLogRecord,
+  asStartRecord,
+  type RequestLogRecord,
+  type RequestStartRecord,
+} from "./record.ts";
 
 /** Reads every record of a JSONL log, skipping lines that do not parse (such as a torn last line). */
 export async function readLogRecords(path: string): Promise<RequestLogRecord[]> {
@@ -11,6 +16,12 @@ export async function readLogRecords(path: string): Promise<RequestLogRecord[]> 
 export interface LogLine {
   line: string;
   record: RequestLogRecord;
+}
+
+/** One parsed start line with its original text. */
+export interface StartLine {
+  line: string;
+  start: RequestStartRecord;
 }
 
 /** Parses JSONL text, keeping the lines that hold a log record (see {@linkcode asLogRecord}). */
@@ -25,7 +36,29 @@ export function parseLogLines(text: string): LogLine[] {
       continue; // A torn line.
     }
     const record = asLogRecord(value);
-    if (record) out.push({ line, record }); // else a line some other program wrote: skipped.
+    if (record) out.push({ line, record }); // else a start line, or a line some other program wrote.
+  }
+  return out;
+}
+
+/** Parses JSONL text into records and start lines, in file order (see {@linkcode parseLogLines}). */
+export function parseLogEntries(text: string): Array<LogLine | StartLine> {
+  const out: Array<LogLine | StartLine> = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // A torn line.
+    }
+    const record = asLogRecord(value);
+    if (record) {
+      out.push({ line, record });
+      continue;
+    }
+    const start = asStartRecord(value);
+    if (start) out.push({ line, start });
   }
   return out;
 }

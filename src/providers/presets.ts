@@ -30,7 +30,10 @@ export interface ProviderPreset {
   quirks?: readonly string[];
   /** Fixed query parameters (Azure's api-version). */
   query?: Record<string, string>;
-  /** Default `[models]` for zero-config start: opus, sonnet, haiku. */
+  /**
+   * Default `[models]` for zero-config start: opus, sonnet, haiku. Checked against what each
+   * provider documents on {@linkcode DEFAULTS_CHECKED}; their facts are in model_catalog_data.ts.
+   */
   defaultModels?: { big: string; middle: string; small: string };
   /** Anthropic format: request fields removed before forwarding (`drop_fields` paths). */
   dropFields?: readonly string[];
@@ -74,6 +77,9 @@ const COMMON_QUIRKS: readonly string[] = [
   "context_retry",
 ];
 
+/** The day the presets' default models were checked against what each provider documents. */
+export const DEFAULTS_CHECKED = "2026-12-08";
+
 /** Every built-in preset, by lower-case name. */
 export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
   openai: {
@@ -83,11 +89,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     supportsDocuments: true,
     maxEffort: "xhigh",
-    defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
+    defaultModels: { big: "gpt-6-sol", middle: "gpt-6-sol", small: "gpt-6-luna" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     structuredOutput: "json_schema",
-    description: "OpenAI Chat Completions",
+    description: "OpenAI (gpt-5.x and gpt-6 through the Responses API, others Chat Completions)",
   },
   "openai-responses": {
     baseUrl: "https://api.openai.com/v1",
@@ -96,7 +102,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     supportsDocuments: true,
     maxEffort: "xhigh",
-    defaultModels: { big: "gpt-5.2", middle: "gpt-5.2", small: "gpt-5-mini" },
+    defaultModels: { big: "gpt-6-sol", middle: "gpt-6-sol", small: "gpt-6-luna" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
     structuredOutput: "json_schema",
@@ -126,8 +132,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     sendReasoningEffort: true,
     reasoningHistory: true,
     defaultModels: {
-      big: "anthropic/claude-sonnet-4.5",
-      middle: "anthropic/claude-sonnet-4.5",
+      big: "anthropic/claude-sonnet-5",
+      middle: "anthropic/claude-sonnet-5",
       small: "anthropic/claude-haiku-4.5",
     },
     openCodeId: "openrouter",
@@ -141,9 +147,9 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "FIREWORKS_API_KEY",
     apiKeyHeader: "authorization",
     defaultModels: {
-      big: "accounts/fireworks/models/kimi-k2p5",
-      middle: "accounts/fireworks/models/kimi-k2p5",
-      small: "accounts/fireworks/models/kimi-k2-instruct-0905",
+      big: "accounts/fireworks/models/kimi-k2p6",
+      middle: "accounts/fireworks/models/kimi-k2p6",
+      small: "accounts/fireworks/models/gpt-oss-20b",
     },
     openCodeId: "fireworks-ai",
     quirks: [...COMMON_QUIRKS, "think_tags"],
@@ -155,7 +161,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
-    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    defaultModels: { big: "grok-4.3", middle: "grok-4.3", small: "grok-4.20-0309-non-reasoning" },
     openCodeId: "xai",
     quirks: COMMON_QUIRKS,
     structuredOutput: "json_schema",
@@ -166,7 +172,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
-    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    defaultModels: { big: "grok-4.3", middle: "grok-4.3", small: "grok-4.20-0309-non-reasoning" },
     openCodeId: "xai",
     autoDetect: false,
     quirks: COMMON_QUIRKS,
@@ -209,7 +215,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "DEEPSEEK_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
+    defaultModels: { big: "deepseek-v4-pro", middle: "deepseek-flash", small: "deepseek-flash" },
     openCodeId: "deepseek",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning", "merge_same_role"],
     structuredOutput: "json_object",
@@ -221,7 +227,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "GEMINI_API_KEY",
     apiKeyHeader: "x-goog-api-key",
     supportsDocuments: true,
-    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    defaultModels: {
+      big: "gemini-3.1-pro-preview",
+      middle: "gemini-3.8-flash",
+      small: "gemini-3.5-flash-lite",
+    },
     openCodeId: "google",
     quirks: ["history_repair", "tool_names"],
     description: "Google Gemini (its own API: thinking, thought signatures, token counting)",
@@ -232,7 +242,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "GEMINI_API_KEY",
     apiKeyHeader: "authorization",
     sendReasoningEffort: true,
-    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    defaultModels: {
+      big: "gemini-3.1-pro-preview",
+      middle: "gemini-3.8-flash",
+      small: "gemini-3.5-flash-lite",
+    },
     openCodeId: "google",
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "gemini_schema", "gemini_thought_signatures"],
@@ -246,7 +260,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     defaultModels: {
       big: "mistral-large-latest",
-      middle: "devstral-medium-latest",
+      middle: "mistral-medium-latest",
       small: "mistral-small-latest",
     },
     openCodeId: "mistral",
@@ -271,7 +285,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "MOONSHOT_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    defaultModels: { big: "kimi-k2.6", middle: "kimi-k2.6", small: "kimi-k2.6" },
     openCodeId: "moonshotai",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning"],
     structuredOutput: "json_object",
@@ -283,7 +297,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "ZAI_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    defaultModels: { big: "glm-5.2", middle: "glm-5.2", small: "glm-4.5-air" },
     openCodeId: "zai",
     quirks: COMMON_QUIRKS,
     structuredOutput: "json_object",
@@ -338,7 +352,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
     unsupported: ["web_search", "tool_search"],
-    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    defaultModels: { big: "kimi-k2.6", middle: "kimi-k2.6", small: "kimi-k2.6" },
     description: "Moonshot AI (Kimi) Anthropic endpoint (passthrough)",
   },
   "zai-anthropic": {
@@ -349,7 +363,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
     unsupported: ["web_search", "tool_search"],
-    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    defaultModels: { big: "glm-5.2", middle: "glm-5.2", small: "glm-4.5-air" },
     description: "Z.ai (GLM) Anthropic endpoint (passthrough)",
   },
   minimax: {
@@ -371,7 +385,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
     unsupported: ["web_search", "tool_search"],
-    defaultModels: { big: "qwen3-max", middle: "qwen3-coder-plus", small: "qwen-flash" },
+    defaultModels: { big: "qwen3.7-max", middle: "qwen3.7-plus", small: "qwen3.6-flash" },
     description: "Alibaba Cloud Model Studio (Qwen) Anthropic endpoint (passthrough)",
   },
   "openrouter-anthropic": {
@@ -383,8 +397,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     rejectedBetas: THIRD_PARTY_BETAS,
     unsupported: ["tool_search"],
     defaultModels: {
-      big: "anthropic/claude-sonnet-4.5",
-      middle: "anthropic/claude-sonnet-4.5",
+      big: "anthropic/claude-sonnet-5",
+      middle: "anthropic/claude-sonnet-5",
       small: "anthropic/claude-haiku-4.5",
     },
     description: "OpenRouter's Anthropic endpoint (passthrough)",

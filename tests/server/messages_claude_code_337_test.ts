@@ -22,9 +22,15 @@ function recorded(name: string): { body: MessagesRequest; beta: string } {
   return { body, beta: headers["anthropic-beta"] };
 }
 
-/** A provider table for a preset, pointed at the mock. */
+/**
+ * A provider table for a preset, pointed at the mock. On the openai preset every model goes to
+ * Chat Completions (its gpt-6 defaults would go to the Responses API): these tests read its requests.
+ */
 function preset(name: string): (url: string) => FileConfig {
-  return (url) => ({ provider: { name, base_url: url, api_key: KEY } });
+  return (url) => ({
+    provider: { name, base_url: url, api_key: KEY },
+    ...(name === "openai" ? { model_options: { "*": { api: "chat" as const } } } : {}),
+  });
 }
 
 async function withProxy(

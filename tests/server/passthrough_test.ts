@@ -68,7 +68,7 @@ async function withMock(handler: MockHandler, fn: (mock: MockUpstream) => Promis
 }
 
 function post(body: unknown, headers: Record<string, string> = {}, path = "/v1/messages") {
-  return new Request(`http://proxy${path}`, {
+  return new Request(`http://localhost${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": "client-key", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),

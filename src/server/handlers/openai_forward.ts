@@ -16,6 +16,7 @@ import {
   type ChunkTransform,
 } from "../../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
+import { withKeyHint } from "../../upstream/key_hint.ts";
 import { upstreamHeaders, upstreamUrl } from "../../upstream/target.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../../wire/openai_types.ts";
 import { messageBody } from "../body.ts";
@@ -111,7 +112,11 @@ async function send(
     // TODO(#21): the model's context window from the model catalog, once it lands.
     ...(overflow ? { contextOverflow: { inputTokens: await countTokens(translated.body) } } : {}),
   });
-  const message = redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request));
+  const message = withKeyHint(
+    result.response.status,
+    redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request)),
+    { provider: route.provider, origins: deps.config.origins },
+  );
   const headers = mapped.headers ? { headers: mapped.headers } : {};
   throw new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
 }

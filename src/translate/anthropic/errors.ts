@@ -23,18 +23,20 @@ export const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicError
 ]);
 
 /**
- * The error a stream ends with when reading its upstream throws after the first byte: the
- * Anthropic type the thrown error carries (a ProxyError's), else `api_error`, and its message, which
- * says the upstream stream failed unless it already names the upstream. Both stream paths (the
- * translated one and the passthrough) end with the `event: error` built from this.
+ * The error a stream ends with when reading its upstream throws after the first byte. An error that
+ * carries an Anthropic type (a ProxyError: the upstream client's, the idle timeout's, the proxy's
+ * shutdown) already says what failed and is kept as it is; any other is an `api_error` saying the
+ * upstream stream failed, unless it already names the upstream. Both stream paths (the translated
+ * one and the passthrough) end with the `event: error` built from this.
  */
 export function streamFailure(error: unknown): { type: AnthropicErrorType; message: string } {
-  const type = isRecord(error) && typeof error.type === "string" &&
-      ANTHROPIC_ERROR_TYPES.has(error.type)
-    ? error.type as AnthropicErrorType
-    : "api_error";
+  const typed = isRecord(error) && typeof error.type === "string" &&
+    ANTHROPIC_ERROR_TYPES.has(error.type);
+  const type = typed ? error.type as AnthropicErrorType : "api_error";
   const detail = error instanceof Error ? error.message : String(error);
-  const message = detail.startsWith("Upstream ") ? detail : `Upstream stream failed: ${detail}`;
+  const message = typed || detail.startsWith("Upstream ")
+    ? detail
+    : `Upstream stream failed: ${detail}`;
   return { type, message };
 }
 

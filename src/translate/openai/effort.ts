@@ -86,11 +86,11 @@ export function effortForBudget(budgetTokens: number | undefined): ReasoningEffo
   return "high";
 }
 
-const REASONING_MODEL = /^(?:o[134]|gpt-5)(?:$|[-.:_])/;
+const REASONING_MODEL = /^(?:o[134]|gpt-[56])(?:$|[-.:_])/;
 const NON_REASONING_VARIANT = /^gpt-5(?:\.\d+)?-chat(?:$|-)/;
 
 /**
- * Reports whether a model name is an OpenAI reasoning model (o1, o3, o4, gpt-5 families), ignoring
+ * Reports whether a model name is an OpenAI reasoning model (o1, o3, o4, gpt-5, gpt-6), ignoring
  * any `vendor/` prefix such as "openai/o3-mini". The gpt-5 chat variants are not reasoning models.
  */
 export function isOpenAIReasoningModel(model: string): boolean {
