@@ -123,6 +123,8 @@ export interface Config {
   upstream: UpstreamConfig;
   /** The search backend that answers web search requests (`[web_search]`); absent when not set up. */
   webSearch?: WebSearchConfig;
+  /** What `run` and `env` tell Claude Code beyond the routes (`[claude_code]`). */
+  claudeCode?: ClaudeCodeConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
   /** The config files used, highest precedence first (empty without any). */
@@ -135,6 +137,12 @@ export interface Config {
   origins: Record<string, string>;
   /** Things the user should know that are not errors (ignored overrides, skipped credentials). */
   notices: string[];
+}
+
+/** The `[claude_code]` table: settings for Claude Code started by `run` or set up by `env`. */
+export interface ClaudeCodeConfig {
+  /** The model Claude Code's subagents use (CLAUDE_CODE_SUBAGENT_MODEL): a Claude id or alias. */
+  subagentModel?: string;
 }
 
 /** The request log's settings. */

@@ -277,7 +277,7 @@ Deno.test("messages turns a provider's context overflow into Anthropic's prompt 
   });
 });
 
-Deno.test("messages counts the prompt itself when the provider's overflow message has no numbers", async () => {
+Deno.test("messages counts the prompt itself and takes the catalog's context window when the provider's overflow message has no numbers", async () => {
   const groq = {
     error: {
       message: "Please reduce the length of the messages or completion.",
@@ -286,6 +286,31 @@ Deno.test("messages counts the prompt itself when the provider's overflow messag
     },
   };
   await withProxy(() => jsonResponse(groq, 400), preset("groq"), async ({ post }) => {
+    const response = await post({
+      ...recorded("first-turn-2.1.337.request.json").body,
+      stream: false,
+    });
+    assert.equal(response.status, 400);
+    const body = await response.json();
+    assert.equal(body.error.type, "invalid_request_error");
+    // groq's default big model, openai/gpt-oss-120b, has a 131072-token window in the catalog.
+    assert.match(body.error.message, /^prompt is too long: \d+ tokens > 131072 maximum$/);
+  });
+});
+
+Deno.test("messages says the prompt did not fit, with its own count, when neither the provider nor the catalog gives a window", async () => {
+  const groq = {
+    error: {
+      message: "Please reduce the length of the messages or completion.",
+      type: "invalid_request_error",
+      code: "context_length_exceeded",
+    },
+  };
+  const file = (url: string): FileConfig => ({
+    ...preset("groq")(url),
+    models: { "*": "unlisted-model" },
+  });
+  await withProxy(() => jsonResponse(groq, 400), file, async ({ post }) => {
     const response = await post({
       ...recorded("first-turn-2.1.337.request.json").body,
       stream: false,

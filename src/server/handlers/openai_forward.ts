@@ -6,7 +6,11 @@ import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quir
 import type { QuirkResponseContext } from "../../quirks/registry.ts";
 import { countTokens } from "../../count_tokens/tokens.ts";
 import { type AnswerShape, answerShape } from "../../translate/anthropic/answer_shape.ts";
-import { readContextOverflow } from "../../translate/anthropic/context_overflow.ts";
+import {
+  type OverflowEstimate,
+  readContextOverflow,
+} from "../../translate/anthropic/context_overflow.ts";
+import type { Route } from "../../routing/route.ts";
 import { fromUpstreamError, upstreamErrorMessage } from "../../translate/anthropic/errors.ts";
 import { makeSignature } from "../../translate/anthropic/signature.ts";
 import { toAnthropicResponse } from "../../translate/openai/response.ts";
@@ -109,8 +113,7 @@ async function send(
   const overflow = readContextOverflow(upstreamErrorMessage(errorText));
   const mapped = fromUpstreamError(result.response.status, errorText, {
     headers: result.response.headers,
-    // TODO(#21): the model's context window from the model catalog, once it lands.
-    ...(overflow ? { contextOverflow: { inputTokens: await countTokens(translated.body) } } : {}),
+    ...(overflow ? { contextOverflow: await overflowEstimate(translated.body, route) } : {}),
   });
   const message = withKeyHint(
     result.response.status,
@@ -171,4 +174,14 @@ async function wholeAnswer(result: UpstreamResult, ctx: AnswerContext): Promise<
   log.bodies?.set("response", text);
   log.answered({ stopReason: message.stop_reason, usage: message.usage });
   return messageResponse(message, ctx.body.stream === true, text);
+}
+
+/** What the proxy knows of an overflowing request: its own token count and the model's context window. */
+async function overflowEstimate(
+  body: Parameters<typeof countTokens>[0],
+  route: Route,
+): Promise<OverflowEstimate> {
+  const inputTokens = await countTokens(body);
+  const contextWindow = route.facts.context_window;
+  return contextWindow === undefined ? { inputTokens } : { inputTokens, contextWindow };
 }
