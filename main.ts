@@ -11,7 +11,7 @@ import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
 import type { LoadedConfig } from "./src/config/load.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
-import { openJsonlLog } from "./src/log/jsonl_log.ts";
+import { openRequestLog } from "./src/log/request_log.ts";
 import type { RequestLogger } from "./src/log/record.ts";
 import { configSecrets } from "./src/server/deps.ts";
 import * as runtime from "./src/runtime.ts";
@@ -80,11 +80,11 @@ async function runCommand(cli: CliOptions): Promise<number> {
 
 /** The request log: the configured file, else the platform's default path (see loadConfig). */
 function openLogger(config: LoadedConfig): Promise<RequestLogger> {
-  return openJsonlLog({
+  return openRequestLog({
     path: config.log.file,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
-    onError: (error) => console.error(`claude-proxy: request log: ${String(error)}`),
+    warn: (line) => console.error(line),
   });
 }
 
