@@ -22,6 +22,7 @@ import {
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
 import { withKeyHint } from "../../upstream/key_hint.ts";
 import { upstreamHeaders, upstreamUrl } from "../../upstream/target.ts";
+import type { MessagesRequest } from "../../wire/anthropic_types.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../../wire/openai_types.ts";
 import { messageBody } from "../body.ts";
 import { upstreamOptions } from "../deps.ts";
@@ -70,9 +71,7 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
 
 /**
  * Sends the request; when the upstream refuses it and a quirk offers a changed request (a smaller
- * `max_tokens`), sends that once more. Throws the upstream's error in Anthropic's words (a prompt
- * that did not fit is `prompt is too long: N tokens > M maximum`, N counted here when the provider
- * does not say), with its retry hints as headers and secrets redacted.
+ * `max_tokens`), sends that once more. Throws the upstream's error (see `upstreamFailure`).
  */
 async function send(
   request: Request,
@@ -109,19 +108,38 @@ async function send(
   }
   log.upstreamAnswered(attempts);
   if (errorText === undefined) return result;
-  log.bodies?.set("response", errorText);
-  const overflow = readContextOverflow(upstreamErrorMessage(errorText));
-  const mapped = fromUpstreamError(result.response.status, errorText, {
-    headers: result.response.headers,
-    ...(overflow ? { contextOverflow: await overflowEstimate(translated.body, route) } : {}),
+  throw await upstreamFailure(request, ctx, {
+    response: result.response,
+    text: errorText,
+    body: translated.body,
+  });
+}
+
+/**
+ * The upstream's error answer `text` in Anthropic's words: a prompt that did not fit is `prompt is
+ * too long: N tokens > M maximum` (N counted here when the provider does not say), a refused key
+ * names its variable, retry hints become headers, and secrets are redacted.
+ */
+async function upstreamFailure(
+  request: Request,
+  ctx: HandlerContext,
+  failed: { response: Response; text: string; body: MessagesRequest },
+): Promise<UpstreamError> {
+  const { deps, log, route } = ctx;
+  const { response, text } = failed;
+  log.bodies?.set("response", text);
+  const overflow = readContextOverflow(upstreamErrorMessage(text));
+  const mapped = fromUpstreamError(response.status, text, {
+    headers: response.headers,
+    ...(overflow ? { contextOverflow: await overflowEstimate(failed.body, route) } : {}),
   });
   const message = withKeyHint(
-    result.response.status,
+    response.status,
     redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request)),
     { provider: route.provider, origins: deps.config.origins },
   );
   const headers = mapped.headers ? { headers: mapped.headers } : {};
-  throw new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
+  return new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
 }
 
 /** What answering needs: the handler's context, the translated request, the dialect, the shape asked for. */
