@@ -153,7 +153,7 @@ export function selectTargets(names: readonly string[]): Target[] {
 }
 
 /** How to run bun: $BUN, `bun` on PATH, or `npx -y bun@BUN_VERSION`. */
-async function bunCommand(): Promise<string[]> {
+export async function bunCommand(): Promise<string[]> {
   const explicit = Deno.env.get("BUN");
   if (explicit) return [explicit];
   try {
