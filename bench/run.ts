@@ -272,8 +272,8 @@ Options:
   --bare RUNTIME          also a plain forwarder on deno (the one on bun always runs)
   --no-instructions       skip counting instructions per request under QEMU
   --v8-flags FLAGS        V8 flags for claude-proxy under --source
-  --profile DIR           write CPU profiles of claude-proxy under --source to DIR
-                          (see bench/profile_summary.ts)
+  --profile DIR           write a CPU profile of claude-proxy to DIR when it stops
+                          (Bun's or Deno's --cpu-prof; see bench/profile_summary.ts)
   --json FILE             also write every figure as JSON
   -h, --help              show this help`;
 }
@@ -454,11 +454,18 @@ async function main(): Promise<void> {
       ),
       anthropicKey: ANTHROPIC_UPSTREAM_KEY,
     };
+    const profile = flags.profile
+      ? fromFileUrl(new URL(flags.profile, `file://${Deno.cwd()}/`))
+      : "";
     const proxy = await startClaudeProxy(mock.url, {
       ...routes,
       ...(binary ? { binary } : {}),
+      // A Bun-compiled binary takes runtime flags from BUN_OPTIONS.
+      ...(binary && profile
+        ? { env: { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } }
+        : {}),
       denoFlags: [
-        ...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : []),
+        ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
         ...(flags["v8-flags"] ? [`--v8-flags=${flags["v8-flags"]}`] : []),
       ],
     });

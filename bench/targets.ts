@@ -122,8 +122,10 @@ export async function startBareProxy(
 /** Options for {@linkcode startClaudeProxy}. */
 export interface ProxyOptions {
   binary?: string;
-  /** A command to run the binary under, e.g. {@linkcode callgrindPrefix}. */
+  /** A command to run the binary under (QEMU counting instructions). */
   prefix?: string[];
+  /** More environment, e.g. `BUN_OPTIONS` for a Bun-compiled binary. */
+  env?: Record<string, string>;
   denoFlags?: string[];
   checkout?: string;
   /**
@@ -191,6 +193,7 @@ export async function startClaudeProxy(
   const proxy = await startProxyProcess(command, {
     args: ["-c", config, "-p", "0", "--log-file", logPath],
     home,
+    ...(options.env ? { env: options.env } : {}),
   });
   return {
     url: proxy.url,
