@@ -11,12 +11,15 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionResponse,
   encodeSseEvent,
+  fromGeminiResponse,
   fromResponsesResponse,
+  GeminiStreamTranslator,
   makeSignature,
   type MessagesRequest,
   responsesChunkTransform,
   StreamTranslator,
   toAnthropicResponse,
+  toGeminiRequest,
   toOpenAIRequest,
   toResponsesRequest,
 } from "@claude-proxy/claude-proxy/translate";
@@ -130,6 +133,30 @@ Deno.test("the translate export streams chunks into well-formed Anthropic events
     encodeSseEvent(events.at(-1)!),
     'event: message_stop\ndata: {"type":"message_stop"}\n\n',
   );
+});
+
+Deno.test("the translate export speaks Gemini's own API both ways", () => {
+  const { request } = toGeminiRequest({
+    model: "claude-sonnet-4-5",
+    max_tokens: 64,
+    system: "Be brief.",
+    messages: [{ role: "user", content: "Hi" }],
+  }, { model: "gemini-2.5-flash", providerName: "gemini" });
+  assert.deepEqual(request.contents, [{ role: "user", parts: [{ text: "Hi" }] }]);
+  assert.deepEqual(request.systemInstruction, { parts: [{ text: "Be brief." }] });
+  const options = {
+    model: "claude-sonnet-4-5",
+    messageId: "msg_1",
+    signatureOrigin: "gemini",
+    newToolId: () => "toolu_1",
+  };
+  const answer = {
+    candidates: [{ content: { parts: [{ text: "Hello" }] }, finishReason: "STOP" }],
+  };
+  assert.deepEqual(fromGeminiResponse(answer, options).content, [{ type: "text", text: "Hello" }]);
+  const translator = new GeminiStreamTranslator(options);
+  const events = [...translator.push(answer), ...translator.finish()];
+  assert.equal(events.at(-1)?.type, "message_stop");
 });
 
 Deno.test("the main export builds an app that answers through an injected fetch", async () => {

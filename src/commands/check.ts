@@ -7,7 +7,7 @@ import { findModelOptions } from "../routing/route.ts";
 import { isOpenAIReasoningModel } from "../translate/openai/effort.ts";
 import { isRecord } from "../util/is_record.ts";
 import { plural } from "../util/plural.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
+import { geminiUrl, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { searchWeb, WebSearchError } from "../web_search/search.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
 
@@ -145,6 +145,17 @@ function pingRequest(config: Config, provider: ProviderConfig, model: string) {
       body: { model, max_tokens: 1, messages },
     };
   }
+  if (provider.format === "gemini") {
+    return {
+      url: geminiUrl(provider, model, "generateContent"),
+      headers,
+      // Thinking models spend a few tokens before any answer.
+      body: {
+        contents: [{ role: "user", parts: [{ text: "Reply with OK" }] }],
+        generationConfig: { maxOutputTokens: 16 },
+      },
+    };
+  }
   if (provider.format === "openai-responses") {
     return {
       url: upstreamUrl(provider, "/responses"),
@@ -178,7 +189,9 @@ function summarize(text: string, ok: boolean): string {
     choices?: Array<{ message?: { content?: unknown } }>;
     content?: Array<{ text?: unknown }>;
     output?: Array<{ content?: Array<{ text?: unknown }> }>;
+    candidates?: Array<{ content?: { parts?: Array<{ text?: unknown }> } }>;
     model?: unknown;
+    modelVersion?: unknown;
   };
   if (!ok) {
     const error = record.error;
@@ -187,11 +200,24 @@ function summarize(text: string, ok: boolean): string {
   }
   const answer = record.choices?.[0]?.message?.content ?? record.content?.[0]?.text ??
     (Array.isArray(record.output) ? record.output : [])
-      .find((item) => Array.isArray(item?.content))?.content?.[0]?.text;
-  const model = typeof record.model === "string" ? `model "${record.model}"` : "the model";
+      .find((item) => Array.isArray(item?.content))?.content?.[0]?.text ??
+    geminiText(record.candidates);
+  const name = record.model ?? record.modelVersion;
+  const model = typeof name === "string" ? `model "${name}"` : "the model";
   return typeof answer === "string" && answer !== ""
     ? `${model} answered ${JSON.stringify(clip(answer))}`
     : `${model} answered`;
+}
+
+/** The answer text of a Gemini answer's first candidate (thoughts left out). */
+function geminiText(candidates: unknown): string | undefined {
+  const first: unknown = Array.isArray(candidates) ? candidates[0] : undefined;
+  const content = isRecord(first) ? first.content : undefined;
+  const parts = isRecord(content) && Array.isArray(content.parts) ? content.parts : [];
+  const texts = parts.filter((p) =>
+    isRecord(p) && p.thought !== true && typeof p.text === "string"
+  );
+  return texts.length > 0 ? texts.map((p) => p.text).join("") : undefined;
 }
 
 function clip(text: string): string {

@@ -102,7 +102,7 @@ function resolveProvider(
   const { name, table, path } = entry;
   const where = (key: string) => (path ? fileOrigin(context, [...path, key]) : context.source);
   const at = (key: string) => (path ? `${fileOrigin(context, [...path, key])}: ` : "");
-  const presetKey = presetName(table.name ?? name);
+  const presetKey = geminiPreset(context, entry, presetName(table.name ?? name));
   const preset = presetKey === undefined ? undefined : findPreset(presetKey);
   if (presetKey === undefined || !preset) return undefined; // reported by validateConfig
   const out = `providers.${name}`;
@@ -155,6 +155,41 @@ function resolveProvider(
       ...passthroughSettings(name, table, preset, context.problems),
     },
   };
+}
+
+/** The base URL of Gemini's OpenAI-compatible endpoint, as configs written for it end. */
+const GEMINI_OPENAI_URL = /\/v1beta\/openai\/?$/;
+
+/**
+ * The preset for a file's provider table that names `gemini`, which moved from Gemini's
+ * OpenAI-compatible endpoint to its own API: a table that says `format = "openai"` or points
+ * base_url at the OpenAI-compatible endpoint keeps it (`gemini-openai`); any other table without
+ * `format` gets a notice saying what changed and how to keep the old endpoint.
+ */
+function geminiPreset(
+  context: ResolveContext,
+  entry: ProviderEntry,
+  presetKey: string | undefined,
+): string | undefined {
+  const { name, table, path } = entry;
+  if (presetKey !== "gemini" || !path || table.format === "gemini") return presetKey;
+  const where = fileOrigin(context, path);
+  if (table.format === "openai" || GEMINI_OPENAI_URL.test(table.base_url ?? "")) {
+    const why = table.format === "openai" ? 'format = "openai"' : "its base_url";
+    context.notices.push(
+      `Provider "${name}" (${where}) stays on Gemini's OpenAI-compatible endpoint, as ${why} ` +
+        `says; the gemini preset now uses Gemini's own API. Write name = "gemini-openai" to ` +
+        `keep this endpoint without this notice`,
+    );
+    return "gemini-openai";
+  }
+  context.notices.push(
+    `Provider "${name}" (${where}) now uses Gemini's own API (format = "gemini") instead of its ` +
+      `OpenAI-compatible endpoint: thinking, thought signatures and token counting work natively. ` +
+      `To keep the old endpoint, write name = "gemini-openai"; to hide this notice, add ` +
+      `format = "gemini"`,
+  );
+  return presetKey;
 }
 
 /** OPENAI_BASE_URL > file base_url > preset, for the provider named "openai" only. */

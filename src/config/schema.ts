@@ -1,10 +1,10 @@
 // The resolved configuration: types and defaults only.
 
 /** The API a provider speaks. */
-export type ProviderFormat = "openai" | "openai-responses" | "anthropic";
+export type ProviderFormat = "openai" | "openai-responses" | "anthropic" | "gemini";
 
 /** How a provider expects its API key. */
-export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key";
+export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key" | "x-goog-api-key";
 
 /**
  * A request feature some Anthropic-format providers lack: a request needing it gets a clear 400,

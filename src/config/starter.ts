@@ -44,6 +44,11 @@ export function starterConfig(answers: StarterAnswers): string {
     ...wrap(`Presets: ${presets}`, "# "),
     `[provider]`,
     `name = ${str(name)}${pad(name)}# a preset (see above)`,
+    ...(preset?.format === "gemini"
+      ? [
+        `format = "gemini"               # Gemini's own API; "gemini-openai" is its OpenAI endpoint`,
+      ]
+      : []),
     `${writeBaseUrl ? "" : "# "}base_url = ${str(baseUrl || "https://HOST/v1")}`,
     answers.apiKeyEnv
       ? `api_key_env = ${

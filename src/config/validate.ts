@@ -95,7 +95,7 @@ const PROVIDER_SPEC: Spec = {
   api_key_env: "string",
   api_key: "string",
   api_key_from: { oneOf: ["config", "client"] },
-  format: { oneOf: ["openai", "openai-responses", "anthropic"] },
+  format: { oneOf: ["openai", "openai-responses", "anthropic", "gemini"] },
   headers: { map: "string" },
   query: { map: "string" },
   timeout_ms: "positive",

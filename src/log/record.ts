@@ -94,6 +94,11 @@ export function asLogRecord(value: unknown): RequestLogRecord | undefined {
 
 /** Where finished requests go. `write` never blocks the request and never throws. */
 export interface RequestLogger {
+  /**
+   * Called as a request starts, with its record (time, id, method, path; the rest comes later).
+   * Like `write`, it never blocks and never throws.
+   */
+  started?(record: RequestLogRecord): void;
   write(record: RequestLogRecord): void;
   /** Flushes pending lines and releases the file. */
   close(): Promise<void>;

@@ -9,13 +9,11 @@
 // events the log (or marking) needs are decoded, picked by their leading `event:` line, and only
 // those are parsed as JSON.
 import { concatBytes } from "../util/bytes.ts";
+import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
 import { markEventSignature } from "./anthropic_clean.ts";
 
-/** What the stream said, for the request log. */
-export interface StreamSummary {
-  stopReason: string | null;
-  usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number };
-  error?: { type: string; message: string };
+/** What the stream said, for the request log, and whether it came whole. */
+export interface TeeSummary extends StreamSummary {
   /** Whether `message_stop` arrived. */
   complete: boolean;
 }
@@ -78,7 +76,7 @@ export class AnthropicStreamTee {
   #scan: ScanState = { lineStart: true, cr: "none" };
   #decoder = new TextDecoder();
   #options: AnthropicStreamTeeOptions;
-  #summary: StreamSummary = {
+  #summary: TeeSummary = {
     stopReason: null,
     usage: { input_tokens: 0, output_tokens: 0 },
     complete: false,
@@ -89,7 +87,7 @@ export class AnthropicStreamTee {
   }
 
   /** What the events so far said. */
-  get summary(): StreamSummary {
+  get summary(): TeeSummary {
     return this.#summary;
   }
 

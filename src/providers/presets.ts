@@ -193,6 +193,17 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     description: "DeepSeek",
   },
   gemini: {
+    baseUrl: "https://generativelanguage.googleapis.com",
+    format: "gemini",
+    apiKeyEnv: "GEMINI_API_KEY",
+    apiKeyHeader: "x-goog-api-key",
+    supportsDocuments: true,
+    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    openCodeId: "google",
+    quirks: ["history_repair", "tool_names"],
+    description: "Google Gemini (its own API: thinking, thought signatures, token counting)",
+  },
+  "gemini-openai": {
     baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai",
     format: "openai",
     apiKeyEnv: "GEMINI_API_KEY",
@@ -200,8 +211,9 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     sendReasoningEffort: true,
     defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
     openCodeId: "google",
+    autoDetect: false,
     quirks: [...COMMON_QUIRKS, "gemini_schema", "gemini_thought_signatures"],
-    description: "Google Gemini (OpenAI-compatible endpoint)",
+    description: "Google Gemini through its OpenAI-compatible endpoint",
   },
   mistral: {
     baseUrl: "https://api.mistral.ai/v1",

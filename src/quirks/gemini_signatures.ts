@@ -20,12 +20,9 @@ import type {
   QuirkResponseContext,
 } from "./registry.ts";
 import { encodeToolId, restoreToolIds } from "./tool_ids.ts";
+import { checksSignatures, SKIP_SIGNATURE } from "../translate/gemini/thought_signature.ts";
 
-/** The value Gemini accepts in place of a signature for calls it did not make. */
-export const SKIP_SIGNATURE = "skip_thought_signature_validator";
-
-/** Models that never check signatures (Gemini 1.x and 2.x): no sentinel is sent to them. */
-const UNCHECKED_MODEL = /(?:^|\/)gemini-[12](?:[.-]|$)/i;
+export { SKIP_SIGNATURE };
 
 /** The thought signature in an `extra_content` (or a bare `thought_signature`) of `source`. */
 export function thoughtSignature(source: unknown): string | undefined {
@@ -45,7 +42,7 @@ export const geminiThoughtSignatures: Quirk = {
   request(req: ChatCompletionRequest, ctx: QuirkRequestContext): ChatCompletionRequest {
     let signed = 0;
     let skipped = 0;
-    const sentinel = !UNCHECKED_MODEL.test(ctx.model);
+    const sentinel = checksSignatures(ctx.model);
     restoreToolIds(req, (call, payload, position) => {
       const unsigned = position === 0 && sentinel && !thoughtSignature(call);
       const signature = payload?.signature ?? (unsigned ? SKIP_SIGNATURE : undefined);

@@ -1,14 +1,18 @@
-// The Hono app: routes, the proxy token check, Anthropic-shaped 404/405 and error rendering.
+// The Hono app: routes, the proxy token check, the request lifecycle, Anthropic-shaped 404/405, and the
+// one place errors are rendered.
 import { Hono } from "hono";
-import { errorBody, toAnthropicError } from "../errors.ts";
+import { NotFoundError, ProxyError, toProxyError } from "../errors.ts";
 import { METRICS_CONTENT_TYPE } from "../log/metrics.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
 import { findRule } from "../routing/route.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
-import { handleCountTokens, handleMessages } from "./messages.ts";
+import { handleCountTokens } from "./count_tokens.ts";
+import { type LifecycleEnv, requestLifecycle } from "./lifecycle.ts";
+import { handleMessages } from "./messages.ts";
 import { listModels } from "./models.ts";
+import { CLIENT_CLOSED_STATUS } from "./request_log.ts";
 
 const ROUTES: Record<string, string[]> = {
   "/": ["GET", "HEAD"],
@@ -20,8 +24,8 @@ const ROUTES: Record<string, string[]> = {
 };
 
 /** Builds the proxy's HTTP app. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
+  const app = new Hono<LifecycleEnv>();
   const { config } = deps;
 
   app.use("/v1/*", async (c, next) => {
@@ -49,26 +53,40 @@ export function createApp(deps: AppDeps): Hono {
       last_id: data[data.length - 1]?.id ?? null,
     });
   });
-  app.post("/v1/messages", (c) => handleMessages(c, deps));
-  app.post("/v1/messages/count_tokens", (c) => handleCountTokens(c, deps));
+  app.post(
+    "/v1/messages",
+    requestLifecycle(deps),
+    (c) => handleMessages(c.req.raw, deps, c.get("log")).catch(asError),
+  );
+  app.post(
+    "/v1/messages/count_tokens",
+    (c) => handleCountTokens(c.req.raw, deps).catch(asError),
+  );
 
   app.notFound((c) => {
-    const allowed = ROUTES[c.req.path];
-    if (allowed) {
-      return c.json(
-        errorBody(
-          "invalid_request_error",
-          `Method ${c.req.method} is not allowed on ${c.req.path}`,
-        ),
-        405,
-        { allow: allowed.join(", ") },
-      );
-    }
-    return c.json(errorBody("not_found_error", `Not found: ${c.req.method} ${c.req.path}`), 404);
+    const { method, path } = c.req;
+    const allowed = ROUTES[path];
+    const error = allowed
+      ? new ProxyError(405, "invalid_request_error", `Method ${method} is not allowed on ${path}`, {
+        headers: { allow: allowed.join(", ") },
+      })
+      : new NotFoundError(`Not found: ${method} ${path}`);
+    return error.getResponse();
   });
-  app.onError((err) => {
-    const { status, body } = toAnthropicError(err);
-    return Response.json(body, { status });
-  });
+  app.onError((err, c) => errorResponse(err, c.req.raw.signal));
   return app;
+}
+
+/**
+ * The answer for an error thrown anywhere in the app: the error renders itself (a ProxyError's
+ * envelope, or an upstream's own bytes), anything else is a 500; nothing when the client has gone.
+ */
+export function errorResponse(err: unknown, signal: AbortSignal): Response {
+  if (signal.aborted) return new Response(null, { status: CLIENT_CLOSED_STATUS });
+  return toProxyError(err).getResponse();
+}
+
+/** Rethrows a thrown value that is not an Error as one, so that `app.onError` sees it. */
+function asError(value: unknown): never {
+  throw value instanceof Error ? value : toProxyError(value);
 }

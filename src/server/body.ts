@@ -3,6 +3,7 @@ import { concatBytes } from "../util/bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../wire/anthropic_types.ts";
 import { isRecord } from "../util/is_record.ts";
+import type { ClientMessage } from "./handler.ts";
 
 /**
  * Reads the body's bytes, refusing more than `maxBytes`: at once when its `content-length` says
@@ -63,6 +64,11 @@ export function parseJsonObject(text: string): Record<string, unknown> {
     throw new InvalidRequestError("Request body must be a JSON object");
   }
   return value as Record<string, unknown>;
+}
+
+/** The parsed, checked body of `message`, parsed and checked now if it was not yet. */
+export function messageBody(message: ClientMessage): MessagesRequest {
+  return message.body ??= validateMessagesRequest(parseJsonObject(message.text));
 }
 
 /** The content block types a request may carry; any other is a 400 naming its path. */

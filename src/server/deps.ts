@@ -1,15 +1,24 @@
-// What the server needs from outside: config, logger, metrics, fetch, clock and id source.
+// What the server needs from outside: config, logger, metrics, observers, fetch, clock and id source.
 import type { Config, ProviderConfig } from "../config/schema.ts";
-import type { RequestLogger } from "../log/record.ts";
+import type { RequestLogger, RequestLogRecord } from "../log/record.ts";
 import type { SendUpstreamOptions } from "../upstream/client.ts";
 
 /** Metrics hooks the server calls; implemented by the metrics module. */
 export interface MetricsSink {
-  observe(record: import("../log/record.ts").RequestLogRecord): void;
+  observe(record: RequestLogRecord): void;
   streamStarted(): void;
   streamEnded(): void;
   retry(provider: string): void;
   render(): string;
+}
+
+/**
+ * Watches requests go by. `started` sees the record as the request arrives; handlers add to it as
+ * they go (route, changes, usage), and `finished` sees it complete, once, after the log line.
+ */
+export interface RequestObserver {
+  started?(record: RequestLogRecord): void;
+  finished?(record: RequestLogRecord): void;
 }
 
 /** Everything the app depends on. */
@@ -17,6 +26,8 @@ export interface AppDeps {
   config: Config;
   logger: RequestLogger;
   metrics?: MetricsSink;
+  /** Told when each `/v1/messages` request starts and finishes. */
+  observers?: readonly RequestObserver[];
   fetch?: typeof fetch;
   now: () => number;
   newId: (prefix: string) => string;

@@ -1,6 +1,6 @@
 // Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
 import { ProxyError, UpstreamError } from "../errors.ts";
-import type { ChunkSource } from "../translate/openai/stream_pipeline.ts";
+import type { ChunkSource } from "../wire/chunk_source.ts";
 import { chunkStream, idleTimeoutError, timedChunkReader } from "./idle_timeout.ts";
 import {
   abortableSleep,

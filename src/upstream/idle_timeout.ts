@@ -1,6 +1,6 @@
 // Idle timeout for upstream response bodies: errors the read when the upstream falls silent too long.
 import { UpstreamError } from "../errors.ts";
-import type { ChunkSource } from "../translate/openai/stream_pipeline.ts";
+import type { ChunkSource } from "../wire/chunk_source.ts";
 
 /** Options for {@linkcode timedChunkReader} and {@linkcode withIdleTimeout}. */
 export interface IdleTimeoutOptions {

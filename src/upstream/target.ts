@@ -9,6 +9,23 @@ export function upstreamUrl(provider: ProviderConfig, path: string): string {
   return `${provider.baseUrl}${path}${query ? (path.includes("?") ? "&" : "?") + query : ""}`;
 }
 
+/** A Gemini API method on a model. */
+export type GeminiMethod = "generateContent" | "streamGenerateContent" | "countTokens";
+
+/**
+ * The URL of a Gemini method for `model`: `{base}/v1beta/models/{model}:{method}`, with `alt=sse`
+ * for streams and the provider's fixed query. A base that already ends in an API version
+ * (`/v1beta`, `/v1`) keeps it; a model written with its collection (`models/…`, `tunedModels/…`)
+ * keeps it too.
+ */
+export function geminiUrl(provider: ProviderConfig, model: string, method: GeminiMethod): string {
+  const version = /\/v\d+(?:alpha|beta)?\d*$/.test(provider.baseUrl) ? "" : "/v1beta";
+  const name = model.includes("/") ? model : `models/${model}`;
+  const path = name.split("/").map(encodeURIComponent).join("/");
+  const query = method === "streamGenerateContent" ? "?alt=sse" : "";
+  return upstreamUrl(provider, `${version}/${path}:${method}${query}`);
+}
+
 /** The key a client sent, from x-api-key or Authorization: Bearer. */
 export function clientKey(headers: Headers): string | undefined {
   const apiKey = headers.get("x-api-key");

@@ -244,6 +244,45 @@ api_key = "sk-good"
   }
 });
 
+Deno.test("runCheck --ping asks a Gemini-format provider's generateContent with the key in x-goog-api-key", async () => {
+  const mock = await startMockUpstream(() =>
+    jsonResponse({
+      candidates: [{
+        content: { role: "model", parts: [{ text: "hm", thought: true }, { text: "OK" }] },
+        finishReason: "STOP",
+      }],
+      modelVersion: "gemini-2.5-flash",
+    })
+  );
+  try {
+    const result = await checkWith(
+      `[providers.gemini]
+format = "gemini"
+base_url = "${mock.url}"
+api_key = "AIza-good"
+
+[models]
+"*" = "gemini-2.5-flash"
+`,
+      ["--ping"],
+    );
+    assert.equal(result.code, 0, result.output);
+    assert.match(
+      result.output,
+      /^ {2}gemini gemini-2\.5-flash: ok: HTTP 200 in \d+ ms: model "gemini-2\.5-flash" answered "OK"$/m,
+    );
+    const sent = mock.requests[0]!;
+    assert.equal(sent.path, "/v1beta/models/gemini-2.5-flash:generateContent");
+    assert.equal(sent.headers["x-goog-api-key"], "AIza-good");
+    assert.deepEqual(sent.json(), {
+      contents: [{ role: "user", parts: [{ text: "Reply with OK" }] }],
+      generationConfig: { maxOutputTokens: 16 },
+    });
+  } finally {
+    await mock.close();
+  }
+});
+
 Deno.test("runCheck shows the web search backend and where its key came from, never the key", async () => {
   const searchKey = "tvly-check-secret-0123456789";
   const result = await checkWith(

@@ -29,6 +29,11 @@ for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
     assert.equal(resolveRoute(config, "claude-haiku-4-5-20251001").model, "small-model");
     assert.equal(resolveRoute(config, "claude-3-7-other").model, "big-model");
     assert.equal(resolveRoute(config, "gpt-4o").model, "gpt-4o", "other names pass through");
+    assert.deepEqual(
+      config.notices.filter((n) => !n.includes("has no API key")),
+      [],
+      "a fresh config has nothing to warn about",
+    );
   });
 }
 

@@ -51,7 +51,7 @@ Deno.test("validateConfig lists every problem at once, each with file, line and 
     assert.deepEqual(err.problems, [
       `c.toml:1: unknown key "prot" (did you mean "port"?)`,
       `c.toml:2: "host" must be a string, got number 2`,
-      `c.toml:5: "provider.format" must be one of "openai", "openai-responses", "anthropic", got "x"`,
+      `c.toml:5: "provider.format" must be one of "openai", "openai-responses", "anthropic", "gemini", got "x"`,
     ]);
     assert.match(err.message, /^Invalid config "c\.toml" \(3 problems\):\n {2}- c\.toml:1: /);
   }

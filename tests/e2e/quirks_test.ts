@@ -183,7 +183,7 @@ function geminiUpstream(req: RecordedRequest): Response {
   ], { signal: req.signal });
 }
 
-const GEMINI = { preset: "gemini", model: "gemini-3-pro-preview", upstream: geminiUpstream };
+const GEMINI = { preset: "gemini-openai", model: "gemini-3-pro-preview", upstream: geminiUpstream };
 
 /** Asks for the time, runs the tool, and sends the result back (the second turn of Claude Code). */
 async function timeRoundTrip(client: Anthropic, stream: boolean): Promise<Anthropic.Message> {
@@ -206,7 +206,7 @@ async function timeRoundTrip(client: Anthropic, stream: boolean): Promise<Anthro
 }
 
 for (const stream of [false, true]) {
-  Deno.test(`gemini quirks carry the thought signature through the history (${stream ? "streamed" : "whole"})`, async () => {
+  Deno.test(`gemini-openai quirks carry the thought signature through the history (${stream ? "streamed" : "whole"})`, async () => {
     await withStack(GEMINI, async ({ client, sent }) => {
       const answer = await timeRoundTrip(client, stream);
       assert.deepEqual(answer.content, [{ type: "text", text: "The current time is Noon." }]);
@@ -602,14 +602,14 @@ interface RefusedWithout {
 
 const REFUSED_WITHOUT: RefusedWithout[] = [
   {
-    name: "gemini without gemini_thought_signatures fails on the second turn",
+    name: "gemini-openai without gemini_thought_signatures fails on the second turn",
     stack: GEMINI,
     quirk: "gemini_thought_signatures",
     send: (client) => timeRoundTrip(client, false),
     refusal: /missing a thought_signature/,
   },
   {
-    name: "gemini without gemini_schema fails on Claude Code's tool schemas",
+    name: "gemini-openai without gemini_schema fails on Claude Code's tool schemas",
     stack: GEMINI,
     quirk: "gemini_schema",
     send: (client) => timeRoundTrip(client, false),

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { StreamEvent } from "../../src/wire/anthropic_types.ts";
-import type { ChunkSource } from "../../src/translate/openai/stream_pipeline.ts";
+import type { ChunkSource } from "../../src/wire/chunk_source.ts";
 import type { ChatCompletionChunk } from "../../src/wire/openai_types.ts";
 
 /** Reads a chunk source to its end as UTF-8 text. */

@@ -15,7 +15,7 @@ const EXPECTED: Record<string, [baseUrl: string, keyEnv: string, header: string]
   together: ["https://api.together.xyz/v1", "TOGETHER_API_KEY", "authorization"],
   groq: ["https://api.groq.com/openai/v1", "GROQ_API_KEY", "authorization"],
   deepseek: ["https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "authorization"],
-  gemini: [
+  "gemini-openai": [
     "https://generativelanguage.googleapis.com/v1beta/openai",
     "GEMINI_API_KEY",
     "authorization",
@@ -158,5 +158,52 @@ Deno.test("the README's preset table lists every preset with its base URL and ke
     if (preset.baseUrl) assert.ok(row.includes(preset.baseUrl), `README shows ${name}'s URL`);
     if (preset.apiKeyEnv) assert.ok(row.includes(preset.apiKeyEnv), `README shows ${name}'s key`);
     assert.ok(row.includes(preset.format), `README shows ${name}'s format`);
+  }
+});
+
+Deno.test("the gemini preset speaks Gemini's own API with the key in x-goog-api-key", () => {
+  const config = resolveConfig({
+    cli: {},
+    env: { GEMINI_API_KEY: "gm" },
+    file: {},
+    source: "test",
+  });
+  const provider = config.providers.gemini!;
+  assert.equal(provider.format, "gemini");
+  assert.equal(provider.baseUrl, "https://generativelanguage.googleapis.com");
+  assert.equal(provider.apiKeyHeader, "x-goog-api-key");
+  assert.deepEqual(config.notices, [], "no notice without a config file");
+});
+
+/** Resolves a config file's tables (GEMINI_API_KEY set); returns the first provider and the notices. */
+function fromFile(file: Parameters<typeof resolveConfig>[0]["file"]) {
+  const config = resolveConfig({ cli: {}, env: { GEMINI_API_KEY: "gm" }, file, source: "c.toml" });
+  const provider = Object.values(config.providers)[0]!;
+  return { provider, notices: config.notices };
+}
+
+Deno.test("a config naming gemini is told it moved to Gemini's own API and how to keep the old endpoint", () => {
+  for (const file of [{ providers: { gemini: {} } }, { provider: { name: "google" } }]) {
+    const { provider, notices } = fromFile(file);
+    assert.equal(provider.format, "gemini");
+    assert.equal(notices.length, 1, JSON.stringify(notices));
+    assert.match(notices[0]!, /now uses Gemini's own API \(format = "gemini"\)/);
+    assert.match(notices[0]!, /write name = "gemini-openai"/);
+  }
+  assert.deepEqual(fromFile({ providers: { gemini: { format: "gemini" } } }).notices, []);
+  assert.deepEqual(fromFile({ providers: { "gemini-openai": {} } }).notices, []);
+});
+
+Deno.test("a gemini config written for the OpenAI-compatible endpoint keeps it, with a notice", () => {
+  const old = "https://generativelanguage.googleapis.com/v1beta/openai";
+  for (const table of [{ base_url: `${old}/` }, { format: "openai" as const }]) {
+    const { provider, notices } = fromFile({ providers: { gemini: table } });
+    assert.equal(provider.preset, "gemini-openai");
+    assert.equal(provider.format, "openai");
+    assert.equal(provider.baseUrl, old);
+    assert.equal(provider.apiKeyHeader, "authorization");
+    assert.ok(provider.quirks.includes("gemini_thought_signatures"));
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!, /stays on Gemini's OpenAI-compatible endpoint/);
   }
 });

@@ -10,7 +10,7 @@ const UPSTREAM = new URL("../fixtures/upstream/", import.meta.url);
 
 /** Answers a preset's quirks are meant to change: fixture → the presets that change it. */
 const CHANGED: Record<string, string[]> = {
-  "gemini-openai-compat/chat-tool-call-thought-signature.json": ["gemini"],
+  "gemini-openai-compat/chat-tool-call-thought-signature.json": ["gemini-openai"],
   "groq/chat-qwen3-think-tags-in-content.json": ["custom"],
   "together/chat-deepseek-r1-think-tags.json": ["custom"],
 };
@@ -30,7 +30,7 @@ Deno.test("preset quirks change only the recorded answers they are meant for", (
   const changed: Record<string, string[]> = {};
   for (const name of answerFixtures()) {
     const text = readFileSync(new URL(name, UPSTREAM), "utf8");
-    for (const preset of ["custom", "gemini", "deepseek", "openai"]) {
+    for (const preset of ["custom", "gemini-openai", "deepseek", "openai"]) {
       const quirks = quirksByName(PROVIDER_PRESETS[preset]!.quirks!);
       const out = applyResponseQuirks(quirks, JSON.parse(text), quirkContext());
       if (JSON.stringify(out) !== JSON.stringify(JSON.parse(text))) {

@@ -44,7 +44,7 @@ function outcome(events: Awaited<ReturnType<typeof translate>>) {
   };
 }
 
-const PRESETS = ["custom", "gemini", "deepseek", "openai"] as const;
+const PRESETS = ["custom", "gemini-openai", "deepseek", "openai"] as const;
 
 for (const name of recordedStreamNames()) {
   Deno.test(`preset quirks keep the outcome of the recorded ${name} stream`, async () => {

@@ -43,7 +43,7 @@ Deno.test("every preset names only known quirks, and Anthropic-format presets no
     }
     if (preset.format === "anthropic") assert.equal(preset.quirks, undefined, name);
   }
-  assert.ok(PROVIDER_PRESETS.gemini!.quirks!.includes("gemini_schema"));
+  assert.ok(PROVIDER_PRESETS["gemini-openai"]!.quirks!.includes("gemini_schema"));
   assert.ok(PROVIDER_PRESETS.deepseek!.quirks!.includes("deepseek_reasoning"));
 });
 

@@ -141,6 +141,60 @@ const responsesEvent = fc.oneof(
 const responsesStream = fc.array(responsesEvent, { maxLength: 10 })
   .map((events) => events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""));
 
+/** Gemini parts, candidates and answers, their fields sometimes of the wrong type. */
+const geminiPart = fc.oneof(
+  fc.record({
+    text: mostly(fc.string()),
+    thought: mostly(fc.boolean()),
+    thoughtSignature: mostly(fc.constantFrom("c2ln", "")),
+  }, { requiredKeys: [] }),
+  fc.record({
+    functionCall: mostly(fc.record({
+      id: mostly(fc.constantFrom("fc-1", "")),
+      name: mostly(fc.constantFrom("Read", "Bash", "")),
+      args: mostly(fc.dictionary(fc.constantFrom("path", "n"), fc.jsonValue({ maxDepth: 1 }))),
+    }, { requiredKeys: [] })),
+    thoughtSignature: mostly(fc.constantFrom("c2ln", "")),
+  }, { requiredKeys: [] }),
+  fc.record({ inlineData: fc.record({ mimeType: fc.constant("image/png"), data: fc.string() }) }),
+  anyValue,
+);
+const geminiAnswer = fc.record({
+  candidates: mostly(fc.array(
+    fc.record({
+      content: mostly(fc.record({
+        role: mostly(fc.constant("model")),
+        parts: mostly(fc.array(geminiPart, { maxLength: 3 })),
+      }, { requiredKeys: [] })),
+      finishReason: mostly(
+        fc.constantFrom("STOP", "MAX_TOKENS", "SAFETY", "MALFORMED_FUNCTION_CALL", "OTHER", "X"),
+      ),
+      index: mostly(fc.nat(1)),
+    }, { requiredKeys: [] }),
+    { maxLength: 2 },
+  )),
+  promptFeedback: mostly(fc.record({ blockReason: mostly(fc.constantFrom("SAFETY", "")) })),
+  usageMetadata: mostly(fc.record({
+    promptTokenCount: mostly(fc.nat()),
+    candidatesTokenCount: mostly(fc.nat()),
+    thoughtsTokenCount: mostly(fc.nat()),
+    cachedContentTokenCount: mostly(fc.nat()),
+  }, { requiredKeys: [] })),
+}, { requiredKeys: [] });
+const geminiStream = fc.array(
+  fc.oneof(
+    { arbitrary: geminiAnswer.map((a) => `data: ${JSON.stringify(a)}\r\n\r\n`), weight: 10 },
+    {
+      arbitrary: fc.constantFrom(
+        'data: {"error":{"code":503,"message":"overloaded","status":"UNAVAILABLE"}}\r\n\r\n',
+        "data: {bad\r\n\r\n",
+      ),
+      weight: 1,
+    },
+  ),
+  { maxLength: 8 },
+).map((frames) => frames.join(""));
+
 /** Checks what the client got: a message, an error, or a stream of well-nested events. */
 function assertWellFormed(response: Response, out: string): void {
   assert.ok(response.status < 500 || response.status === 502, `${response.status}: ${out}`);
@@ -172,7 +226,15 @@ const cases: Array<[string, fc.Arbitrary<string>, fc.Arbitrary<string>]> = [
   ["custom", chatStream, chatAnswer],
   ["deepseek", chatStream, chatAnswer],
   ["groq", chatStream, chatAnswer],
-  ["gemini", chatStream, chatAnswer],
+  ["gemini-openai", chatStream, chatAnswer],
+  [
+    "gemini",
+    geminiStream,
+    fc.oneof(
+      geminiAnswer.map((a) => JSON.stringify(a)),
+      anyValue.map((value) => JSON.stringify(value) ?? "null"),
+    ),
+  ],
   ["openai-responses", responsesStream, responsesAnswer.map((a) => JSON.stringify(a))],
 ];
 for (const [preset, streamed, whole] of cases) {

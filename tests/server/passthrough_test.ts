@@ -93,7 +93,7 @@ function sse(bytes: Uint8Array, request: RecordedRequest, seed = 1): Response {
 }
 
 for (const name of STREAMS) {
-  Deno.test(`proxyPassthrough streams ${name} to the client byte for byte`, async () => {
+  Deno.test(`anthropicPassthrough streams ${name} to the client byte for byte`, async () => {
     const bytes = await Deno.readFile(new URL(name, DIR));
     await withMock((req) => sse(bytes, req), async (mock) => {
       const { app, records } = proxy(config(mock.url, ANTHROPIC));
@@ -111,7 +111,7 @@ for (const name of STREAMS) {
   });
 }
 
-Deno.test("proxyPassthrough logs the stop reason and usage of a stream", async () => {
+Deno.test("anthropicPassthrough logs the stop reason and usage of a stream", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-tool-use.sse", DIR));
   await withMock((req) => sse(bytes, req), async (mock) => {
     const { app, records } = proxy(config(mock.url, ANTHROPIC));
@@ -126,7 +126,7 @@ Deno.test("proxyPassthrough logs the stop reason and usage of a stream", async (
   });
 });
 
-Deno.test("proxyPassthrough sends the client's body bytes untouched to Anthropic", async () => {
+Deno.test("anthropicPassthrough sends the client's body bytes untouched to Anthropic", async () => {
   const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
   const upstream = JSON.parse(text);
   upstream.model = "claude-opus-4-5";
@@ -143,7 +143,7 @@ Deno.test("proxyPassthrough sends the client's body bytes untouched to Anthropic
   });
 });
 
-Deno.test("proxyPassthrough resends the same body bytes when it retries", async () => {
+Deno.test("anthropicPassthrough resends the same body bytes when it retries", async () => {
   const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
   const overloaded = { type: "error", error: { type: "overloaded_error", message: "busy" } };
   await withMock(
@@ -170,7 +170,7 @@ Deno.test("proxyPassthrough resends the same body bytes when it retries", async 
   );
 });
 
-Deno.test("proxyPassthrough sends the key, version and betas each provider expects", async () => {
+Deno.test("anthropicPassthrough sends the key, version and betas each provider expects", async () => {
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
     const beta = "claude-code-20250219,context-management-2025-06-27";
     const anthropic = proxy(config(mock.url, ANTHROPIC));
@@ -199,7 +199,7 @@ Deno.test("proxyPassthrough sends the key, version and betas each provider expec
   });
 });
 
-Deno.test("proxyPassthrough sends no key to a keyless local server", async () => {
+Deno.test("anthropicPassthrough sends no key to a keyless local server", async () => {
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
     const { app } = proxy(config(mock.url, { "ollama-anthropic": {} }));
     await (await app.request(post(ask({ model: "qwen3-coder" })))).arrayBuffer();
@@ -209,7 +209,7 @@ Deno.test("proxyPassthrough sends no key to a keyless local server", async () =>
   });
 });
 
-Deno.test("proxyPassthrough cleans Claude Code's request for a third-party provider", async () => {
+Deno.test("anthropicPassthrough cleans Claude Code's request for a third-party provider", async () => {
   const body = JSON.parse(await Deno.readTextFile(FIRST_TURN)).body;
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
     const { app, records } = proxy(
@@ -228,7 +228,7 @@ Deno.test("proxyPassthrough cleans Claude Code's request for a third-party provi
   });
 });
 
-Deno.test("proxyPassthrough honours drop_fields and unsupported from the config", async () => {
+Deno.test("anthropicPassthrough honours drop_fields and unsupported from the config", async () => {
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
     const cfg = config(mock.url, {
       anthropic: { api_key: KEY, drop_fields: ["metadata"], unsupported: ["tool_choice"] },
@@ -243,7 +243,7 @@ Deno.test("proxyPassthrough honours drop_fields and unsupported from the config"
   });
 });
 
-Deno.test("proxyPassthrough refuses an image for a provider without images, upstream untouched", async () => {
+Deno.test("anthropicPassthrough refuses an image for a provider without images, upstream untouched", async () => {
   await withMock(() => jsonResponse({}), async (mock) => {
     const { app, records } = proxy(config(mock.url, { minimax: { api_key: "sk-mm-0123456789" } }));
     const image = {
@@ -265,7 +265,7 @@ Deno.test("proxyPassthrough refuses an image for a provider without images, upst
   });
 });
 
-Deno.test("proxyPassthrough refuses a tool_result holding a non-block with its path, upstream untouched", async () => {
+Deno.test("anthropicPassthrough refuses a tool_result holding a non-block with its path, upstream untouched", async () => {
   await withMock(() => jsonResponse({}), async (mock) => {
     const { app } = proxy(config(mock.url, { minimax: { api_key: "sk-mm-0123456789" } }));
     const messages = [{
@@ -284,7 +284,7 @@ Deno.test("proxyPassthrough refuses a tool_result holding a non-block with its p
   });
 });
 
-Deno.test("proxyPassthrough forwards blocks of any type inside a tool_result (tool_reference)", async () => {
+Deno.test("anthropicPassthrough forwards blocks of any type inside a tool_result (tool_reference)", async () => {
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
     const { app } = proxy(
       config(mock.url, { "deepseek-anthropic": { api_key: "sk-ds-0123456789" } }),
@@ -311,7 +311,7 @@ Deno.test("proxyPassthrough forwards blocks of any type inside a tool_result (to
   });
 });
 
-Deno.test("proxyPassthrough marks thinking signatures with their origin and restores them on return", async () => {
+Deno.test("anthropicPassthrough marks thinking signatures with their origin and restores them on return", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-thinking-signature.sse", DIR));
   const original = /"signature":"(E[^"]+)"/.exec(decoder.decode(bytes))![1]!;
   await withMock(
@@ -352,7 +352,7 @@ Deno.test("proxyPassthrough marks thinking signatures with their origin and rest
   );
 });
 
-Deno.test("proxyPassthrough marks signatures in a non-streaming answer only with several providers", async () => {
+Deno.test("anthropicPassthrough marks signatures in a non-streaming answer only with several providers", async () => {
   const json = await Deno.readTextFile(new URL("message-thinking-tool-use.json", DIR));
   const original = JSON.parse(json).content[0].signature;
   const answer = () => new Response(json, { headers: { "content-type": "application/json" } });
@@ -369,7 +369,7 @@ Deno.test("proxyPassthrough marks signatures in a non-streaming answer only with
   });
 });
 
-Deno.test("proxyPassthrough passes an Anthropic error envelope through unchanged", async () => {
+Deno.test("anthropicPassthrough passes an Anthropic error envelope through unchanged", async () => {
   const body = await Deno.readTextFile(new URL("error-404-not-found.json", DIR));
   await withMock(
     () =>
@@ -388,7 +388,7 @@ Deno.test("proxyPassthrough passes an Anthropic error envelope through unchanged
   );
 });
 
-Deno.test("proxyPassthrough leaves a body that needs no cleaning to the provider to judge", async () => {
+Deno.test("anthropicPassthrough leaves a body that needs no cleaning to the provider to judge", async () => {
   // Not a valid Messages body: Anthropic itself answers, and its error reaches the client as sent.
   const invalid = '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":"hi"}';
   const error = {
@@ -424,7 +424,7 @@ async function streamThenMessage(streamName: string) {
   return { bytes, json, handler };
 }
 
-Deno.test("proxyPassthrough logs whether an unparsed request streamed from the answer", async () => {
+Deno.test("anthropicPassthrough logs whether an unparsed request streamed from the answer", async () => {
   const { handler } = await streamThenMessage("messages-stream-text.sse");
   await withMock(handler, async (mock) => {
     const { app, records } = proxy(config(mock.url, ANTHROPIC));
@@ -437,7 +437,7 @@ Deno.test("proxyPassthrough logs whether an unparsed request streamed from the a
   });
 });
 
-Deno.test("proxyPassthrough wraps an error that is not an Anthropic envelope", async () => {
+Deno.test("anthropicPassthrough wraps an error that is not an Anthropic envelope", async () => {
   await withMock(
     () =>
       new Response("<html>Bad request</html>", {
@@ -457,7 +457,7 @@ Deno.test("proxyPassthrough wraps an error that is not an Anthropic envelope", a
   );
 });
 
-Deno.test("proxyPassthrough ends a broken stream with an error event after the last whole event", async () => {
+Deno.test("anthropicPassthrough ends a broken stream with an error event after the last whole event", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
   const text = decoder.decode(bytes);
   const cut = text.indexOf("event: content_block_stop");
@@ -483,7 +483,7 @@ Deno.test("proxyPassthrough ends a broken stream with an error event after the l
   );
 });
 
-Deno.test("proxyPassthrough ends a stalled stream with an idle timeout error after the last whole event", async () => {
+Deno.test("anthropicPassthrough ends a stalled stream with an idle timeout error after the last whole event", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
   const text = decoder.decode(bytes);
   const cut = text.indexOf("event: content_block_stop");
@@ -510,7 +510,7 @@ Deno.test("proxyPassthrough ends a stalled stream with an idle timeout error aft
   );
 });
 
-Deno.test("proxyPassthrough answers 504 when a non-streaming answer stalls", async () => {
+Deno.test("anthropicPassthrough answers 504 when a non-streaming answer stalls", async () => {
   await withMock(
     (req) =>
       streamResponse(['{"id":"msg_1","type":"message"'], {
@@ -572,7 +572,7 @@ Deno.test("handleCountTokens counts locally when the provider has no count_token
   });
 });
 
-Deno.test("proxyPassthrough logs capped, redacted bodies when asked", async () => {
+Deno.test("anthropicPassthrough logs capped, redacted bodies when asked", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
   await withMock((req) => sse(bytes, req), async (mock) => {
     const { app, records } = proxy(config(mock.url, ANTHROPIC, { log: { bodies: true } }));
@@ -586,7 +586,7 @@ Deno.test("proxyPassthrough logs capped, redacted bodies when asked", async () =
   });
 });
 
-Deno.test("proxyPassthrough keeps the provider key out of a wrapped error", async () => {
+Deno.test("anthropicPassthrough keeps the provider key out of a wrapped error", async () => {
   await withMock(
     () =>
       new Response(`bad key ${KEY}`, { status: 401, headers: { "content-type": "text/plain" } }),
@@ -602,7 +602,7 @@ Deno.test("proxyPassthrough keeps the provider key out of a wrapped error", asyn
   );
 });
 
-Deno.test("proxyPassthrough reports a mapped model under the name the client asked for", async () => {
+Deno.test("anthropicPassthrough reports a mapped model under the name the client asked for", async () => {
   const { bytes, json, handler } = await streamThenMessage("messages-stream-text-sonnet-4-5.sse");
   await withMock(
     handler,
@@ -632,7 +632,7 @@ Deno.test("proxyPassthrough reports a mapped model under the name the client ask
   );
 });
 
-Deno.test("proxyPassthrough cancels the upstream when the client goes away mid-stream", async () => {
+Deno.test("anthropicPassthrough cancels the upstream when the client goes away mid-stream", async () => {
   const bytes = await Deno.readFile(new URL("messages-stream-text.sse", DIR));
   const head = decoder.decode(bytes).split("\n\n").slice(0, 3).join("\n\n") + "\n\n";
   await withMock(

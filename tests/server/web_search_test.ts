@@ -7,7 +7,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
 import { resultExtract } from "../../src/translate/web_search.ts";
-import { NOT_SET_UP } from "../../src/server/web_search.ts";
+import { NOT_SET_UP } from "../../src/server/handlers/web_search.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, type RecordedRequest, streamResponse } from "../helpers/mock_upstream.ts";
 import { configFromToml } from "../helpers/proxy.ts";

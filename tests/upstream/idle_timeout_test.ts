@@ -1,7 +1,7 @@
 // Tests for the idle timeout on upstream bodies: fires on silence, never on a stream that keeps talking.
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../src/errors.ts";
-import type { ChunkSource } from "../../src/translate/openai/stream_pipeline.ts";
+import type { ChunkSource } from "../../src/wire/chunk_source.ts";
 import {
   type IdleTimeoutOptions,
   timedChunkReader,

@@ -1,7 +1,44 @@
 // Maps upstream HTTP errors (OpenAI, Anthropic or anything else) to the Anthropic error envelope. Pure.
 import type { AnthropicErrorBody, AnthropicErrorType } from "../../wire/anthropic_types.ts";
+import { isRecord } from "../../util/is_record.ts";
 
 const MAX_MESSAGE_CHARS = 2000;
+
+/** Every Anthropic error type, to tell one from other strings. */
+export const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "not_found_error",
+  "request_too_large",
+  "rate_limit_error",
+  "api_error",
+  "timeout_error",
+  "overloaded_error",
+]);
+
+/**
+ * The error a stream ends with when reading its upstream throws after the first byte: the
+ * Anthropic type the thrown error carries (a ProxyError's), else `api_error`, and its message, which
+ * says the upstream stream failed unless it already names the upstream. Both stream paths (the
+ * translated one and the passthrough) end with the `event: error` built from this.
+ */
+export function streamFailure(error: unknown): { type: AnthropicErrorType; message: string } {
+  const type = isRecord(error) && typeof error.type === "string" &&
+      ANTHROPIC_ERROR_TYPES.has(error.type)
+    ? error.type as AnthropicErrorType
+    : "api_error";
+  const detail = error instanceof Error ? error.message : String(error);
+  const message = detail.startsWith("Upstream ") ? detail : `Upstream stream failed: ${detail}`;
+  return { type, message };
+}
+
+/** The `error` event a stream ends with (after its first byte, the status is already sent). */
+export function errorEvent(
+  error: { type: AnthropicErrorType; message: string },
+): AnthropicErrorBody {
+  return { type: "error", error: { type: error.type, message: error.message } };
+}
 
 /** Maps an upstream HTTP status to the Anthropic error type. */
 export function errorTypeForStatus(status: number): AnthropicErrorType {

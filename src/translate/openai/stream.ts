@@ -24,6 +24,8 @@ import type {
   ChatToolCallDelta,
   ChatUsage,
 } from "../../wire/openai_types.ts";
+import { errorEvent } from "../anthropic/errors.ts";
+import type { StreamSummary } from "../anthropic/stream_summary.ts";
 import { toolUseId } from "./ids.ts";
 import { ToolCallIndex } from "./tool_call_index.ts";
 import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./response.ts";
@@ -43,14 +45,6 @@ export interface StreamTranslatorOptions {
 
 /** Why a stream ended abnormally: an Anthropic error type, or `client_closed` for a cancelled stream. */
 export type StreamErrorType = AnthropicErrorType | "client_closed";
-
-/** The outcome of a stream, for the request log. */
-export interface StreamSummary {
-  /** The stop reason sent in `message_delta`; `null` when the stream failed or was cancelled. */
-  stopReason: StopReason | null;
-  usage: Usage;
-  error?: { type: StreamErrorType; message: string };
-}
 
 interface ToolCall {
   /** The upstream id, "" until one arrives. */
@@ -164,7 +158,7 @@ export class StreamTranslator {
     if (this.#done) return [];
     this.#done = true;
     this.#error = { type: error.type, message: error.message };
-    return [{ type: "error", error: { type: error.type, message: error.message } }];
+    return [errorEvent(error)];
   }
 
   /** The stop reason, usage and error of the stream so far. */

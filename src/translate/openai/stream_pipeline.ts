@@ -1,18 +1,37 @@
 // Stream glue: upstream OpenAI SSE bytes in, Anthropic SSE bytes out, with pings and cancellation.
 import { createParser, type EventSourceMessage, type EventSourceParser } from "eventsource-parser";
 import type { AnthropicErrorType, StreamEvent } from "../../wire/anthropic_types.ts";
+import type { ChunkSource } from "../../wire/chunk_source.ts";
 import type { ChatCompletionChunk } from "../../wire/openai_types.ts";
 import {
+  ANTHROPIC_ERROR_TYPES,
   errorTypeForCode,
   errorTypeForStatus,
+  streamFailure,
   upstreamStreamErrorMessage,
 } from "../anthropic/errors.ts";
 import { isRecord } from "../../util/is_record.ts";
 import { encodeSseEvent, PING_FRAME } from "../anthropic/sse.ts";
-import type { StreamSummary, StreamTranslator } from "./stream.ts";
+import type { StreamSummary } from "../anthropic/stream_summary.ts";
+
+/**
+ * The state machine the stream drives, for upstream chunks of type `C`: OpenAI's
+ * `StreamTranslator`, or another API's translator of the same shape (Gemini's).
+ */
+export interface EventTranslator<C = ChatCompletionChunk> {
+  /** True once the translation ended; later calls return no events. */
+  readonly done: boolean;
+  /** The upstream's finish reason so far: without one, an upstream that just stops is an error. */
+  readonly finishReason: string | null;
+  start(): StreamEvent[];
+  push(chunk: C): StreamEvent[];
+  finish(): StreamEvent[];
+  fail(error: { type: AnthropicErrorType; message: string }): StreamEvent[];
+  summary(): StreamSummary;
+}
 
 /** Options for {@linkcode anthropicEventStream}. */
-export interface AnthropicEventStreamOptions {
+export interface AnthropicEventStreamOptions<C = ChatCompletionChunk> {
   /**
    * Keep-alive: send a `ping` when nothing was written for a whole interval; 0 disables. Defaults
    * to 10000. One timer ticks every interval and pings only if no output went out since the
@@ -28,18 +47,7 @@ export interface AnthropicEventStreamOptions {
   /** Aborting it stops the stream (closing the output) and cancels the upstream body. */
   signal?: AbortSignal;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
-  transform?: ChunkTransform;
-}
-
-/**
- * Where upstream bytes come from, one chunk per `read()` (a stream reader is one). A rejected
- * read ends the stream with an `error` event; an error's Anthropic `type` (a ProxyError's) is kept.
- */
-export interface ChunkSource {
-  /** The next chunk, or `done` at the end of the input. */
-  read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>;
-  /** Stops reading and releases the source; a pending read then resolves as `done`. */
-  cancel(reason?: unknown): Promise<void>;
+  transform?: ChunkTransform<C>;
 }
 
 /**
@@ -47,9 +55,9 @@ export interface ChunkSource {
  * change them in place) and returns the chunks to pass on; `flush()` runs once at the end of the
  * input. A returned chunk with an `error` ends the stream with that error, as it is.
  */
-export interface ChunkTransform {
-  push(chunk: ChatCompletionChunk): ChatCompletionChunk[];
-  flush(): ChatCompletionChunk[];
+export interface ChunkTransform<C = ChatCompletionChunk> {
+  push(chunk: C): C[];
+  flush(): C[];
 }
 
 /** The default keep-alive interval. */
@@ -72,10 +80,10 @@ type UpstreamError = { type: AnthropicErrorType; message: string };
  * return new Response(body, { headers: { "content-type": "text/event-stream" } });
  * ```
  */
-export function anthropicEventStream(
+export function anthropicEventStream<C = ChatCompletionChunk>(
   upstream: ChunkSource | ReadableStream<Uint8Array>,
-  translator: StreamTranslator,
-  options: AnthropicEventStreamOptions = {},
+  translator: EventTranslator<C>,
+  options: AnthropicEventStreamOptions<C> = {},
 ): ReadableStream<Uint8Array> {
   const source = upstream instanceof ReadableStream ? upstream.getReader() : upstream;
   const pump = new EventPump(source, translator, options);
@@ -86,10 +94,10 @@ export function anthropicEventStream(
   });
 }
 
-class EventPump {
+class EventPump<C> {
   #source: ChunkSource;
-  #translator: StreamTranslator;
-  #options: AnthropicEventStreamOptions;
+  #translator: EventTranslator<C>;
+  #options: AnthropicEventStreamOptions<C>;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   #decoder = new TextDecoder();
   #encoder = new TextEncoder();
@@ -105,8 +113,8 @@ class EventPump {
 
   constructor(
     source: ChunkSource,
-    translator: StreamTranslator,
-    options: AnthropicEventStreamOptions,
+    translator: EventTranslator<C>,
+    options: AnthropicEventStreamOptions<C>,
   ) {
     this.#source = source;
     this.#translator = translator;
@@ -134,11 +142,7 @@ class EventPump {
         else events = value ? this.#onBytes(value) : [];
       } catch (error) {
         if (this.#ended) return;
-        const detail = error instanceof Error ? error.message : String(error);
-        events = this.#takePending().concat(this.#translator.fail({
-          type: errorTypeOf(error),
-          message: `Upstream stream failed: ${detail}`,
-        }));
+        events = this.#takePending().concat(this.#translator.fail(streamFailure(error)));
       }
       this.#enqueue(events);
       if (this.#translator.done) return this.#close();
@@ -196,18 +200,18 @@ class EventPump {
       this.#skipped++;
       return [];
     }
-    const { error } = chunk as ChatCompletionChunk;
+    const { error } = chunk as { error?: unknown };
     if (error) return this.#translator.fail(upstreamStreamError(error));
     const transform = this.#options.transform;
-    if (!transform) return this.#translator.push(chunk as ChatCompletionChunk);
-    return this.#pushAll(transform.push(chunk as ChatCompletionChunk));
+    if (!transform) return this.#translator.push(chunk as C);
+    return this.#pushAll(transform.push(chunk as C));
   }
 
   /** Translates chunks from the transform; one carrying an error ends the stream with it. */
-  #pushAll(chunks: ChatCompletionChunk[]): StreamEvent[] {
+  #pushAll(chunks: C[]): StreamEvent[] {
     const events: StreamEvent[] = [];
     for (const chunk of chunks) {
-      const { error } = chunk;
+      const { error } = chunk as { error?: { type?: unknown; message?: unknown } | null };
       if (error) {
         const type = typeof error.type === "string" && ANTHROPIC_ERROR_TYPES.has(error.type)
           ? error.type as AnthropicErrorType
@@ -278,26 +282,6 @@ class EventPump {
 
 function clientClosed(message: string): { type: "client_closed"; message: string } {
   return { type: "client_closed", message };
-}
-
-const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
-  "invalid_request_error",
-  "authentication_error",
-  "permission_error",
-  "not_found_error",
-  "request_too_large",
-  "rate_limit_error",
-  "api_error",
-  "timeout_error",
-  "overloaded_error",
-]);
-
-/** The Anthropic type an error thrown while reading carries (a ProxyError's), else `api_error`. */
-function errorTypeOf(error: unknown): AnthropicErrorType {
-  const type = asRecord(error)?.type;
-  return typeof type === "string" && ANTHROPIC_ERROR_TYPES.has(type)
-    ? type as AnthropicErrorType
-    : "api_error";
 }
 
 /** Maps an in-stream upstream error (an `event: error` payload or a chunk's `error`) to Anthropic. */

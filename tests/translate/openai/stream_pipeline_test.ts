@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import type { StreamEvent } from "../../../src/wire/anthropic_types.ts";
 import { PING_FRAME } from "../../../src/translate/anthropic/sse.ts";
-import { type StreamSummary, StreamTranslator } from "../../../src/translate/openai/stream.ts";
+import { StreamTranslator } from "../../../src/translate/openai/stream.ts";
+import type { StreamSummary } from "../../../src/translate/anthropic/stream_summary.ts";
+import type { ChunkSource } from "../../../src/wire/chunk_source.ts";
 import {
   anthropicEventStream,
   type AnthropicEventStreamOptions,
-  type ChunkSource,
   upstreamStreamError,
 } from "../../../src/translate/openai/stream_pipeline.ts";
 import {

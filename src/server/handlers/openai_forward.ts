@@ -1,0 +1,149 @@
+// The OpenAI handlers' common steps: translate, send (with the quirks' one retry), then answer with a
+// stream or a whole message; a dialect says how Chat Completions or Responses is spoken.
+import { UpstreamError } from "../../errors.ts";
+import { redactSecrets } from "../../log/redact.ts";
+import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quirks/apply_quirks.ts";
+import type { QuirkResponseContext } from "../../quirks/registry.ts";
+import { fromUpstreamError } from "../../translate/anthropic/errors.ts";
+import { makeSignature } from "../../translate/anthropic/signature.ts";
+import { toAnthropicResponse } from "../../translate/openai/response.ts";
+import { StreamTranslator } from "../../translate/openai/stream.ts";
+import {
+  anthropicEventStream,
+  type ChunkTransform,
+} from "../../translate/openai/stream_pipeline.ts";
+import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
+import { upstreamHeaders, upstreamUrl } from "../../upstream/target.ts";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../../wire/openai_types.ts";
+import { messageBody } from "../body.ts";
+import { upstreamOptions } from "../deps.ts";
+import type { HandlerContext, RouteHandler } from "../handler.ts";
+import { messageResponse, SSE_HEADERS } from "../message_response.ts";
+import { upstreamSecrets } from "../request_log.ts";
+import { readCompletion } from "./completion_json.ts";
+import { type OpenAIRequest, openaiRequest } from "./openai_request.ts";
+
+/** How one OpenAI API is spoken, in terms of the Chat Completions shapes the translator uses. */
+export interface OpenAIDialect {
+  /** The path requests go to, under the provider's base URL. */
+  path: string;
+  /** The body sent for a finished Chat Completions request; may note changes in `ctx.log`. */
+  encode(request: ChatCompletionRequest, ctx: HandlerContext): unknown;
+  /** The stream stage that turns the answer's chunks into Chat Completions chunks, after `quirks`. */
+  chunks(quirks: ChunkTransform | undefined): ChunkTransform | undefined;
+  /** A whole answer as a Chat Completions response, or undefined when it is not in this API's shape. */
+  decode?(json: Record<string, unknown>): ChatCompletionResponse | undefined;
+}
+
+/**
+ * The handler for an OpenAI-format route: translates the request, sends it, and translates the
+ * answer back, streamed or whole. An upstream error answer is thrown as an UpstreamError.
+ */
+export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
+  return async (request, ctx) => {
+    const { deps, log, route } = ctx;
+    const translated = openaiRequest(messageBody(ctx.message), {
+      route,
+      log,
+      drop: deps.config.drop,
+    });
+    log.bodies?.set("client", ctx.message.text);
+    const result = await send(request, ctx, dialect, translated);
+    const answer = { ...ctx, ...translated, dialect };
+    const streamed = translated.body.stream === true;
+    const contentType = result.response.headers.get("content-type") ?? "";
+    if (streamed && contentType.includes("text/event-stream") && result.body) {
+      return streamAnswer(result, answer);
+    }
+    return await wholeAnswer(result, answer);
+  };
+}
+
+/**
+ * Sends the request; when the upstream refuses it and a quirk offers a changed request (a smaller
+ * `max_tokens`), sends that once more. Throws the upstream's error, mapped and with secrets redacted.
+ */
+async function send(
+  request: Request,
+  ctx: HandlerContext,
+  dialect: OpenAIDialect,
+  translated: OpenAIRequest,
+): Promise<UpstreamResult> {
+  const { deps, log, route } = ctx;
+  const once = (sent: ChatCompletionRequest) => {
+    const body = JSON.stringify(dialect.encode(sent, ctx));
+    log.bodies?.set("upstream", body);
+    return sendUpstream(
+      {
+        url: upstreamUrl(route.provider, dialect.path),
+        headers: upstreamHeaders(route.provider, request.headers),
+        body,
+      },
+      upstreamOptions(deps, route.provider, request.signal),
+    );
+  };
+  let result = await once(translated.request);
+  let attempts = result.attempts;
+  let errorText = result.response.ok ? undefined : await readErrorBody(result.response);
+  const retried = errorText === undefined ? undefined : quirkRetry(
+    translated.quirks,
+    { status: result.response.status, body: errorText },
+    { request: translated.request, ctx: translated.quirkContext },
+  );
+  if (retried) {
+    translated.request = retried;
+    result = await once(retried);
+    attempts += result.attempts;
+    errorText = result.response.ok ? undefined : await readErrorBody(result.response);
+  }
+  log.upstreamAnswered(attempts);
+  if (errorText === undefined) return result;
+  log.bodies?.set("response", errorText);
+  const mapped = fromUpstreamError(result.response.status, errorText);
+  const message = redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request));
+  throw new UpstreamError(mapped.status, mapped.body.error.type, message);
+}
+
+/** What answering needs: the handler's context, the translated request and the dialect. */
+type AnswerContext = HandlerContext & OpenAIRequest & { dialect: OpenAIDialect };
+
+/** The ids and signature an answer is translated with, and what the answer quirks see. */
+function answerSetup(ctx: AnswerContext) {
+  const { deps } = ctx;
+  const ids = { messageId: deps.newId("msg_"), newToolId: () => deps.newId("toolu_") };
+  const quirkContext: QuirkResponseContext = {
+    ...ctx.quirkContext,
+    request: ctx.request,
+    newToolId: ids.newToolId,
+  };
+  const translation = { model: ctx.body.model, signature: makeSignature(ctx.route.provider.name) };
+  return { ids, quirkContext, translation };
+}
+
+/** Translates the upstream's event stream as it arrives; the log record ends with the stream. */
+function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
+  const { deps, log } = ctx;
+  const { ids, quirkContext, translation } = answerSetup(ctx);
+  const translator = new StreamTranslator({ ...translation, ...ids });
+  const transform = ctx.dialect.chunks(quirkChunkTransform(ctx.quirks, quirkContext));
+  const events = anthropicEventStream(result.chunks(), translator, {
+    ...(transform ? { transform } : {}),
+    pingIntervalMs: deps.config.upstream.pingIntervalMs,
+    onEnd: log.streaming(),
+  });
+  const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
+  return new Response(out, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Reads and translates a whole answer; sent as JSON, or as events when the client asked to stream. */
+async function wholeAnswer(result: UpstreamResult, ctx: AnswerContext): Promise<Response> {
+  const { log } = ctx;
+  const { ids, quirkContext, translation } = answerSetup(ctx);
+  const completion = readCompletion(await result.text(), ctx.dialect.decode);
+  const json = applyResponseQuirks(ctx.quirks, completion, quirkContext);
+  const message = toAnthropicResponse(json, { ...translation, ...ids });
+  const text = JSON.stringify(message);
+  log.bodies?.set("response", text);
+  log.answered({ stopReason: message.stop_reason, usage: message.usage });
+  return messageResponse(message, ctx.body.stream === true, text);
+}
