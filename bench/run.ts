@@ -284,8 +284,11 @@ async function caseNames(): Promise<string[]> {
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 
-/** Builds this machine's release binary into `dir` with Bun, as the release workflow does. */
-async function buildReleaseBinary(dir: string): Promise<string> {
+/**
+ * Builds this machine's release binary into `dir` with Bun, as the release workflow does; returns
+ * its path and the Bun version that built it.
+ */
+async function buildReleaseBinary(dir: string): Promise<{ binary: string; bun: string }> {
   const target = hostTarget(Deno.build.os, Deno.build.arch);
   if (!target) throw new Error(`No release target for ${Deno.build.target}: use --source`);
   const output = `${dir}/${binaryName(target)}`;
@@ -306,7 +309,8 @@ async function buildReleaseBinary(dir: string): Promise<string> {
       `Building the release binary failed:\n${new TextDecoder().decode(built.stderr)}`,
     );
   }
-  return output;
+  const version = await new Deno.Command(program, { args: ["--version"] }).output();
+  return { binary: output, bun: new TextDecoder().decode(version.stdout).trim() };
 }
 
 /** The bare forwarders to run: Bun's always (the goals' floor), Deno's when asked. */
@@ -437,13 +441,13 @@ async function main(): Promise<void> {
   const buildDir = await Deno.makeTempDir({ prefix: "claude-proxy-bench-build-" });
   const servers: ServerProcess[] = [];
   try {
-    const binary = flags.source
-      ? undefined
-      : flags.binary
-      ? fromFileUrl(new URL(flags.binary, `file://${Deno.cwd()}/`))
-      : await buildReleaseBinary(buildDir);
-    const subject = binary
-      ? `the release binary ${flags.binary ?? `(${basename(binary)}, built for this run)`}`
+    const built = flags.source || flags.binary ? undefined : await buildReleaseBinary(buildDir);
+    const binary = built?.binary ??
+      (flags.binary ? fromFileUrl(new URL(flags.binary, `file://${Deno.cwd()}/`)) : undefined);
+    const subject = built
+      ? `the release binary (${basename(built.binary)}, built for this run with Bun ${built.bun})`
+      : binary
+      ? `the binary ${flags.binary}`
       : "deno run main.ts";
     log(`claude-proxy: ${subject}`);
     const mock = await startMock();
