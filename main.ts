@@ -7,6 +7,7 @@ import { runCheck } from "./src/commands/check.ts";
 import { logFilePath, runConfigPaths } from "./src/commands/config_paths.ts";
 import { runInit, terminalPrompt } from "./src/commands/init.ts";
 import { runLogs } from "./src/commands/logs.ts";
+import { runEnv } from "./src/commands/env.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
 import type { Config } from "./src/config/schema.ts";
@@ -55,13 +56,19 @@ async function runCommand(cli: CliOptions): Promise<number> {
   if (cli.showConfigPaths) return await runConfigPaths(cli, { env, write });
   switch (cli.command) {
     case "serve":
-      return await runServe(cli, { write, openLogger: (config) => openLogger(config, env) });
+      return await runServe(cli, {
+        write,
+        writeError,
+        openLogger: (config) => openLogger(config, env),
+      });
     case "run":
       return await runRun(cli, {
         env,
         write: writeError,
         openLogger: (config) => openLogger(config, env),
       });
+    case "env":
+      return await runEnv(cli, { env, write, writeError });
     case "init": {
       const prompt = cli.yes ? undefined : terminalPrompt();
       try {

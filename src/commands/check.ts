@@ -3,7 +3,9 @@ import type { CliOptions } from "../cli.ts";
 import { describeConfig, keyStatus } from "../config/describe.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
+import { redactSecrets } from "../log/redact.ts";
 import { findModelOptions } from "../routing/route.ts";
+import { configSecrets } from "../server/deps.ts";
 import { isOpenAIReasoningModel } from "../translate/openai/effort.ts";
 import { isRecord } from "../util/is_record.ts";
 import { plural } from "../util/plural.ts";
@@ -118,7 +120,7 @@ async function pingProvider(
     });
     const text = await response.text();
     const ms = Math.round(performance.now() - started);
-    const said = redact(summarize(text, response.ok), provider.apiKey);
+    const said = redactSecrets(summarize(text, response.ok), configSecrets(config));
     return {
       ...base,
       ok: response.ok,
@@ -130,7 +132,11 @@ async function pingProvider(
     const reason = (err as Error).name === "TimeoutError"
       ? `no answer within ${options.timeoutMs} ms`
       : (err as Error).message;
-    return { ...base, ok: false, detail: `failed: ${redact(reason, provider.apiKey)}` };
+    return {
+      ...base,
+      ok: false,
+      detail: `failed: ${redactSecrets(reason, configSecrets(config))}`,
+    };
   }
 }
 
@@ -223,8 +229,4 @@ function geminiText(candidates: unknown): string | undefined {
 function clip(text: string): string {
   const line = text.replace(/\s+/g, " ");
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
-}
-
-function redact(text: string, key: string | undefined): string {
-  return key ? text.split(key).join("[key]") : text;
 }

@@ -1,9 +1,12 @@
 // Builds the ordered `[models]` rules from the file, the seeds' BIG/MIDDLE/SMALL_MODEL and preset defaults. Pure.
+import { CLAUDE_CODE_MODELS, CLAUDE_FAMILIES } from "../providers/claude_models.ts";
 import { findPreset } from "../providers/presets.ts";
+import { globMatch, isGlob } from "../util/glob.ts";
 import { keyPath } from "./layers.ts";
 import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
 import { findProviderName, suggestProvider } from "./resolve_providers.ts";
 import type { ModelOptions, ModelRule, ProviderConfig } from "./schema.ts";
+import { suggest } from "./validate.ts";
 import type { FileConfig, FileModelOptions } from "./validate.ts";
 
 /** The Claude model families and the seeds' variables for them (opus = big, sonnet = middle, haiku = small). */
@@ -33,8 +36,12 @@ export function resolveModels(
   const exact: ModelRule[] = [];
   const globs: ModelRule[] = [];
   let fallback: ModelRule | undefined;
+  // Providers the file defines but that did not resolve were reported already (an unknown preset).
+  const declared = new Set(
+    [...Object.keys(file.providers ?? {}), file.provider?.name ?? ""].map((n) => n.toLowerCase()),
+  );
   const add = (pattern: string, target: string, origin: string) => {
-    const rule = parseRule(context, { pattern, target, origin, providers });
+    const rule = parseRule(context, { pattern, target, origin, providers, declared });
     if (!rule) return;
     context.origins[keyPath(["models", pattern])] = origin;
     if (pattern === "*") fallback = rule;
@@ -68,7 +75,32 @@ export function resolveModels(
     if (!envTiers.has(pattern)) add(pattern, target, fileOrigin(context, ["models", pattern]));
   }
   if (fileModels.length === 0) addDefaults(add, envTiers, defaultProvider);
+  for (const [pattern] of fileModels) {
+    const notice = unmatchedPattern(pattern, fileOrigin(context, ["models", pattern]));
+    if (notice) context.notices.push(notice);
+  }
   return [...exact, ...globs, ...(fallback ? [fallback] : [])];
+}
+
+/**
+ * A notice for a `[models]` pattern no Claude model matches: a glob that matches none of the ids
+ * Claude Code sends and no family, or a `claude-…` name with no family in it (likely typos).
+ */
+export function unmatchedPattern(pattern: string, origin: string): string | undefined {
+  const glob = isGlob(pattern);
+  if (pattern === "*" || (!glob && !/^claude-/i.test(pattern))) return undefined;
+  const samples = CLAUDE_CODE_MODELS.flatMap((id) => [id, `${id}[1m]`]);
+  const families = CLAUDE_FAMILIES.map((family) => `claude-${family}-9`);
+  const matches = glob
+    ? [...samples, ...families].some((name) => globMatch(pattern, name))
+    : CLAUDE_FAMILIES.some((family) => pattern.toLowerCase().includes(`-${family}`));
+  if (matches) return undefined;
+  const word = pattern.toLowerCase().replace(/^claude-/, "").replace(/[*?]/g, "").split(/[-.\d]/)
+    .find((part) => part.length > 2) ?? "";
+  const close = suggest(word, [...CLAUDE_FAMILIES]).match(/"(\w+)"/)?.[1];
+  const hint = close ? ` (did you mean "${pattern.toLowerCase().replace(word, close)}"?)` : "";
+  return `${origin}: [models] "${pattern}" matches no model Claude Code sends ` +
+    `(families: ${CLAUDE_FAMILIES.join(", ")}; e.g. ${CLAUDE_CODE_MODELS[0]})${hint}`;
 }
 
 function addDefaults(
@@ -95,9 +127,10 @@ function parseRule(
     target: string;
     origin: string;
     providers: Record<string, ProviderConfig>;
+    declared: ReadonlySet<string>;
   },
 ): ModelRule | undefined {
-  const { pattern, target, origin, providers } = options;
+  const { pattern, target, origin, providers, declared } = options;
   const at = target.lastIndexOf("@");
   const model = (at >= 0 ? target.slice(0, at) : target).trim();
   const wanted = at >= 0 ? target.slice(at + 1).trim() : undefined;
@@ -113,6 +146,7 @@ function parseRule(
   let provider: string | undefined;
   if (wanted !== undefined) {
     provider = findProviderName(providers, wanted);
+    if (provider === undefined && declared.has(wanted.toLowerCase())) return undefined;
     if (provider === undefined) {
       const configured = Object.keys(providers).join(", ") || "none";
       context.problems.push(
@@ -143,6 +177,9 @@ export function resolveModelOptions(
         : {}),
       ...(options.images !== undefined ? { images: options.images } : {}),
       ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
+      ...(options.context_window !== undefined ? { contextWindow: options.context_window } : {}),
+      ...(options.price !== undefined ? { price: { ...options.price } } : {}),
+      ...(options.api !== undefined ? { api: options.api } : {}),
     };
   }
   return out;

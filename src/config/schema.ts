@@ -1,5 +1,15 @@
 // The resolved configuration: types and defaults only.
 
+/** Prices in US dollars per million tokens (`[model_options] price`, the model catalog). */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Input read from the provider's prompt cache. */
+  cache_read?: number;
+  /** Input written to the provider's prompt cache (Anthropic's 5-minute cache, OpenAI's 1.25×). */
+  cache_write?: number;
+}
+
 /** The API a provider speaks. */
 export type ProviderFormat = "openai" | "openai-responses" | "anthropic" | "gemini";
 
@@ -8,9 +18,10 @@ export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key" | "x-goog-a
 
 /**
  * A request feature some Anthropic-format providers lack: a request needing it gets a clear 400,
- * except web search, which the proxy answers from its `[web_search]` backend.
+ * except web search, which the proxy answers from its `[web_search]` backend, and tool search
+ * (`defer_loading`, `tool_reference`), which the proxy resolves from the conversation.
  */
-export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search";
+export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search" | "tool_search";
 
 /** Every {@linkcode ProviderFeature}, for validation. */
 export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
@@ -18,6 +29,7 @@ export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
   "documents",
   "tool_choice",
   "web_search",
+  "tool_search",
 ];
 
 /** Options for one upstream model (the `[model_options."name"]` tables). */
@@ -30,6 +42,12 @@ export interface ModelOptions {
   images?: boolean;
   /** Whether the model is an OpenAI-style reasoning model (max_completion_tokens, no temperature). */
   reasoning?: boolean;
+  /** The model's context window in tokens (overrides the model catalog). */
+  contextWindow?: number;
+  /** Prices in USD per million tokens (override the model catalog). */
+  price?: ModelPrice;
+  /** Which OpenAI API the model needs on an OpenAI-format provider (overrides the catalog). */
+  api?: "chat" | "responses";
 }
 
 /** One provider, fully resolved (preset merged with the file). */
@@ -95,12 +113,18 @@ export interface Config {
   log: LogConfig;
   /** Clients must send this as x-api-key or Bearer when set. */
   authToken?: string;
+  /** Web page origins allowed to call the proxy (`allowed_origins`); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to besides its bind address and loopback (`allowed_hosts`). */
+  allowedHosts: string[];
   maxBodyBytes: number;
   /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
   shutdownGraceMs: number;
   upstream: UpstreamConfig;
   /** The search backend that answers web search requests (`[web_search]`); absent when not set up. */
   webSearch?: WebSearchConfig;
+  /** What `run` and `env` tell Claude Code beyond the routes (`[claude_code]`). */
+  claudeCode?: ClaudeCodeConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
   /** The config files used, highest precedence first (empty without any). */
@@ -113,6 +137,12 @@ export interface Config {
   origins: Record<string, string>;
   /** Things the user should know that are not errors (ignored overrides, skipped credentials). */
   notices: string[];
+}
+
+/** The `[claude_code]` table: settings for Claude Code started by `run` or set up by `env`. */
+export interface ClaudeCodeConfig {
+  /** The model Claude Code's subagents use (CLAUDE_CODE_SUBAGENT_MODEL): a Claude id or alias. */
+  subagentModel?: string;
 }
 
 /** The request log's settings. */
@@ -128,6 +158,8 @@ export interface UpstreamConfig {
   retries: number;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
+  /** The whole wait for an answer to begin, every try and the waits between them included. */
+  deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
 }
@@ -167,11 +199,12 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts. */
+/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to begin. */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
+  deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
 };

@@ -31,6 +31,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   now: () => number;
   newId: (prefix: string) => string;
+  /** Aborted when the shutdown grace ends: requests still open end with its reason as their error. */
+  shutdown?: AbortSignal;
 }
 
 /** A random id with `prefix`, e.g. `msg_01…` (24 base62 characters). */
@@ -58,11 +60,12 @@ export function upstreamOptions(
 ): SendUpstreamOptions {
   const upstream = deps.config.upstream;
   return {
-    signal,
+    signal: deps.shutdown ? AbortSignal.any([signal, deps.shutdown]) : signal,
     timeouts: {
       connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
+      deadlineMs: upstream.deadlineMs,
     },
     retry: { attempts: 1 + Math.max(0, upstream.retries) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),

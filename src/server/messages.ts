@@ -49,7 +49,7 @@ export function dispatch(request: Request, ctx: DispatchContext): Promise<Respon
 /** The handler for a routed message. */
 function pickHandler(message: ClientMessage, route: Route): RouteHandler {
   if (message.body && proxiedWebSearchTool(message.body, route.provider)) return webSearch;
-  switch (route.provider.format) {
+  switch (route.format) {
     case "anthropic":
       return anthropicPassthrough;
     case "openai-responses":

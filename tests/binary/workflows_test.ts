@@ -168,7 +168,9 @@ Deno.test("CI runs .ci/run on Linux, the suite on macOS and Windows, the Bun bin
   assert.equal(ci.jobs.binaries!.with, undefined, "CI builds without a release tag");
   const deno = ci.jobs["deno-binary"]!;
   assert.ok(runs(deno).includes("deno task compile:deno --target host"));
-  const binaryTests = steps(deno).find((s) => s.run === "deno test -A tests/binary/");
+  const binaryTests = steps(deno).find((s) =>
+    s.run === "deno test -A --config tests/deno.test.json tests/binary/"
+  );
   assert.equal(
     binaryTests?.env?.CLAUDE_PROXY_BINARY,
     "${{ github.workspace }}/dist/claude-proxy-linux-x64",
@@ -219,7 +221,9 @@ Deno.test("the five binaries are built once with Bun on Linux and each tested fr
   assert.match(runs(test), /sha256sum -c SHA256SUMS; else shasum -a 256 -c SHA256SUMS/);
   const codesign = steps(test).find((s) => s.run?.startsWith("codesign --verify --strict"));
   assert.equal(codesign?.if, "runner.os == 'macOS'");
-  const binaryTests = steps(test).find((s) => s.run === "deno test -A tests/binary/");
+  const binaryTests = steps(test).find((s) =>
+    s.run === "deno test -A --config tests/deno.test.json tests/binary/"
+  );
   assert.equal(
     binaryTests?.env?.CLAUDE_PROXY_BINARY,
     "${{ github.workspace }}/dist/${{ matrix.binary }}",

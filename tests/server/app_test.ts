@@ -22,7 +22,7 @@ async function errorOf(response: Response) {
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return new Request(`http://proxy${path}`, {
+  return new Request(`http://localhost${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -47,7 +47,11 @@ Deno.test("app answers GET /health with status ok and the version", async () => 
 });
 
 Deno.test("app answers unknown routes with an Anthropic-shaped 404", async () => {
-  const response = await app().request("/api/event_logging/batch", { method: "POST" });
+  const response = await app().request("/api/event_logging/batch", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
   assert.equal(response.status, 404);
   assert.equal((await errorOf(response)).type, "not_found_error");
 });
@@ -66,7 +70,7 @@ Deno.test("app lists configured models in the Anthropic list shape", async () =>
   const body = await response.json();
   const ids = body.data.map((m: { id: string }) => m.id);
   assert.ok(ids.includes("claude-sonnet-4-5-20250929"));
-  assert.ok(ids.includes("claude-haiku-4-5"), "glob routes list a matching Claude id");
+  assert.ok(ids.includes("claude-haiku-5-5"), "glob routes list a matching Claude id");
   assert.equal(body.has_more, false);
   assert.equal(body.first_id, ids[0]);
   for (const model of body.data) assert.equal(model.type, "model");
