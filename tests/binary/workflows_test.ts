@@ -142,7 +142,12 @@ Deno.test("a job calling a workflow of this repository passes only the inputs th
 Deno.test("CI runs .ci/run on Linux, the suite on macOS and Windows, the Bun binaries and the deno compile binary", () => {
   const ci = loadWorkflow("ci.yml");
   assert.ok("push" in ci.on && "pull_request" in ci.on);
-  assert.equal(runs(ci.jobs.linux!), "bash .ci/run");
+  const linux = steps(ci.jobs.linux!);
+  assert.equal(linux.at(-1)?.run, "bash .ci/run", "the Linux job ends with .ci/run");
+  assert.ok(
+    linux.slice(0, -1).every((s) => s.uses || /^command -v tmux \|\| \(sudo apt-get/.test(s.run!)),
+    "before it, only set-up: actions, and tmux (.ci/run installs it only as root)",
+  );
   const script = read(".ci/run");
   for (
     const command of [
