@@ -21,5 +21,5 @@ export async function handleCountTokens(request: Request, deps: AppDeps): Promis
     const counted = await geminiCountTokens(request, { deps, body, route });
     if (counted !== undefined) return Response.json({ input_tokens: counted });
   }
-  return Response.json({ input_tokens: await countTokens(body) });
+  return Response.json({ input_tokens: await countTokens(body, { signal: request.signal }) });
 }
