@@ -1,6 +1,7 @@
 // `claude-proxy check`: load the config, print routes and key status, and with --ping try each provider.
 import type { CliOptions } from "../cli.ts";
 import { describeConfig, keyStatus } from "../config/describe.ts";
+import { configFingerprint } from "../config/fingerprint.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 import { findModelOptions } from "../routing/route.ts";
@@ -10,6 +11,7 @@ import { plural } from "../util/plural.ts";
 import { geminiUrl, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { searchWeb, WebSearchError } from "../web_search/search.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
+import { describeGateway, describeRunningGateway, hasGatewayState } from "./describe_gateway.ts";
 
 /** Options for {@linkcode runCheck}. */
 export interface CheckCommandOptions extends CommandContext {
@@ -35,6 +37,16 @@ export interface PingResult {
 export async function runCheck(cli: CliOptions, options: CheckCommandOptions): Promise<number> {
   const config = await loadConfig(loadOptionsFor(cli, options));
   options.write(describeConfig(config));
+  const gateway = describeGateway(config);
+  if (gateway) options.write(gateway);
+  if (hasGatewayState(config)) {
+    options.write(
+      await describeRunningGateway(config, {
+        fingerprint: configFingerprint(config),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    );
+  }
   let ok = Object.values(config.providers).every((p) =>
     keyStatus(p, config.origins[`providers.${p.name}.api_key`]).ok
   );

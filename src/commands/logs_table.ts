@@ -125,6 +125,7 @@ function noteCell(record: RequestLogRecord): Segment[] {
   const notes: Segment[] = [];
   const error = [record.error_type, record.error_message].filter((s) => s !== undefined);
   if (error.length > 0) notes.push({ text: error.join(": ").replace(/\s+/g, " "), style: "red" });
+  for (const decision of record.routing ?? []) notes.push({ text: decision, style: "cyan" });
   if (record.model !== undefined && record.path !== "/v1/messages") {
     notes.push({ text: record.path, style: "dim" });
   }

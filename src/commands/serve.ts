@@ -1,5 +1,6 @@
 // The serve command: load the config, start the server, print where it listens, drain on SIGINT/SIGTERM.
 import { homedir } from "node:os";
+import process from "node:process";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
 import { loadConfig } from "../config/load.ts";
@@ -19,6 +20,8 @@ export interface ServeCommandOptions {
   write: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
+  /** Where warnings about providers go while serving (a circuit opened, a key refused); stderr by default. */
+  warn?: (text: string) => void;
   /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
   shutdownGraceMs?: number;
 }
@@ -46,6 +49,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     now: () => Date.now(),
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
+    warn: options.warn ?? ((text) => process.stderr.write(`${text}\n`)),
   };
   const app = createApp(deps);
   const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });

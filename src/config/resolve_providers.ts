@@ -7,6 +7,7 @@ import {
 } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
+import { resolveProviderKeys } from "./resolve_keys.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
 import { PROVIDER_FEATURES, type ProviderConfig, type ProviderFeature } from "./schema.ts";
 import type { FileConfig, FileProvider } from "./validate.ts";
@@ -118,14 +119,22 @@ function resolveProvider(
     );
     return undefined;
   }
-  const apiKeyEnv = table.api_key_env ?? (preset.apiKeyEnv || undefined);
   const openCodeKey = preset.openCodeId && options.openCode?.keys[preset.openCodeId];
-  const apiKey = pick(context, `${out}.api_key`, [
-    [table.api_key?.trim() || undefined, where("api_key")],
-    [envValue(options.env, apiKeyEnv), `env ${apiKeyEnv}`],
-    [openCodeKey || undefined, `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`],
-  ]);
-  const consultedOpenCode = table.api_key === undefined && !envValue(options.env, apiKeyEnv);
+  const { apiKey, keyPool, apiKeyEnv, consultedOpenCode } = resolveProviderKeys(context, {
+    name,
+    table,
+    preset,
+    env: options.env,
+    ...(path ? { path } : {}),
+    ...(openCodeKey
+      ? {
+        openCode: {
+          key: openCodeKey,
+          origin: `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`,
+        },
+      }
+      : {}),
+  });
   const apiKeyFrom = table.api_key_from ?? "config";
   if (!apiKey && !preset.keyless && apiKeyFrom === "config") {
     context.notices.push(
@@ -141,6 +150,7 @@ function resolveProvider(
       baseUrl,
       format: table.format ?? preset.format,
       ...(apiKey ? { apiKey } : {}),
+      ...(keyPool ? { keyPool } : {}),
       ...(apiKeyEnv ? { apiKeyEnv } : {}),
       apiKeyFrom,
       apiKeyHeader: preset.apiKeyHeader,
