@@ -55,7 +55,11 @@ async function runCommand(cli: CliOptions): Promise<number> {
   if (cli.showConfigPaths) return await runConfigPaths(cli, { env, write });
   switch (cli.command) {
     case "serve":
-      return await runServe(cli, { write, openLogger: (config) => openLogger(config, env) });
+      return await runServe(cli, {
+        write,
+        writeError,
+        openLogger: (config) => openLogger(config, env),
+      });
     case "run":
       return await runRun(cli, {
         env,

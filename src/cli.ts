@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "./config/schema.ts";
+import { suggest } from "./config/validate.ts";
 
 /** The commands claude-proxy knows. */
 export const COMMANDS = ["serve", "run", "init", "check", "logs"] as const;
@@ -17,6 +18,7 @@ const OPTIONS = {
   "log-bodies": { type: "boolean" },
   "show-config-paths": { type: "boolean" },
   verbose: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
   // run
@@ -47,7 +49,7 @@ const SERVER: OptionName[] = ["port", "host", "provider", "log-file", "log-bodie
 
 /** The options each command accepts. */
 const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
-  serve: new Set([...COMMON, ...SERVER]),
+  serve: new Set([...COMMON, ...SERVER, "quiet"]),
   run: new Set([...COMMON, ...SERVER, "claude"]),
   check: new Set([...COMMON, ...SERVER, "ping"]),
   init: new Set([
@@ -79,6 +81,8 @@ export interface CliOptions {
   logBodies?: boolean;
   showConfigPaths: boolean;
   verbose: boolean;
+  /** serve: no line per finished request on stderr. */
+  quiet: boolean;
   help: boolean;
   version: boolean;
   /** run: the Claude Code binary. */
@@ -123,6 +127,7 @@ Options (serve, run, check):
       --log-file PATH      request log, one JSON line per request (env CLAUDE_PROXY_LOG_FILE)
       --log-bodies         also log request and response bodies (default: off)
       --show-config-paths  print where config files are looked for and which are used, and exit
+  -q, --quiet              serve: no line per finished request on stderr
       --verbose            print stack traces on errors
   -h, --help               show this help
   -V, --version            print the version
@@ -148,7 +153,7 @@ Init options:
 
 Logs options:
   -n N                     how many recent requests (default: 20)
-  -f, --follow             keep printing new requests
+  -f, --follow             keep printing requests as they start and as they end
       --json               raw JSON lines
       --errors             only failed requests
       --log-file PATH      the log to read (default: the configured one, see --show-config-paths)
@@ -180,7 +185,7 @@ export function parseCli(argv: string[]): CliOptions {
     });
   } catch (err) {
     const guess = argv.includes("run") ? "run" : "serve";
-    throw usage(guess, (err as Error).message.replace(/\. To specify.*$/s, ""));
+    throw usage(guess, parseError((err as Error).message));
   }
   const { values, tokens } = parsed;
   const terminator = tokens.findIndex((t) => t.kind === "option-terminator");
@@ -193,7 +198,11 @@ export function parseCli(argv: string[]): CliOptions {
     : tokens.slice(terminator + 1).map((t) => (t as { value: string }).value);
   const first = positionals[0];
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
-    throw new UsageError(`Unknown command "${first}" (commands: ${COMMANDS.join(", ")})`);
+    throw new UsageError(
+      `Unknown command "${first}"${suggest(first, [...COMMANDS])} (commands: ${
+        COMMANDS.join(", ")
+      })`,
+    );
   }
   const command = (first ?? "serve") as Command;
   const extra = positionals.slice(1);
@@ -207,6 +216,16 @@ export function parseCli(argv: string[]): CliOptions {
     }
   }
   return toOptions(command, values, afterTerminator);
+}
+
+/** node:util's parse error in our words, with the closest option for an unknown one. */
+function parseError(message: string): string {
+  const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+  if (unknown === undefined) return message.replace(/\. To specify.*$/s, "");
+  // Long options only: a one-letter typo has no "closest" worth guessing.
+  const names = Object.keys(OPTIONS).filter((name) => name.length > 1).map((name) => `--${name}`);
+  const hint = unknown.startsWith("--") ? suggest(unknown, names) : "";
+  return `Unknown option "${unknown}"${hint}`;
 }
 
 function usage(command: Command, message: string): UsageError {
@@ -223,6 +242,7 @@ function toOptions(command: Command, values: Values, rest: string[]): CliOptions
     command,
     showConfigPaths: values["show-config-paths"] ?? false,
     verbose: values.verbose ?? false,
+    quiet: values.quiet ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
     ping: values.ping ?? false,

@@ -4,7 +4,9 @@ import { describeConfig, keyStatus } from "../config/describe.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
+import { redactSecrets } from "../log/redact.ts";
 import { findModelOptions } from "../routing/route.ts";
+import { configSecrets } from "../server/deps.ts";
 import { isOpenAIReasoningModel } from "../translate/openai/effort.ts";
 import { isRecord } from "../util/is_record.ts";
 import { plural } from "../util/plural.ts";
@@ -130,7 +132,7 @@ async function pingProvider(
     });
     const text = await response.text();
     const ms = Math.round(performance.now() - started);
-    const said = redact(summarize(text, response.ok), provider.apiKey);
+    const said = redactSecrets(summarize(text, response.ok), configSecrets(config));
     return {
       ...base,
       ok: response.ok,
@@ -142,7 +144,11 @@ async function pingProvider(
     const reason = (err as Error).name === "TimeoutError"
       ? `no answer within ${options.timeoutMs} ms`
       : (err as Error).message;
-    return { ...base, ok: false, detail: `failed: ${redact(reason, provider.apiKey)}` };
+    return {
+      ...base,
+      ok: false,
+      detail: `failed: ${redactSecrets(reason, configSecrets(config))}`,
+    };
   }
 }
 
@@ -235,8 +241,4 @@ function geminiText(candidates: unknown): string | undefined {
 function clip(text: string): string {
   const line = text.replace(/\s+/g, " ");
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
-}
-
-function redact(text: string, key: string | undefined): string {
-  return key ? text.split(key).join("[key]") : text;
 }

@@ -6,6 +6,7 @@ import process from "node:process";
 import { createInterface } from "node:readline/promises";
 import type { CliOptions } from "../cli.ts";
 import { fileExists } from "../config/load.ts";
+import { baseUrlProblem } from "../config/base_url.ts";
 import { userConfigDir } from "../config/paths.ts";
 import { type StarterAnswers, starterConfig } from "../config/starter.ts";
 import { suggest } from "../config/validate.ts";
@@ -84,16 +85,7 @@ export async function collectAnswers(
       `--api-key-env must be a variable name like "MY_API_KEY", got "${apiKeyEnv}"`,
     );
   }
-  let baseUrl = cli.baseUrl;
-  if (baseUrl === undefined && preset.needsBaseUrl) {
-    const example = provider === "azure"
-      ? "https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT"
-      : "http://localhost:8000/v1";
-    baseUrl = ask ? (await ask(`Base URL, e.g. ${example}`, "")).trim() || undefined : undefined;
-    if (baseUrl === undefined) {
-      throw new UsageError(`Provider "${provider}" needs --base-url URL, e.g. ${example}`);
-    }
-  }
+  const baseUrl = await askBaseUrl(cli.baseUrl, provider, ask);
   const models = await askModels(cli, provider, ask);
   return {
     provider,
@@ -101,6 +93,33 @@ export async function collectAnswers(
     ...(baseUrl ? { baseUrl } : {}),
     ...models,
   };
+}
+
+/** The base URL from --base-url or asked (presets that need one); refused without http(s)://. */
+async function askBaseUrl(
+  flag: string | undefined,
+  provider: string,
+  ask: AskFunction | undefined,
+): Promise<string | undefined> {
+  if (flag !== undefined) {
+    const problem = baseUrlProblem(flag);
+    if (problem) throw new UsageError(`--base-url "${flag}" ${problem}`);
+    return flag;
+  }
+  if (!findPreset(provider)?.needsBaseUrl) return undefined;
+  const example = provider === "azure"
+    ? "https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT"
+    : "http://localhost:8000/v1";
+  let question = `Base URL, e.g. ${example}`;
+  for (let attempt = 0; ask; attempt++) {
+    const answer = (await ask(question, "")).trim();
+    if (answer === "") break;
+    const problem = baseUrlProblem(answer);
+    if (!problem) return answer;
+    if (attempt === 2) throw new UsageError(`Base URL "${answer}" ${problem}`);
+    question = `Base URL "${answer}" ${problem}\nBase URL`;
+  }
+  throw new UsageError(`Provider "${provider}" needs --base-url URL, e.g. ${example}`);
 }
 
 /** The presets named in the provider question (all are accepted). */

@@ -1,15 +1,18 @@
 // `claude-proxy logs`: the recent requests from the JSONL log as a table or raw lines, optionally followed.
 import { type FileHandle, open } from "node:fs/promises";
-import { type LogLine, parseLogLines } from "../log/jsonl_log.ts";
+import { type LogLine, parseLogEntries, type StartLine } from "../log/jsonl_log.ts";
 import type { RequestLogRecord } from "../log/record.ts";
-import { formatLogRows, type LogTableWidths, TYPICAL_WIDTHS } from "./logs_table.ts";
+import { formatLogRows, type LogRow, type LogTableWidths, TYPICAL_WIDTHS } from "./logs_table.ts";
+
+/** A line of the log: a finished request's record, or a start line. */
+type LogEntry = LogLine | StartLine;
 
 /** Options for {@linkcode runLogs}. */
 export interface LogsCommandOptions {
   path: string;
   /** How many recent requests to show (default 20). */
   n?: number;
-  /** Keep printing new requests until `signal` aborts. */
+  /** Keep printing requests as they start and as they end until `signal` aborts. */
   follow?: boolean;
   /** Print the raw JSON lines instead of a table. */
   json?: boolean;
@@ -58,7 +61,10 @@ export async function runLogs(options: LogsCommandOptions): Promise<number> {
     return 1;
   }
   const n = Math.max(0, Math.floor(options.n ?? 20));
-  const shown = select(snapshot.lines, options);
+  // A start line shows only while its request has no record: it is in flight.
+  const ended = new Set(snapshot.lines.flatMap((e) => "record" in e ? [e.record.id] : []));
+  const shown = select(snapshot.lines, options)
+    .filter((entry) => "record" in entry || !ended.has(entry.start.id));
   const recent = shown.slice(Math.max(0, shown.length - n));
   const printer = new Printer(options);
   if (recent.length === 0 && !options.follow) {
@@ -76,19 +82,27 @@ export async function runLogs(options: LogsCommandOptions): Promise<number> {
 class Printer {
   #widths: LogTableWidths | undefined;
   #headerDone = false;
+  #seenNotes = new Set<string>();
+  #started = 0;
   constructor(readonly options: LogsCommandOptions) {}
 
-  print(lines: LogLine[]): void {
+  print(lines: LogEntry[]): void {
     const { options } = this;
     if (options.json) {
-      if (lines.length > 0) options.write(lines.map((entry) => entry.line).join("\n") + "\n");
+      // Start lines are raw lines too, but only while following (listings keep to records).
+      const raw = lines.filter((entry) => options.follow || "record" in entry);
+      if (raw.length > 0) options.write(raw.map((entry) => entry.line).join("\n") + "\n");
       return;
     }
     if (lines.length === 0 && (this.#headerDone || !options.follow)) return;
-    const records: RequestLogRecord[] = lines.map((entry) => entry.record);
-    const table = formatLogRows(records, {
+    const rows: LogRow[] = lines.map((entry) => "record" in entry ? entry.record : entry.start);
+    // The first rows of a follow are the listing; later start rows are requests starting now.
+    const startNote = options.follow && this.#started++ > 0 ? "started" : "in flight";
+    const table = formatLogRows(rows, {
       color: options.color ?? false,
       header: !this.#headerDone,
+      seenNotes: this.#seenNotes,
+      startNote,
       ...(options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
       ...(options.follow ? { minWidths: this.#widths ?? TYPICAL_WIDTHS } : {}),
     });
@@ -108,7 +122,7 @@ async function follow(options: LogsCommandOptions, start: Snapshot, printer: Pri
   while (!signal?.aborted) {
     await delay(options.pollMs ?? 250, signal);
     if (signal?.aborted) break;
-    let fresh: LogLine[];
+    let fresh: LogEntry[];
     try {
       fresh = await readNew(options.path, state);
     } catch {
@@ -119,7 +133,7 @@ async function follow(options: LogsCommandOptions, start: Snapshot, printer: Pri
 }
 
 /** The complete lines added since `state`, re-reading the whole file when it was replaced. */
-async function readNew(path: string, state: FollowState): Promise<LogLine[]> {
+async function readNew(path: string, state: FollowState): Promise<LogEntry[]> {
   // One handle per poll, so the size, the identity and the bytes all come from the same file.
   const handle = await open(path, "r");
   try {
@@ -142,7 +156,7 @@ async function readNew(path: string, state: FollowState): Promise<LogLine[]> {
     if (info.size === state.offset) return [];
     const bytes = await readAll(handle, info.size - state.offset, state.offset);
     const end = bytes.lastIndexOf(0x0a) + 1;
-    const lines = parseLogLines(decoder.decode(bytes.subarray(0, end)));
+    const lines = parseLogEntries(decoder.decode(bytes.subarray(0, end)));
     state.offset += end;
     state.lastLine = lines.at(-1)?.line ?? state.lastLine;
     return lines;
@@ -161,7 +175,7 @@ async function lastLineStillAt(handle: FileHandle, state: FollowState): Promise<
 }
 
 interface Snapshot {
-  lines: LogLine[];
+  lines: LogEntry[];
   ino: number;
   /** The byte length of the complete lines (a torn or in-progress last line excluded). */
   completeBytes: number;
@@ -180,7 +194,11 @@ async function readSnapshot(path: string): Promise<Snapshot> {
 async function snapshotOf(handle: FileHandle, size: number, ino: number): Promise<Snapshot> {
   const bytes = await readAll(handle, size);
   const end = bytes.lastIndexOf(0x0a) + 1;
-  return { lines: parseLogLines(decoder.decode(bytes.subarray(0, end))), ino, completeBytes: end };
+  return {
+    lines: parseLogEntries(decoder.decode(bytes.subarray(0, end))),
+    ino,
+    completeBytes: end,
+  };
 }
 
 /** Reads up to `length` bytes from `position` (fewer if the file is shorter). */
@@ -195,8 +213,10 @@ async function readAll(handle: FileHandle, length: number, position = 0): Promis
   return buffer.subarray(0, filled);
 }
 
-function select(lines: LogLine[], options: LogsCommandOptions): LogLine[] {
-  return options.errors ? lines.filter((entry) => isError(entry.record)) : lines;
+function select(lines: LogEntry[], options: LogsCommandOptions): LogEntry[] {
+  return options.errors
+    ? lines.filter((entry) => "record" in entry && isError(entry.record))
+    : lines;
 }
 
 function isError(record: RequestLogRecord): boolean {

@@ -1,15 +1,27 @@
 // The request log as an aligned table for `claude-proxy logs`: columns, cells, colors and times.
-import type { RequestLogRecord } from "../log/record.ts";
+import type { RequestLogRecord, RequestStartRecord } from "../log/record.ts";
 
 type Style = "bold" | "dim" | "red" | "green" | "yellow" | "cyan";
 type Segment = { text: string; style?: Style };
 /** One width per column: TIME, MODEL → UPSTREAM, STATUS, MS, TTFB, TOKENS, STOP, NOTE. */
 export type LogTableWidths = readonly number[];
 
+/** What a row is drawn from: a record, or a start line whose record has not come (yet). */
+export type LogRow = RequestLogRecord | RequestStartRecord;
+
+/** The context of one table: its time zone, and the notes already shown in it. */
+interface CellContext {
+  timeZone: string | undefined;
+  /** Notes (translation changes) already shown in this table: later rows count them instead. */
+  seen: Set<string>;
+  /** What a start row says: "started" while following, "in flight" in a listing. */
+  startNote: string;
+}
+
 interface Column {
   title: string;
   right?: boolean;
-  cell(record: RequestLogRecord, timeZone: string | undefined): Segment[];
+  cell(record: RequestLogRecord, context: CellContext): Segment[];
 }
 
 const ANSI: Record<Style, string> = {
@@ -21,20 +33,30 @@ const ANSI: Record<Style, string> = {
   cyan: "\x1b[36m",
 };
 const RESET = "\x1b[0m";
-const NOTE_MAX = 100;
+/** The NOTE column's width: the rest of a row is about 90 characters. */
+const NOTE_MAX = 60;
+/** An error message's share of the NOTE column. */
+const ERROR_MAX = 56;
 
 /** Column widths that fit typical rows; follow mode starts from them so later rows rarely shift. */
 export const TYPICAL_WIDTHS: LogTableWidths = [14, 36, 6, 6, 6, 12, 10, 0];
 
 const COLUMNS: readonly Column[] = [
-  { title: "TIME", cell: (r, zone) => [{ text: formatTime(r.time, zone), style: "dim" }] },
+  { title: "TIME", cell: (r, c) => [{ text: formatTime(r.time, c.timeZone), style: "dim" }] },
   { title: "MODEL → UPSTREAM", cell: modelCell },
   {
     title: "STATUS",
     right: true,
-    cell: (r) => [{ text: String(r.status), style: statusStyle(r) }],
+    cell: (r) =>
+      STARTS.has(r)
+        ? [{ text: "…", style: "dim" }]
+        : [{ text: String(r.status), style: statusStyle(r) }],
   },
-  { title: "MS", right: true, cell: (r) => [{ text: String(Math.round(r.total_ms)) }] },
+  {
+    title: "MS",
+    right: true,
+    cell: (r) => STARTS.has(r) ? [] : [{ text: String(Math.round(r.total_ms)) }],
+  },
   { title: "TTFB", right: true, cell: (r) => [{ text: optionalMs(r.ttfb_ms) }] },
   { title: "TOKENS", cell: tokensCell },
   { title: "STOP", cell: stopCell },
@@ -46,7 +68,7 @@ const COLUMNS: readonly Column[] = [
  * Pure apart from the local time zone, which `timeZone` overrides.
  */
 export function formatLogTable(
-  records: RequestLogRecord[],
+  records: LogRow[],
   options: { color: boolean; timeZone?: string },
 ): string {
   if (records.length === 0) return "";
@@ -63,14 +85,37 @@ export interface FormatLogRowsOptions {
   timeZone?: string;
   /** The least width of each column, e.g. the widths of rows printed before. */
   minWidths?: LogTableWidths;
+  /** Notes shown by rows printed before (this set is updated): repeated ones are only counted. */
+  seenNotes?: Set<string>;
+  /** What a start row's NOTE says (default "in flight"). */
+  startNote?: string;
+}
+
+/** The pseudo-records drawn for start lines. */
+const STARTS = new WeakSet<RequestLogRecord>();
+
+/** A start line as a record-shaped row (no status, no duration). */
+function startRow(start: RequestStartRecord): RequestLogRecord {
+  const { event: _event, ...fields } = start;
+  const row: RequestLogRecord = { ...fields, status: 0, total_ms: 0 };
+  STARTS.add(row);
+  return row;
 }
 
 /** Formats log records as table rows; returns the text and the column widths it used. */
 export function formatLogRows(
-  records: RequestLogRecord[],
+  records: LogRow[],
   options: FormatLogRowsOptions,
 ): { text: string; widths: LogTableWidths } {
-  const rows = records.map((record) => COLUMNS.map((c) => c.cell(record, options.timeZone)));
+  const context: CellContext = {
+    timeZone: options.timeZone,
+    seen: options.seenNotes ?? new Set(),
+    startNote: options.startNote ?? "in flight",
+  };
+  const rows = records.map((entry) => {
+    const record = "event" in entry ? startRow(entry) : entry;
+    return COLUMNS.map((c) => c.cell(record, context));
+  });
   if (options.header) {
     rows.unshift(
       COLUMNS.map((c) => [{ text: c.title, ...(options.color ? { style: "bold" } : {}) }]),
@@ -121,10 +166,16 @@ function stopCell(record: RequestLogRecord): Segment[] {
   return [{ text: reason, ...(style ? { style } : {}) }];
 }
 
-function noteCell(record: RequestLogRecord): Segment[] {
+/**
+ * The NOTE: the error (short), the retries, and the translation changes; a change already shown
+ * in this table is only counted ("+2 as above"), so the same text does not fill every row.
+ */
+function noteCell(record: RequestLogRecord, context: CellContext): Segment[] {
+  if (STARTS.has(record)) return [{ text: context.startNote, style: "cyan" }];
   const notes: Segment[] = [];
-  const error = [record.error_type, record.error_message].filter((s) => s !== undefined);
-  if (error.length > 0) notes.push({ text: error.join(": ").replace(/\s+/g, " "), style: "red" });
+  if (record.error_type !== undefined || record.error_message !== undefined) {
+    notes.push({ text: errorNote(record), style: "red" });
+  }
   for (const decision of record.routing ?? []) notes.push({ text: decision, style: "cyan" });
   if (record.model !== undefined && record.path !== "/v1/messages") {
     notes.push({ text: record.path, style: "dim" });
@@ -135,7 +186,13 @@ function noteCell(record: RequestLogRecord): Segment[] {
       style: "yellow",
     });
   }
-  for (const change of record.changes ?? []) notes.push({ text: change, style: "dim" });
+  let repeated = 0;
+  for (const change of record.changes ?? []) {
+    if (context.seen.has(change)) repeated += 1;
+    else notes.push({ text: change, style: "dim" });
+    context.seen.add(change);
+  }
+  if (repeated > 0) notes.push({ text: `+${repeated} as above`, style: "dim" });
   const out: Segment[] = [];
   let room = NOTE_MAX;
   for (const [i, note] of notes.entries()) {
@@ -151,6 +208,17 @@ function noteCell(record: RequestLogRecord): Segment[] {
     room -= note.text.length;
   }
   return out;
+}
+
+/**
+ * The error's message (its type when it has none; STATUS already tells the kind), on one line and
+ * cut to {@linkcode ERROR_MAX} characters.
+ */
+function errorNote(record: RequestLogRecord): string {
+  const message = (record.error_message ?? "").replace(/\s+/g, " ").trim()
+    .replace(/^Upstream returned \d+: /, "");
+  const text = message || record.error_type || "";
+  return text.length > ERROR_MAX ? text.slice(0, ERROR_MAX - 1) + "…" : text;
 }
 
 function optionalMs(ms: number | undefined): string {

@@ -41,6 +41,15 @@ const INSTALL_HINT = `install it with "npm install -g @anthropic-ai/claude-code"
  * const code = await runRun(parseCli(["run", "--", "-p", "hi"]), { env, write: console.error });
  */
 export async function runRun(cli: CliOptions, options: RunCommandOptions): Promise<number> {
+  const removeLastResort = runtime.installLastResort(options.write);
+  try {
+    return await runWithConfig(cli, options);
+  } finally {
+    removeLastResort();
+  }
+}
+
+async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promise<number> {
   const loadOptions = loadOptionsFor(cli, options);
   const config = await loadConfig(loadOptions);
   for (const notice of config.notices) options.write(`claude-proxy: ${notice}`);
@@ -167,7 +176,11 @@ async function startProxy(
   const logger = options.openLogger ? await options.openLogger(config) : NULL_LOGGER;
   const app = createApp({ config, logger, now: () => Date.now(), newId: randomId });
   // A free port unless --port names one: the configured port may belong to another proxy.
-  const server = runtime.serve(app.fetch, { hostname: config.host, port: cli.port ?? 0 });
+  const server = runtime.serve(app.fetch, {
+    hostname: config.host,
+    port: cli.port ?? 0,
+    onWarning: (message) => options.write(`claude-proxy: ${message}`),
+  });
   return {
     url: baseUrl(config.host, server.port),
     stop: async () => {

@@ -3,6 +3,8 @@ import { homedir } from "node:os";
 import process from "node:process";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
+import { listenError } from "./listen_error.ts";
+import { withRequestLines } from "./request_line.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
@@ -11,6 +13,7 @@ import { Metrics } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
+import { UpstreamError } from "../errors.ts";
 import { createApp } from "../server/app.ts";
 import { type AppDeps, configSecrets, type MetricsSink, randomId } from "../server/deps.ts";
 import { VERSION } from "../version.ts";
@@ -18,10 +21,12 @@ import { VERSION } from "../version.ts";
 /** Options for {@linkcode runServe}. */
 export interface ServeCommandOptions {
   write: (text: string) => void;
+  /** Receives warnings that belong on stderr (default: the process's stderr). */
+  writeError?: (text: string) => void;
   openLogger?: (config: Config) => Promise<RequestLogger>;
   metrics?: MetricsSink;
-  /** Where warnings about providers go while serving (a circuit opened, a key refused); stderr by default. */
-  warn?: (text: string) => void;
+  /** Where the per-request lines go (default: stderr). */
+  writeRequestLine?: (line: string) => void;
   /** Grace period for in-flight requests on shutdown; overrides `[limits] shutdown_grace_ms`. */
   shutdownGraceMs?: number;
 }
@@ -43,16 +48,27 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
       options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
     },
   });
+  const cut = new AbortController();
+  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const deps: AppDeps = {
     config,
-    logger,
+    // One line per finished request on stderr, unless --quiet.
+    logger: cli.quiet ? logger : withRequestLines(logger, options.writeRequestLine ?? writeStderr),
     now: () => Date.now(),
     newId: randomId,
     metrics: options.metrics ?? new Metrics(),
-    warn: options.warn ?? ((text) => process.stderr.write(`${text}\n`)),
+    shutdown: cut.signal,
+    // Warnings about providers as they happen (a circuit opened, a key refused).
+    warn: (text) => writeError(text),
   };
+  const removeLastResort = runtime.installLastResort(writeError);
   const app = createApp(deps);
-  const server = runtime.serve(app.fetch, { hostname: config.host, port: config.port });
+  const onWarning = (message: string) => writeError(`claude-proxy: ${message}`);
+  const server = await listen(app.fetch, config, onWarning).catch(async (err) => {
+    removeLastResort();
+    await logger.close();
+    throw err;
+  });
   const graceMs = options.shutdownGraceMs ?? config.shutdownGraceMs;
   // Listen for signals before printing the listen URL: whoever reads it may signal at once.
   const code = new Promise<number>((resolve) => {
@@ -64,7 +80,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
         `Shutting down: letting requests in flight finish (up to ${graceMs / 1000} s; ` +
           "a second signal exits at once)",
       );
-      const timer = setTimeout(() => resolve(1), graceMs);
+      const timer = setTimeout(() => endOpenRequests(server, cut), graceMs);
       server.shutdown().then(() => {
         clearTimeout(timer);
         resolve(0);
@@ -83,9 +99,43 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   }
   for (const notice of config.notices) options.write(`notice: ${notice}`);
   options.write(startBanner(config, server.port, logPath));
-  const exitCode = await code;
-  await logger.close();
-  return exitCode;
+  try {
+    return await code;
+  } finally {
+    await logger.close();
+    removeLastResort();
+  }
+}
+
+/** How long cut streams get to send their error event before every connection is closed. */
+const CUT_FLUSH_MS = 2000;
+
+/**
+ * The grace is over: requests still open end with an `overloaded_error` (a stream with an error
+ * event, each logged as usual), then whatever connection is left (idle, or a client that does not
+ * read) is closed.
+ */
+function endOpenRequests(server: runtime.Server, cut: AbortController): void {
+  cut.abort(new UpstreamError(529, "overloaded_error", "Proxy shutting down"));
+  setTimeout(() => void server.close(), CUT_FLUSH_MS);
+}
+
+/** Writes to stderr without waiting: a slow terminal must not hold up a request. */
+function writeStderr(line: string): void {
+  process.stderr.write(line);
+}
+
+/** Serves `handler` on the configured address; a failure to listen says what to do. */
+async function listen(
+  handler: Parameters<typeof runtime.serve>[0],
+  config: Config,
+  onWarning: (message: string) => void,
+) {
+  try {
+    return runtime.serve(handler, { hostname: config.host, port: config.port, onWarning });
+  } catch (err) {
+    throw await listenError(err, config) ?? err;
+  }
 }
 
 /** Whether `host` binds only the loopback interface. */

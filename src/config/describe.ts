@@ -3,11 +3,12 @@ import { findRule, resolveRoute } from "../routing/route.ts";
 import { keyPath } from "./layers.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "./schema.ts";
 
-/** Model names Claude Code sends, to show where each family goes. */
+/** Model names Claude Code sends, to show where each family goes (opus as with 1M context). */
 export const SAMPLE_CLAUDE_MODELS: readonly string[] = [
-  "claude-opus-4-8",
-  "claude-sonnet-4-5-20250929[1m]",
-  "claude-haiku-4-5-20251001",
+  "claude-opus-5-5[1m]",
+  "claude-sonnet-5-5",
+  "claude-haiku-5-5",
+  "claude-fable-5-2",
 ];
 
 /** Whether a provider can authenticate: a key, the client's key, or no key needed. */
@@ -91,6 +92,8 @@ export function describeConfig(config: Config): string {
     ["log.file", config.log.file ?? "(none)", origin("log.file") ?? ""],
     ["log.bodies", String(config.log.bodies), origin("log.bodies") ?? ""],
     ["auth_token", config.authToken ? "set" : "(none)", origin("auth_token") ?? ""],
+    ["allowed_origins", config.allowedOrigins.join(", ") || "(none: web pages are refused)"],
+    ["allowed_hosts", config.allowedHosts.join(", ") || "(loopback and host only)"],
   ];
   lines.push(...table(settings, "  ", "  "));
   if (config.notices.length > 0) {

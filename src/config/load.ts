@@ -9,7 +9,7 @@ import { parseConfig } from "./parse.ts";
 import { configLayerPaths, openCodeAuthPath } from "./paths.ts";
 import { type CliConfigOptions, resolveConfig } from "./resolve.ts";
 import type { Config } from "./schema.ts";
-import { validateConfig } from "./validate.ts";
+import { cleanConfig, validateConfig } from "./validate.ts";
 
 /** Inputs of {@linkcode loadConfig}. */
 export interface LoadConfigOptions {
@@ -40,31 +40,63 @@ export interface ConfigFiles {
  * const config = await loadConfig({ cli: {}, env: runtime.env(), platform: "linux", cwd: "." });
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
-  const files = await readConfigLayers(options);
+  // A file with problems is still resolved, cleaned, so one run reports every problem.
+  let invalid: ConfigError | undefined;
+  const files = await readConfigLayers(options).catch((err) => {
+    if (!(err instanceof InvalidFilesError)) throw err;
+    invalid = err;
+    return err.cleaned;
+  });
   const merged = mergeLayers(files.layers);
   const authPath = options.openCodeAuthPath === undefined
     ? openCodeAuthPath({ env: options.env, platform: options.platform, home: home(options) })
     : options.openCodeAuthPath;
   const openCode = authPath === null ? undefined : await readOpenCodeAuth(authPath);
-  return resolveConfig({
-    cli: options.cli,
-    env: options.env,
-    file: merged.file,
-    source: merged.files.join(", ") || "defaults",
-    files: merged.files,
-    origins: merged.origins,
-    pinned: merged.pinned,
-    ...(openCode ? { openCode } : {}),
-    defaultLogFile: defaultLogPath({
+  const resolve = () =>
+    resolveConfig({
+      cli: options.cli,
       env: options.env,
-      platform: options.platform,
-      home: home(options),
-    }),
-    searched: {
-      configs: files.searched.filter((s) => s.kind !== "managed").map((s) => s.path),
-      ...(authPath !== null ? { openCode: authPath } : {}),
-    },
-  });
+      file: merged.file,
+      source: merged.files.join(", ") || "defaults",
+      files: merged.files,
+      origins: merged.origins,
+      pinned: merged.pinned,
+      ...(openCode ? { openCode } : {}),
+      defaultLogFile: defaultLogPath({
+        env: options.env,
+        platform: options.platform,
+        home: home(options),
+      }),
+      searched: {
+        configs: files.searched.filter((s) => s.kind !== "managed").map((s) => s.path),
+        ...(authPath !== null ? { openCode: authPath } : {}),
+      },
+    });
+  if (!invalid) return resolve();
+  let more: ConfigError | undefined;
+  try {
+    resolve();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    more = err;
+  }
+  throw withResolveProblems(invalid, more);
+}
+
+/** The file's problems, then those only resolving finds (each once). */
+function withResolveProblems(invalid: ConfigError, more: ConfigError | undefined): ConfigError {
+  // "No provider configured" only says that the broken files gave none: not a problem of its own.
+  const extra = (more?.problems ?? []).filter((p) =>
+    !invalid.problems.includes(p) && !p.startsWith("no provider configured")
+  );
+  if (extra.length === 0) return invalid;
+  const count = extra.length === 1 ? "1 more problem" : `${extra.length} more problems`;
+  return new ConfigError(
+    `${invalid.message}\nAnd with the rest of the config (${count}):\n${
+      extra.map((p) => `  - ${p}`).join("\n")
+    }`,
+    [...invalid.problems, ...extra],
+  );
 }
 
 function home(options: LoadConfigOptions): string {
@@ -101,11 +133,19 @@ export async function locateConfigFiles(
   return out;
 }
 
+/** Config files with problems, and what of them is valid. */
+class InvalidFilesError extends ConfigError {
+  constructor(message: string, problems: string[], readonly cleaned: ConfigFiles) {
+    super(message, problems);
+  }
+}
+
 /** Reads and validates the first file of each layer; every file's problems in one ConfigError. */
 export async function readConfigLayers(options: LoadConfigOptions): Promise<ConfigFiles> {
   const search = searchOrder(options);
   const out: ConfigFiles = { layers: [], searched: [] };
   const errors: ConfigError[] = [];
+  const cleaned: ConfigLayer[] = [];
   for (const [kind, candidates] of search) {
     let found = false;
     for (const path of candidates) {
@@ -117,23 +157,28 @@ export async function readConfigLayers(options: LoadConfigOptions): Promise<Conf
       out.searched.push({ kind, path, used: text !== undefined, exists: text !== undefined });
       if (text === undefined) continue;
       found = true;
+      const raw = parseConfig(text, path);
       try {
-        const file = validateConfig(parseConfig(text, path), { source: path, text });
+        const file = validateConfig(raw, { source: path, text });
         out.layers.push({ kind, path, text, file });
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         errors.push(err);
+        cleaned.push({ kind, path, text, file: cleanConfig(raw) });
       }
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) {
-    throw new ConfigError(
-      errors.map((e) => e.message).join("\n"),
-      errors.flatMap((e) => e.problems),
-    );
-  }
-  return out;
+  if (errors.length === 0) return out;
+  // The files as far as they are valid, for the caller to resolve and report what else is wrong.
+  const layers = [...out.layers, ...cleaned].sort((a, b) =>
+    out.searched.findIndex((s) => s.path === a.path) -
+    out.searched.findIndex((s) => s.path === b.path)
+  );
+  throw new InvalidFilesError(
+    errors.length === 1 ? errors[0]!.message : errors.map((e) => e.message).join("\n"),
+    errors.flatMap((e) => e.problems),
+    { layers, searched: out.searched },
+  );
 }
 
 /** Whether something exists at `path`. */

@@ -17,7 +17,7 @@ import {
   DEFAULT_UPSTREAM,
   type ProviderConfig,
 } from "./schema.ts";
-import type { FileConfig } from "./validate.ts";
+import { type FileConfig, suggest } from "./validate.ts";
 
 /** The flags from the command line that affect the config. */
 export interface CliConfigOptions {
@@ -190,16 +190,28 @@ function chooseDefault(
   const hint = preset?.apiKeyEnv && !envValue(env, preset.apiKeyEnv)
     ? `; set ${preset.apiKeyEnv}, or add it to a config file (run "claude-proxy init")`
     : "";
+  // A name that is no preset either is likely a typo of one: suggest configured names, then presets.
+  const suggestion = suggestProvider(providers, preferred) ||
+    (preset ? "" : suggest(preferred, Object.keys(PROVIDER_PRESETS)));
   context.problems.push(
     `${context.origins.default_provider}: provider "${preferred}" is not configured` +
-      `${suggestProvider(providers, preferred)} (configured: ${names.join(", ") || "none"})${hint}`,
+      `${suggestion} (configured: ${names.join(", ") || "none"})${hint}`,
   );
   return names[0] ?? "";
 }
 
 type Settings = Pick<
   Config,
-  "host" | "port" | "log" | "authToken" | "maxBodyBytes" | "shutdownGraceMs" | "upstream" | "drop"
+  | "host"
+  | "port"
+  | "log"
+  | "authToken"
+  | "allowedOrigins"
+  | "allowedHosts"
+  | "maxBodyBytes"
+  | "shutdownGraceMs"
+  | "upstream"
+  | "drop"
 >;
 
 function resolveSettings(
@@ -251,12 +263,15 @@ function resolveSettings(
       bodies,
     },
     ...(authToken ? { authToken } : {}),
+    allowedOrigins: file.allowed_origins ?? [],
+    allowedHosts: (file.allowed_hosts ?? []).map((name) => name.toLowerCase()),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
       connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
+      deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
       circuitFailures: upstream.circuit_failures ?? DEFAULT_UPSTREAM.circuitFailures,

@@ -12,6 +12,8 @@ export interface ResolvedKeys {
   keyPool?: PoolKey[];
   /** The variable messages name (the first of a list). */
   apiKeyEnv?: string;
+  /** Every variable the keys are read from, in order. */
+  variables: string[];
   /** Whether OpenCode's auth.json was the source looked at (no key in the file or the environment). */
   consultedOpenCode: boolean;
 }
@@ -45,7 +47,7 @@ export function resolveProviderKeys(
     ? (preset.apiKeyEnv ? [preset.apiKeyEnv] : [])
     : listOf(table.api_key_env).map((variable) => variable.trim()).filter(Boolean);
   const apiKeyEnv = variables[0];
-  const named = apiKeyEnv === undefined ? {} : { apiKeyEnv };
+  const named = { ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }), variables };
   const literal = listOf(table.api_key).map((key) => key.trim()).filter(Boolean);
   if (literal.length > 0) {
     context.origins[originKey] = path ? fileOrigin(context, [...path, "api_key"]) : context.source;

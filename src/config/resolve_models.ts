@@ -1,9 +1,12 @@
 // Builds the ordered `[models]` rules from the file, the seeds' BIG/MIDDLE/SMALL_MODEL and preset defaults. Pure.
+import { CLAUDE_CODE_MODELS, CLAUDE_FAMILIES } from "../providers/claude_models.ts";
 import { findPreset } from "../providers/presets.ts";
+import { globMatch, isGlob } from "../util/glob.ts";
 import { keyPath } from "./layers.ts";
 import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
 import { findProviderName, suggestProvider } from "./resolve_providers.ts";
 import type { ModelOptions, ModelRule, ProviderConfig, RouteTarget } from "./schema.ts";
+import { suggest } from "./validate.ts";
 import type { FileConfig, FileModelOptions } from "./validate.ts";
 
 /** The Claude model families and the seeds' variables for them (opus = big, sonnet = middle, haiku = small). */
@@ -33,8 +36,12 @@ export function resolveModels(
   const exact: ModelRule[] = [];
   const globs: ModelRule[] = [];
   let fallback: ModelRule | undefined;
+  // Providers the file defines but that did not resolve were reported already (an unknown preset).
+  const declared = new Set(
+    [...Object.keys(file.providers ?? {}), file.provider?.name ?? ""].map((n) => n.toLowerCase()),
+  );
   const add = (pattern: string, target: string, origin: string) => {
-    const rule = parseRule(context, { pattern, target, origin, providers });
+    const rule = parseRule(context, { pattern, target, origin, providers, declared });
     if (!rule) return;
     context.origins[keyPath(["models", pattern])] = origin;
     if (pattern === "*") fallback = rule;
@@ -68,7 +75,32 @@ export function resolveModels(
     if (!envTiers.has(pattern)) add(pattern, target, fileOrigin(context, ["models", pattern]));
   }
   if (fileModels.length === 0) addDefaults(add, envTiers, defaultProvider);
+  for (const [pattern] of fileModels) {
+    const notice = unmatchedPattern(pattern, fileOrigin(context, ["models", pattern]));
+    if (notice) context.notices.push(notice);
+  }
   return [...exact, ...globs, ...(fallback ? [fallback] : [])];
+}
+
+/**
+ * A notice for a `[models]` pattern no Claude model matches: a glob that matches none of the ids
+ * Claude Code sends and no family, or a `claude-…` name with no family in it (likely typos).
+ */
+export function unmatchedPattern(pattern: string, origin: string): string | undefined {
+  const glob = isGlob(pattern);
+  if (pattern === "*" || (!glob && !/^claude-/i.test(pattern))) return undefined;
+  const samples = CLAUDE_CODE_MODELS.flatMap((id) => [id, `${id}[1m]`]);
+  const families = CLAUDE_FAMILIES.map((family) => `claude-${family}-9`);
+  const matches = glob
+    ? [...samples, ...families].some((name) => globMatch(pattern, name))
+    : CLAUDE_FAMILIES.some((family) => pattern.toLowerCase().includes(`-${family}`));
+  if (matches) return undefined;
+  const word = pattern.toLowerCase().replace(/^claude-/, "").replace(/[*?]/g, "").split(/[-.\d]/)
+    .find((part) => part.length > 2) ?? "";
+  const close = suggest(word, [...CLAUDE_FAMILIES]).match(/"(\w+)"/)?.[1];
+  const hint = close ? ` (did you mean "${pattern.toLowerCase().replace(word, close)}"?)` : "";
+  return `${origin}: [models] "${pattern}" matches no model Claude Code sends ` +
+    `(families: ${CLAUDE_FAMILIES.join(", ")}; e.g. ${CLAUDE_CODE_MODELS[0]})${hint}`;
 }
 
 function addDefaults(
@@ -95,11 +127,12 @@ function parseRule(
     target: string;
     origin: string;
     providers: Record<string, ProviderConfig>;
+    declared: ReadonlySet<string>;
   },
 ): ModelRule | undefined {
-  const { pattern, target, origin, providers } = options;
+  const { pattern, target, origin, providers, declared } = options;
   const label = `model rule ${JSON.stringify(pattern)}`;
-  const parsed = parseTarget(context, { target, origin, label, providers });
+  const parsed = parseTarget(context, { target, origin, label, providers, declared });
   if (!parsed) return undefined;
   return { pattern, exact: !/[*?]/.test(pattern), ...parsed };
 }
@@ -113,6 +146,8 @@ export interface ParseTargetOptions {
   /** What messages call it, e.g. `model rule "*opus*"` or `[router] think`. */
   label: string;
   providers: Record<string, ProviderConfig>;
+  /** Providers the file defines that did not resolve (already reported): not reported again. */
+  declared?: ReadonlySet<string>;
 }
 
 /**
@@ -137,6 +172,7 @@ export function parseTarget(
   }
   if (wanted === undefined) return { model };
   const provider = findProviderName(providers, wanted);
+  if (provider === undefined && options.declared?.has(wanted.toLowerCase())) return undefined;
   if (provider === undefined) {
     const configured = Object.keys(providers).join(", ") || "none";
     context.problems.push(
@@ -161,6 +197,9 @@ export function resolveModelOptions(
         : {}),
       ...(options.images !== undefined ? { images: options.images } : {}),
       ...(options.reasoning !== undefined ? { reasoning: options.reasoning } : {}),
+      ...(options.context_window !== undefined ? { contextWindow: options.context_window } : {}),
+      ...(options.price !== undefined ? { price: { ...options.price } } : {}),
+      ...(options.api !== undefined ? { api: options.api } : {}),
     };
   }
   return out;

@@ -6,6 +6,7 @@ import {
   type ProviderPreset,
 } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { baseUrlProblem } from "./base_url.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { resolveProviderKeys } from "./resolve_keys.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
@@ -110,6 +111,12 @@ function resolveProvider(
   context.origins[`${out}.preset`] = entry.detectedFrom ??
     (table.name !== undefined ? where("name") : path ? fileOrigin(context, path) : context.source);
   const baseUrl = resolveBaseUrl(context, entry, preset, options.env)?.replace(/\/+$/, "");
+  const urlProblem = baseUrl ? baseUrlProblem(baseUrl) : undefined;
+  if (urlProblem) {
+    const from = context.origins[`providers.${name}.base_url`] ?? context.source;
+    // Reported, and the provider kept, so rules naming it add no second problem.
+    context.problems.push(`${from}: provider "${name}": base_url "${baseUrl}" ${urlProblem}`);
+  }
   if (!baseUrl) {
     context.problems.push(
       `${at("name")}provider "${name}" (preset "${presetKey}") needs base_url` +
@@ -120,26 +127,35 @@ function resolveProvider(
     return undefined;
   }
   const openCodeKey = preset.openCodeId && options.openCode?.keys[preset.openCodeId];
-  const { apiKey, keyPool, apiKeyEnv, consultedOpenCode } = resolveProviderKeys(context, {
-    name,
-    table,
-    preset,
-    env: options.env,
-    ...(path ? { path } : {}),
-    ...(openCodeKey
-      ? {
-        openCode: {
-          key: openCodeKey,
-          origin: `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`,
-        },
-      }
-      : {}),
-  });
+  const { apiKey, keyPool, apiKeyEnv, variables, consultedOpenCode } = resolveProviderKeys(
+    context,
+    {
+      name,
+      table,
+      preset,
+      env: options.env,
+      ...(path ? { path } : {}),
+      ...(openCodeKey
+        ? {
+          openCode: {
+            key: openCodeKey,
+            origin: `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`,
+          },
+        }
+        : {}),
+    },
+  );
   const apiKeyFrom = table.api_key_from ?? "config";
-  if (!apiKey && !preset.keyless && apiKeyFrom === "config") {
+  // Keyless presets (custom, local servers) need no key, unless the table names a variable.
+  const wantsKey = !preset.keyless || table.api_key_env !== undefined;
+  if (!apiKey && wantsKey && apiKeyFrom === "config") {
     context.notices.push(
-      `Provider "${name}" has no API key: set ${apiKeyEnv ?? "api_key_env"}` +
-        (preset.openCodeId ? " (or sign in with OpenCode)" : ""),
+      apiKeyEnv
+        ? `Provider "${name}" has no API key: ${variables.join(", ")} ${
+          variables.length > 1 ? "are" : "is"
+        } not set` +
+          (preset.openCodeId ? " (set it, or sign in with OpenCode)" : "")
+        : `Provider "${name}" has no API key: set api_key_env to the variable that holds it`,
     );
   }
   return {

@@ -1,5 +1,15 @@
 // The resolved configuration: types and defaults only.
 
+/** Prices in US dollars per million tokens (`[model_options] price`, the model catalog). */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  /** Input read from the provider's prompt cache. */
+  cache_read?: number;
+  /** Input written to the provider's prompt cache (Anthropic's 5-minute cache, OpenAI's 1.25×). */
+  cache_write?: number;
+}
+
 /** The API a provider speaks. */
 export type ProviderFormat = "openai" | "openai-responses" | "anthropic" | "gemini";
 
@@ -8,9 +18,10 @@ export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key" | "x-goog-a
 
 /**
  * A request feature some Anthropic-format providers lack: a request needing it gets a clear 400,
- * except web search, which the proxy answers from its `[web_search]` backend.
+ * except web search, which the proxy answers from its `[web_search]` backend, and tool search
+ * (`defer_loading`, `tool_reference`), which the proxy resolves from the conversation.
  */
-export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search";
+export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search" | "tool_search";
 
 /** Every {@linkcode ProviderFeature}, for validation. */
 export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
@@ -18,6 +29,7 @@ export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
   "documents",
   "tool_choice",
   "web_search",
+  "tool_search",
 ];
 
 /** Options for one upstream model (the `[model_options."name"]` tables). */
@@ -30,6 +42,12 @@ export interface ModelOptions {
   images?: boolean;
   /** Whether the model is an OpenAI-style reasoning model (max_completion_tokens, no temperature). */
   reasoning?: boolean;
+  /** The model's context window in tokens (overrides the model catalog). */
+  contextWindow?: number;
+  /** Prices in USD per million tokens (override the model catalog). */
+  price?: ModelPrice;
+  /** Which OpenAI API the model needs on an OpenAI-format provider (overrides the catalog). */
+  api?: "chat" | "responses";
   /**
    * Where a request for this model goes when its provider fails before answering, in order
    * (replaces the provider's `fallback`); a target without a provider stays on the same provider.
@@ -122,6 +140,10 @@ export interface Config {
   log: LogConfig;
   /** Clients must send this as x-api-key or Bearer when set. */
   authToken?: string;
+  /** Web page origins allowed to call the proxy (`allowed_origins`); others are refused. */
+  allowedOrigins: string[];
+  /** Host names the proxy answers to besides its bind address and loopback (`allowed_hosts`). */
+  allowedHosts: string[];
   maxBodyBytes: number;
   /** How long in-flight requests may finish after SIGINT/SIGTERM, in milliseconds. */
   shutdownGraceMs: number;
@@ -178,6 +200,8 @@ export interface UpstreamConfig {
   retries: number;
   connectTimeoutMs: number;
   firstByteTimeoutMs: number;
+  /** The whole wait for an answer to begin, every try and the waits between them included. */
+  deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
   /** Failed requests in a row that open a provider's circuit (0: never). */
@@ -221,11 +245,15 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, a circuit open for 30 s after 3 failures. */
+/**
+ * Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to
+ * begin, a circuit open for 30 s after 3 failures.
+ */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
   connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
+  deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
   circuitFailures: 3,

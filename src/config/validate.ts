@@ -2,6 +2,7 @@
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
 import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { isHttpUrl } from "./base_url.ts";
 import { keyPath, lineOfPath } from "./layers.ts";
 import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
 
@@ -44,6 +45,9 @@ export interface FileModelOptions {
   reasoning_effort?: "minimal" | "low" | "medium" | "high" | "xhigh";
   images?: boolean;
   reasoning?: boolean;
+  context_window?: number;
+  price?: { input: number; output: number; cache_read?: number; cache_write?: number };
+  api?: "chat" | "responses";
   /** Where requests for this model go when its provider fails (replaces the provider's list). */
   fallback?: string[];
 }
@@ -64,6 +68,8 @@ export interface FileConfig {
   port?: number;
   host?: string;
   auth_token?: string;
+  allowed_origins?: string[];
+  allowed_hosts?: string[];
   default_provider?: string;
   provider?: FileProvider;
   providers?: Record<string, FileProvider>;
@@ -76,6 +82,7 @@ export interface FileConfig {
     retries?: number;
     connect_timeout_ms?: number;
     first_byte_timeout_ms?: number;
+    deadline_ms?: number;
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
     circuit_failures?: number;
@@ -100,6 +107,7 @@ type Kind =
   | "port"
   | "count"
   | "positive"
+  | "amount"
   | "boolean"
   | "string[]"
   | "strings"
@@ -139,6 +147,8 @@ const FILE_SPEC: Spec = {
   port: "port",
   host: "string",
   auth_token: "string",
+  allowed_origins: "string[]",
+  allowed_hosts: "string[]",
   default_provider: "string",
   provider: { table: PROVIDER_SPEC },
   providers: { tables: PROVIDER_SPEC },
@@ -149,6 +159,11 @@ const FILE_SPEC: Spec = {
       reasoning_effort: { oneOf: EFFORTS },
       images: "boolean",
       reasoning: "boolean",
+      context_window: "positive",
+      price: {
+        table: { input: "amount", output: "amount", cache_read: "amount", cache_write: "amount" },
+      },
+      api: { oneOf: ["chat", "responses"] },
       fallback: "string[]",
     },
   },
@@ -170,6 +185,7 @@ const FILE_SPEC: Spec = {
       retries: "count",
       connect_timeout_ms: "count",
       first_byte_timeout_ms: "count",
+      deadline_ms: "count",
       idle_timeout_ms: "count",
       ping_interval_ms: "count",
       circuit_failures: "count",
@@ -198,6 +214,8 @@ export function validateConfig(
   checkTable(raw, FILE_SPEC, [], problems, options);
   checkProviders(raw, problems, options);
   checkWebSearch(raw, problems, options);
+  checkPrices(raw, problems, options);
+  checkAllowedLists(raw, problems, options);
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new ConfigError(
@@ -208,6 +226,55 @@ export function validateConfig(
     );
   }
   return raw as FileConfig;
+}
+
+/**
+ * The parts of a parsed config that pass validation: unknown keys and values of the wrong type
+ * left out. Resolving it finds the problems validation cannot (a `model@provider` typo), so one
+ * run can report them all.
+ */
+export function cleanConfig(raw: Record<string, unknown>): FileConfig {
+  const out = cleanTable(raw, FILE_SPEC, []);
+  if (isTable(out.model_options)) {
+    for (const table of Object.values(out.model_options)) {
+      if (!isTable(table) || !isTable(table.price)) continue;
+      if (table.price.input === undefined || table.price.output === undefined) delete table.price;
+    }
+  }
+  return out as FileConfig;
+}
+
+function cleanTable(
+  value: Record<string, unknown>,
+  spec: Spec,
+  path: string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const kind = Object.hasOwn(spec, key) ? spec[key] : undefined;
+    if (kind === undefined) continue;
+    const cleaned = cleanValue(item, kind, [...path, key]);
+    if (cleaned !== undefined) out[key] = cleaned;
+  }
+  return out;
+}
+
+function cleanValue(item: unknown, kind: Kind, path: string[]): unknown {
+  if (typeof kind === "object" && ("table" in kind || "tables" in kind || "map" in kind)) {
+    if (!isTable(item)) return undefined;
+    if ("table" in kind) return cleanTable(item, kind.table, path);
+    const out: Record<string, unknown> = {};
+    for (const [key, sub] of Object.entries(item)) {
+      const cleaned = "tables" in kind
+        ? (isTable(sub) ? cleanTable(sub, kind.tables, [...path, key]) : undefined)
+        : cleanValue(sub, kind.map, [...path, key]);
+      if (cleaned !== undefined) out[key] = cleaned;
+    }
+    return out;
+  }
+  const problems: string[] = [];
+  checkValue(item, kind, path, problems, { source: "" });
+  return problems.length === 0 ? item : undefined;
 }
 
 function checkTable(
@@ -259,6 +326,11 @@ function checkValue(
         return;
       case "positive":
         if (!Number.isInteger(item) || (item as number) < 1) fail("a whole number of 1 or more");
+        return;
+      case "amount":
+        if (typeof item !== "number" || !Number.isFinite(item) || item < 0) {
+          fail("a number of 0 or more (US dollars per million tokens)");
+        }
         return;
       case "string[]":
         if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
@@ -366,6 +438,79 @@ function checkWebSearch(
   checkOneKey(table, path, problems, options);
 }
 
+/** Reports a `[model_options] price` without its input or output price. */
+function checkPrices(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  if (!isTable(raw.model_options)) return;
+  for (const [model, table] of Object.entries(raw.model_options)) {
+    if (!isTable(table) || !isTable(table.price)) continue;
+    const path = ["model_options", model, "price"];
+    const missing = ["input", "output"].filter((key) => !Object.hasOwn(table.price as object, key));
+    if (missing.length === 0) continue;
+    problems.push(
+      `${locate(options, path.slice(0, -1), "price")}${quoted(path)} needs ${
+        missing.map((key) => `"${key}"`).join(" and ")
+      }, e.g. price = { input = 2, output = 10, cache_read = 0.2 } (US dollars per million tokens)`,
+    );
+  }
+}
+
+/** Checks that `allowed_origins` holds exact origins and `allowed_hosts` bare host names. */
+function checkAllowedLists(
+  raw: Record<string, unknown>,
+  problems: string[],
+  options: { source: string; text?: string },
+): void {
+  const lists = [
+    ["allowed_origins", originProblem],
+    ["allowed_hosts", hostProblem],
+  ] as const;
+  for (const [key, problemOf] of lists) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const problem = typeof item === "string" ? problemOf(item) : undefined;
+      if (problem) problems.push(`${locate(options, [], key)}"${key}" ${problem}`);
+    }
+  }
+}
+
+/** Why `text` is not an origin as browsers send it (`scheme://host[:port]`), or undefined. */
+function originProblem(text: string): string | undefined {
+  const expected = `must list origins like "http://localhost:3000" (scheme, host and port only)`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `${expected}, got "${text}"`;
+  }
+  const web = url.protocol === "http:" || url.protocol === "https:";
+  const origin = web ? url.origin : `${url.protocol}//${url.host}`;
+  if (origin === text && url.host !== "") return undefined;
+  const hint = url.host !== "" && origin !== "null" ? ` (did you mean "${origin}"?)` : "";
+  return `${expected}, got "${text}"${hint}`;
+}
+
+/** Why `text` is not a bare host name or address (no scheme, port or path), or undefined. */
+function hostProblem(text: string): string | undefined {
+  const expected = `must list host names like "proxy.lan" (no scheme, port or path)`;
+  let hostname: string | undefined;
+  try {
+    const url = new URL(`http://${text}`);
+    if (url.port === "" && url.pathname === "/" && !url.search && !url.username) {
+      hostname = url.hostname;
+    }
+  } catch {
+    hostname = undefined;
+  }
+  return hostname !== undefined && hostname === text.toLowerCase() && !text.includes("*")
+    ? undefined
+    : `${expected}, got "${text}"`;
+}
+
 /** Reports a table that gives its key both ways (`api_key` and `api_key_env`). */
 function checkOneKey(
   table: Record<string, unknown>,
@@ -379,15 +524,6 @@ function checkOneKey(
       keyPath(path)
     }] sets both "api_key" and "api_key_env": keep one`,
   );
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
-  } catch {
-    return false;
-  }
 }
 
 /** Reports quirk names that no quirk has, in `quirks`, `disable_quirks` and `enable_quirks`. */

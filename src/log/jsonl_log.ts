@@ -23,10 +23,20 @@
 //   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
 //   power cut (not a process crash) may lose the most recent lines.
 // - On open the existing lines are counted, so the bound holds across restarts and config changes.
+// - A request may also get a start line (`{"event":"start",…}`) when it begins. Start lines are no
+//   records: the bounds above count records only, and compaction keeps the start lines among the
+//   records it keeps.
 import { concatBytes } from "../util/bytes.ts";
 import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { asLogRecord, type RequestLogger, type RequestLogRecord } from "./record.ts";
+import {
+  asLogRecord,
+  asStartRecord,
+  type RequestLogger,
+  type RequestLogRecord,
+  type RequestStartRecord,
+  toStartRecord,
+} from "./record.ts";
 import { redactRecord } from "./redact.ts";
 
 /** Options for {@linkcode openJsonlLog}. */
@@ -61,10 +71,15 @@ export interface JsonlLogStats {
 /** The JSONL request log returned by {@linkcode openJsonlLog}. */
 export interface JsonlLog extends RequestLogger {
   readonly path: string;
+  /** Queues the request's start line (`{"event":"start",…}`); it counts as no record. */
+  started(record: RequestLogRecord): void;
   /** Resolves when every record written so far has reached the file. */
   flush(): Promise<void>;
   stats(): JsonlLogStats;
 }
+
+/** How long after a request starts its start line is written (so it can name the route). */
+export const START_DELAY_MS = 50;
 
 /** The default number of entries kept. */
 export const DEFAULT_MAX_ENTRIES = 10_000;
@@ -106,6 +121,12 @@ export interface LogLine {
   record: RequestLogRecord;
 }
 
+/** One parsed start line with its original text. */
+export interface StartLine {
+  line: string;
+  start: RequestStartRecord;
+}
+
 /** Parses JSONL text, keeping the lines that hold a log record (see {@linkcode asLogRecord}). */
 export function parseLogLines(text: string): LogLine[] {
   const out: LogLine[] = [];
@@ -118,9 +139,41 @@ export function parseLogLines(text: string): LogLine[] {
       continue; // A torn line.
     }
     const record = asLogRecord(value);
-    if (record) out.push({ line, record }); // else a line some other program wrote: skipped.
+    if (record) out.push({ line, record }); // else a start line, or a line some other program wrote.
   }
   return out;
+}
+
+/** Parses JSONL text into records and start lines, in file order (see {@linkcode parseLogLines}). */
+export function parseLogEntries(text: string): Array<LogLine | StartLine> {
+  const out: Array<LogLine | StartLine> = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // A torn line.
+    }
+    const record = asLogRecord(value);
+    if (record) {
+      out.push({ line, record });
+      continue;
+    }
+    const start = asStartRecord(value);
+    if (start) out.push({ line, start });
+  }
+  return out;
+}
+
+/** How every start line begins: JSON.stringify writes `event` first. */
+const START_PREFIX = encoder.encode('{"event":"start"');
+
+/** Whether the line (its first bytes) is a start line. */
+function isStartLine(head: ArrayLike<number>): boolean {
+  if (head.length < START_PREFIX.length) return false;
+  for (let i = 0; i < START_PREFIX.length; i++) if (head[i] !== START_PREFIX[i]) return false;
+  return true;
 }
 
 class JsonlLogWriter implements JsonlLog {
@@ -135,11 +188,16 @@ class JsonlLogWriter implements JsonlLog {
   #handle: FileHandle | undefined;
   /** Byte length (newline included) of each line in the file, oldest first. */
   #lengths: number[] = [];
+  /** Whether each line of the file is a start line (not a record). */
+  #starts: boolean[] = [];
   #bytes = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
-  /** Records written but not yet serialised, and the timer that will serialise them. */
-  #records: RequestLogRecord[] = [];
+  /** Started requests whose start line is not due yet, and the timer that queues their lines. */
+  #starting: RequestLogRecord[] = [];
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Records (and start lines) written but not yet serialised, and the timer that will serialise them. */
+  #records: Array<RequestLogRecord | RequestStartRecord> = [];
   #encodeTimer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
@@ -174,11 +232,35 @@ class JsonlLogWriter implements JsonlLog {
     const scan = await scanLines(this.#handle);
     if (scan.tail > 0) await this.#handle.truncate(scan.size - scan.tail);
     this.#lengths = scan.lengths;
+    this.#starts = scan.starts;
     this.#bytes = scan.size - scan.tail;
     if (this.#overBound(0, 0)) await this.#compact([]);
   }
 
   write(record: RequestLogRecord): void {
+    // A request that ends before its start line is due needs none.
+    const waiting = this.#starting.indexOf(record);
+    if (waiting >= 0) this.#starting.splice(waiting, 1);
+    this.#queue(record);
+  }
+
+  /**
+   * Queues the request's start line, written {@linkcode START_DELAY_MS} later so that it can name
+   * the model and route (the record gains them once the body is read); it counts as no record.
+   */
+  started(record: RequestLogRecord): void {
+    if (this.#closed) return;
+    this.#starting.push(record);
+    this.#startTimer ??= setTimeout(() => this.#queueStarts(), START_DELAY_MS);
+  }
+
+  #queueStarts(): void {
+    clearTimeout(this.#startTimer);
+    this.#startTimer = undefined;
+    for (const record of this.#starting.splice(0)) this.#queue(toStartRecord(record));
+  }
+
+  #queue(record: RequestLogRecord | RequestStartRecord): void {
     if (this.#closed || this.#pending.length + this.#records.length >= this.#maxPending) {
       this.#stats.dropped += 1;
       return;
@@ -188,6 +270,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async flush(): Promise<void> {
+    this.#queueStarts();
     this.#encodeRecords();
     while (this.#running) await this.#idle;
   }
@@ -214,6 +297,7 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   async close(): Promise<void> {
+    this.#queueStarts(); // Start lines not yet due are written, like any record written before.
     this.#closed = true;
     await this.flush();
     const handle = this.#handle;
@@ -232,10 +316,10 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   /** The record as one redacted JSON line; without bodies if too large; undefined if unusable. */
-  #encode(record: RequestLogRecord): Uint8Array | undefined {
+  #encode(record: RequestLogRecord | RequestStartRecord): Uint8Array | undefined {
     try {
       let line = encoder.encode(JSON.stringify(redactRecord(record, this.#secrets)) + "\n");
-      if (line.length > this.#lowBytes && record.bodies) {
+      if (line.length > this.#lowBytes && "bodies" in record && record.bodies) {
         const { bodies: _, ...rest } = record;
         line = encoder.encode(JSON.stringify(redactRecord(rest, this.#secrets)) + "\n");
       }
@@ -252,9 +336,9 @@ class JsonlLogWriter implements JsonlLog {
         const batch = this.#takeBatch();
         const batchBytes = batch.reduce((sum, line) => sum + line.length, 0);
         try {
-          if (this.#overBound(batch.length, batchBytes)) await this.#compact(batch);
+          if (this.#overBound(countRecords(batch), batchBytes)) await this.#compact(batch);
           else await this.#append(batch, batchBytes);
-          this.#stats.written += batch.length;
+          this.#stats.written += countRecords(batch);
         } catch (error) {
           this.#stats.dropped += batch.length;
           this.#report(error);
@@ -276,15 +360,19 @@ class JsonlLogWriter implements JsonlLog {
     return this.#pending.splice(0, count);
   }
 
-  #overBound(addLines: number, addBytes: number): boolean {
-    if (this.#lengths.length + addLines > this.#highWater) return true;
+  #overBound(addRecords: number, addBytes: number): boolean {
+    const records = this.#starts.reduce((count, start) => count + (start ? 0 : 1), 0);
+    if (records + addRecords > this.#highWater) return true;
     return this.#maxBytes !== undefined && this.#bytes + addBytes > this.#maxBytes;
   }
 
   async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
     this.#handle ??= await open(this.path, "a+");
     await writeAll(this.#handle, concatBytes(batch, batchBytes));
-    for (const line of batch) this.#lengths.push(line.length);
+    for (const line of batch) {
+      this.#lengths.push(line.length);
+      this.#starts.push(isStartLine(line));
+    }
     this.#bytes += batchBytes;
   }
 
@@ -296,11 +384,13 @@ class JsonlLogWriter implements JsonlLog {
       // Someone else touched the file: trust only what is on disk now.
       const scan = await scanLines(handle);
       this.#lengths = scan.lengths;
+      this.#starts = scan.starts;
       this.#bytes = scan.size - scan.tail;
     }
     const old = this.#lengths;
     const all = [...old, ...batch.map((line) => line.length)];
-    const keepFrom = this.#keepFrom(all);
+    const starts = [...this.#starts, ...batch.map(isStartLine)];
+    const keepFrom = this.#keepFrom(all, starts);
     const oldFrom = Math.min(keepFrom, old.length);
     const copyStart = sum(old, 0, oldFrom);
     const keptBatch = batch.slice(Math.max(0, keepFrom - old.length));
@@ -321,13 +411,18 @@ class JsonlLogWriter implements JsonlLog {
     await handle.close();
     await rename(this.#tmpPath(), this.path);
     this.#lengths = all.slice(keepFrom);
+    this.#starts = starts.slice(keepFrom);
     this.#bytes = this.#bytes - copyStart + keptBatchBytes;
     this.#stats.compactions += 1;
   }
 
-  /** The index of the oldest line kept: the newest maxEntries, within 80% of maxBytes. */
-  #keepFrom(lengths: number[]): number {
-    let from = Math.max(0, lengths.length - this.#maxEntries);
+  /** The index of the oldest line kept: the newest maxEntries records, within 80% of maxBytes. */
+  #keepFrom(lengths: number[], starts: boolean[]): number {
+    let from = lengths.length;
+    for (let records = 0; from > 0 && records < this.#maxEntries;) {
+      from -= 1;
+      if (!starts[from]) records += 1;
+    }
     if (this.#maxBytes === undefined) return from;
     let total = sum(lengths, from, lengths.length);
     while (from < lengths.length && total > this.#lowBytes) total -= lengths[from++]!;
@@ -348,28 +443,47 @@ class JsonlLogWriter implements JsonlLog {
   }
 }
 
-/** Counts the complete lines of a file; `tail` is the length of a last line with no newline. */
+/**
+ * Counts the complete lines of a file and tells start lines from records; `tail` is the length of
+ * a last line with no newline.
+ */
 async function scanLines(
   handle: FileHandle,
-): Promise<{ lengths: number[]; size: number; tail: number }> {
+): Promise<{ lengths: number[]; starts: boolean[]; size: number; tail: number }> {
   const lengths: number[] = [];
+  const starts: boolean[] = [];
   const buffer = new Uint8Array(COPY_CHUNK);
   let position = 0;
   let current = 0;
+  // The first bytes of the current line, enough to tell a start line.
+  let head: number[] = [];
+  const keepHead = (view: Uint8Array, from: number, to: number) => {
+    const want = START_PREFIX.length - head.length;
+    if (want > 0) head.push(...view.subarray(from, Math.min(to, from + want)));
+  };
   while (true) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     const view = buffer.subarray(0, bytesRead);
     let start = 0;
     for (let i = view.indexOf(NEWLINE); i !== -1; i = view.indexOf(NEWLINE, start)) {
+      keepHead(view, start, i);
       lengths.push(current + i + 1 - start);
+      starts.push(isStartLine(head));
+      head = [];
       current = 0;
       start = i + 1;
     }
+    keepHead(view, start, bytesRead);
     current += bytesRead - start;
     position += bytesRead;
   }
-  return { lengths, size: position, tail: current };
+  return { lengths, starts, size: position, tail: current };
+}
+
+/** The lines of `batch` that are records (not start lines). */
+function countRecords(batch: Uint8Array[]): number {
+  return batch.reduce((count, line) => count + (isStartLine(line) ? 0 : 1), 0);
 }
 
 async function copyRange(from: FileHandle, to: FileHandle, start: number, end: number) {

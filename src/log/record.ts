@@ -98,6 +98,59 @@ export function asLogRecord(value: unknown): RequestLogRecord | undefined {
   return record as unknown as RequestLogRecord;
 }
 
+/**
+ * A request that has started, as written to the JSONL log before its record: the record's
+ * identifying fields, and `"event": "start"`. A start line is no record: tables and compaction
+ * count only records, and a start whose record never came shows as in flight.
+ */
+export interface RequestStartRecord {
+  event: "start";
+  time: string;
+  id: string;
+  method: string;
+  path: string;
+  model?: string;
+  provider?: string;
+  upstream_model?: string;
+  stream?: boolean;
+}
+
+/** The fields of a record that a start line keeps. */
+const START_FIELDS = [
+  "time",
+  "id",
+  "method",
+  "path",
+  "model",
+  "provider",
+  "upstream_model",
+  "stream",
+] as const;
+
+/** The start line for a request whose record so far is `record`. */
+export function toStartRecord(record: RequestLogRecord): RequestStartRecord {
+  const out: Record<string, unknown> = { event: "start" };
+  for (const field of START_FIELDS) {
+    if (record[field] !== undefined) out[field] = record[field];
+  }
+  return out as unknown as RequestStartRecord;
+}
+
+/** `value` as a start line when it is one (see {@linkcode RequestStartRecord}). */
+export function asStartRecord(value: unknown): RequestStartRecord | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const start = value as Record<string, unknown>;
+  if (start.event !== "start") return undefined;
+  for (const field of START_FIELDS) {
+    const kind = FIELDS[field];
+    if (Object.hasOwn(start, field) && !hasKind(start[field], kind)) return undefined;
+  }
+  const required = ["time", "id", "method", "path"];
+  return required.every((field) => typeof start[field] === "string")
+    ? start as unknown as RequestStartRecord
+    : undefined;
+}
+
 /** Where finished requests go. `write` never blocks the request and never throws. */
 export interface RequestLogger {
   /**

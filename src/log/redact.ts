@@ -74,11 +74,11 @@ export function capBody(text: string, maxChars: number = DEFAULT_BODY_CAP): stri
 }
 
 /** Returns a copy of `record` with {@linkcode redactSecrets} applied to every string in it. */
-export function redactRecord(
-  record: RequestLogRecord,
+export function redactRecord<T extends object = RequestLogRecord>(
+  record: T,
   secrets: readonly string[],
-): RequestLogRecord {
-  return redactValue(record, secrets) as RequestLogRecord;
+): T {
+  return redactValue(record, secrets) as T;
 }
 
 function redactValue(value: unknown, secrets: readonly string[]): unknown {

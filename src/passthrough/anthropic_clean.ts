@@ -11,6 +11,7 @@ import {
   SIGNATURE_PREFIX,
   wrapSignature,
 } from "../translate/anthropic/signature.ts";
+import { resolveToolSearch } from "../translate/anthropic/tool_search.ts";
 
 /** The `drop_fields` entry that removes Claude Code's billing block from `system`. */
 export const BILLING_HEADER_FIELD = "x-anthropic-billing-header";
@@ -26,7 +27,10 @@ export interface CleanOptions {
    * (anywhere), or `x-anthropic-billing-header` (Claude Code's billing block in `system`).
    */
   dropFields?: readonly string[];
-  /** What the provider cannot take: a request that needs it is refused with a 400. */
+  /**
+   * What the provider cannot take: a request that needs it is refused with a 400; tool search is
+   * resolved here instead (deferred tools sent once referenced, references as text).
+   */
   unsupported?: readonly ProviderFeature[];
   /** Refuse images because of the model's options rather than the provider. */
   modelRefusesImages?: boolean;
@@ -61,7 +65,11 @@ export function cleanAnthropicRequest(
 ): CleanResult {
   checkSupport(request, options);
   const changes: string[] = [];
-  let body: Record<string, unknown> = { ...request, model: options.model };
+  const resolved = options.unsupported?.includes("tool_search")
+    ? resolveToolSearch(request)
+    : { request, changes: [] };
+  changes.push(...resolved.changes);
+  let body: Record<string, unknown> = { ...resolved.request, model: options.model };
   for (const path of options.dropFields ?? []) {
     const { value, count } = path === BILLING_HEADER_FIELD
       ? dropBillingHeader(body)

@@ -1,5 +1,6 @@
 // Provider presets: base URL, API format, key variable and behaviour flags for each known provider. Data only.
 import type { ApiKeyHeader, ProviderFeature, ProviderFormat } from "../config/schema.ts";
+import type { StructuredOutputSupport } from "../translate/openai/request.ts";
 
 /** What a preset knows about a provider. */
 export interface ProviderPreset {
@@ -20,11 +21,19 @@ export interface ProviderPreset {
   maxEffort?: "high" | "xhigh";
   /** Sends `reasoning_effort` whenever the client asks for thinking. */
   sendReasoningEffort?: boolean;
+  /**
+   * OpenAI format: the structured output the provider takes (`output_config.format`):
+   * `response_format` json_schema, json_object, or, when absent, the schema as an instruction.
+   */
+  structuredOutput?: StructuredOutputSupport;
   /** OpenAI format: the provider quirks applied, by name (see src/quirks/registry.ts). */
   quirks?: readonly string[];
   /** Fixed query parameters (Azure's api-version). */
   query?: Record<string, string>;
-  /** Default `[models]` for zero-config start: opus, sonnet, haiku. */
+  /**
+   * Default `[models]` for zero-config start: opus, sonnet, haiku. Checked against what each
+   * provider documents on {@linkcode DEFAULTS_CHECKED}; their facts are in model_catalog_data.ts.
+   */
   defaultModels?: { big: string; middle: string; small: string };
   /** Anthropic format: request fields removed before forwarding (`drop_fields` paths). */
   dropFields?: readonly string[];
@@ -42,15 +51,22 @@ export interface ProviderPreset {
 
 /**
  * What third-party Anthropic-format presets remove: Claude Code's per-request billing block (OpenRouter
- * refuses it, and it defeats prefix caching) and Anthropic-only context editing and deferred tools.
+ * refuses it, and it defeats prefix caching), Anthropic-only context editing, and the context
+ * Claude Code 2.1.337 sends Anthropic's safety classifier (`safeguards`: local paths, git remotes).
+ * Their tool search (deferred tools, `tool_reference` blocks) is resolved by the proxy
+ * (`unsupported` lists it).
  */
 const THIRD_PARTY_DROP: readonly string[] = [
   "x-anthropic-billing-header",
   "context_management",
-  "tools[].defer_loading",
+  "safeguards",
 ];
-/** The beta that goes with a dropped field. */
-const THIRD_PARTY_BETAS: readonly string[] = ["context-management-*"];
+/** The betas that go with a dropped field or a feature the proxy resolves itself. */
+const THIRD_PARTY_BETAS: readonly string[] = [
+  "context-management-*",
+  "advanced-tool-use-*",
+  "dangerous-tool-use-*",
+];
 
 /** The quirks every OpenAI-format preset applies: tool names and ids, history and tool-call repair. */
 const COMMON_QUIRKS: readonly string[] = [
@@ -61,6 +77,9 @@ const COMMON_QUIRKS: readonly string[] = [
   "context_retry",
 ];
 
+/** The day the presets' default models were checked against what each provider documents. */
+export const DEFAULTS_CHECKED = "2026-12-08";
+
 /** Every built-in preset, by lower-case name. */
 export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
   openai: {
@@ -70,10 +89,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     supportsDocuments: true,
     maxEffort: "xhigh",
-    defaultModels: { big: "gpt-5.1", middle: "gpt-5.1", small: "gpt-5-mini" },
+    defaultModels: { big: "gpt-6-sol", middle: "gpt-6-sol", small: "gpt-6-luna" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
-    description: "OpenAI Chat Completions",
+    structuredOutput: "json_schema",
+    description: "OpenAI (gpt-5.x and gpt-6 through the Responses API, others Chat Completions)",
   },
   "openai-responses": {
     baseUrl: "https://api.openai.com/v1",
@@ -82,9 +102,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     supportsDocuments: true,
     maxEffort: "xhigh",
-    defaultModels: { big: "gpt-5.2", middle: "gpt-5.2", small: "gpt-5-mini" },
+    defaultModels: { big: "gpt-6-sol", middle: "gpt-6-sol", small: "gpt-6-luna" },
     openCodeId: "openai",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description: "OpenAI Responses API (gpt-5.x with tools and reasoning)",
   },
   azure: {
@@ -98,6 +119,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     openCodeId: "azure",
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description:
       "Azure OpenAI: base_url = https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
   },
@@ -110,12 +132,13 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     sendReasoningEffort: true,
     reasoningHistory: true,
     defaultModels: {
-      big: "anthropic/claude-sonnet-4.5",
-      middle: "anthropic/claude-sonnet-4.5",
+      big: "anthropic/claude-sonnet-5",
+      middle: "anthropic/claude-sonnet-5",
       small: "anthropic/claude-haiku-4.5",
     },
     openCodeId: "openrouter",
     quirks: [...COMMON_QUIRKS, "openai_reasoning"],
+    structuredOutput: "json_schema",
     description: "OpenRouter (OpenAI-compatible)",
   },
   fireworks: {
@@ -124,12 +147,13 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "FIREWORKS_API_KEY",
     apiKeyHeader: "authorization",
     defaultModels: {
-      big: "accounts/fireworks/models/kimi-k2p5",
-      middle: "accounts/fireworks/models/kimi-k2p5",
-      small: "accounts/fireworks/models/kimi-k2-instruct-0905",
+      big: "accounts/fireworks/models/kimi-k2p6",
+      middle: "accounts/fireworks/models/kimi-k2p6",
+      small: "accounts/fireworks/models/gpt-oss-20b",
     },
     openCodeId: "fireworks-ai",
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Fireworks AI",
   },
   grok: {
@@ -137,9 +161,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
-    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    defaultModels: { big: "grok-4.3", middle: "grok-4.3", small: "grok-4.20-0309-non-reasoning" },
     openCodeId: "xai",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "xAI Grok",
   },
   xai: {
@@ -147,10 +172,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     format: "openai",
     apiKeyEnv: "XAI_API_KEY",
     apiKeyHeader: "authorization",
-    defaultModels: { big: "grok-4", middle: "grok-4", small: "grok-4-fast" },
+    defaultModels: { big: "grok-4.3", middle: "grok-4.3", small: "grok-4.20-0309-non-reasoning" },
     openCodeId: "xai",
     autoDetect: false,
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "xAI Grok (alias of grok)",
   },
   together: {
@@ -165,6 +191,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
       small: "openai/gpt-oss-20b",
     },
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Together AI",
   },
   groq: {
@@ -179,6 +206,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     },
     openCodeId: "groq",
     quirks: [...COMMON_QUIRKS, "think_tags"],
+    structuredOutput: "json_schema",
     description: "Groq",
   },
   deepseek: {
@@ -187,9 +215,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "DEEPSEEK_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "deepseek-reasoner", middle: "deepseek-chat", small: "deepseek-chat" },
+    defaultModels: { big: "deepseek-v4-pro", middle: "deepseek-flash", small: "deepseek-flash" },
     openCodeId: "deepseek",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning", "merge_same_role"],
+    structuredOutput: "json_object",
     description: "DeepSeek",
   },
   gemini: {
@@ -198,7 +227,11 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "GEMINI_API_KEY",
     apiKeyHeader: "x-goog-api-key",
     supportsDocuments: true,
-    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    defaultModels: {
+      big: "gemini-3.1-pro-preview",
+      middle: "gemini-3.8-flash",
+      small: "gemini-3.5-flash-lite",
+    },
     openCodeId: "google",
     quirks: ["history_repair", "tool_names"],
     description: "Google Gemini (its own API: thinking, thought signatures, token counting)",
@@ -209,10 +242,15 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "GEMINI_API_KEY",
     apiKeyHeader: "authorization",
     sendReasoningEffort: true,
-    defaultModels: { big: "gemini-2.5-pro", middle: "gemini-2.5-pro", small: "gemini-2.5-flash" },
+    defaultModels: {
+      big: "gemini-3.1-pro-preview",
+      middle: "gemini-3.8-flash",
+      small: "gemini-3.5-flash-lite",
+    },
     openCodeId: "google",
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "gemini_schema", "gemini_thought_signatures"],
+    structuredOutput: "json_schema",
     description: "Google Gemini through its OpenAI-compatible endpoint",
   },
   mistral: {
@@ -222,11 +260,12 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     defaultModels: {
       big: "mistral-large-latest",
-      middle: "devstral-medium-latest",
+      middle: "mistral-medium-latest",
       small: "mistral-small-latest",
     },
     openCodeId: "mistral",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "Mistral AI",
   },
   cerebras: {
@@ -237,6 +276,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     openCodeId: "cerebras",
     defaultModels: { big: "gpt-oss-120b", middle: "gpt-oss-120b", small: "gpt-oss-120b" },
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_schema",
     description: "Cerebras",
   },
   moonshot: {
@@ -245,9 +285,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "MOONSHOT_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    defaultModels: { big: "kimi-k2.6", middle: "kimi-k2.6", small: "kimi-k2.6" },
     openCodeId: "moonshotai",
     quirks: [...COMMON_QUIRKS, "deepseek_reasoning"],
+    structuredOutput: "json_object",
     description: "Moonshot AI (Kimi)",
   },
   zai: {
@@ -256,9 +297,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyEnv: "ZAI_API_KEY",
     apiKeyHeader: "authorization",
     reasoningHistory: true,
-    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    defaultModels: { big: "glm-5.2", middle: "glm-5.2", small: "glm-4.5-air" },
     openCodeId: "zai",
     quirks: COMMON_QUIRKS,
+    structuredOutput: "json_object",
     description: "Z.ai (GLM)",
   },
   ollama: {
@@ -269,6 +311,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
+    structuredOutput: "json_schema",
     description: "Ollama on this machine",
   },
   lmstudio: {
@@ -279,6 +322,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     autoDetect: false,
     quirks: [...COMMON_QUIRKS, "think_tags", "merge_same_role"],
+    structuredOutput: "json_schema",
     description: "LM Studio on this machine",
   },
   anthropic: {
@@ -297,7 +341,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "x-api-key",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["images", "documents", "web_search"],
+    unsupported: ["images", "documents", "web_search", "tool_search"],
     description: "DeepSeek's Anthropic endpoint (passthrough; it maps claude-* names itself)",
   },
   "moonshot-anthropic": {
@@ -307,8 +351,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
-    defaultModels: { big: "kimi-k2.5", middle: "kimi-k2.5", small: "kimi-k2.5" },
+    unsupported: ["web_search", "tool_search"],
+    defaultModels: { big: "kimi-k2.6", middle: "kimi-k2.6", small: "kimi-k2.6" },
     description: "Moonshot AI (Kimi) Anthropic endpoint (passthrough)",
   },
   "zai-anthropic": {
@@ -318,8 +362,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
-    defaultModels: { big: "glm-4.7", middle: "glm-4.7", small: "glm-4.5-air" },
+    unsupported: ["web_search", "tool_search"],
+    defaultModels: { big: "glm-5.2", middle: "glm-5.2", small: "glm-4.5-air" },
     description: "Z.ai (GLM) Anthropic endpoint (passthrough)",
   },
   minimax: {
@@ -329,7 +373,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["images", "documents", "web_search"],
+    unsupported: ["images", "documents", "web_search", "tool_search"],
     defaultModels: { big: "MiniMax-M3", middle: "MiniMax-M3", small: "MiniMax-M2.7-highspeed" },
     description: "MiniMax Anthropic endpoint (passthrough; text and tools only)",
   },
@@ -340,8 +384,8 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "x-api-key",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
-    defaultModels: { big: "qwen3-max", middle: "qwen3-coder-plus", small: "qwen-flash" },
+    unsupported: ["web_search", "tool_search"],
+    defaultModels: { big: "qwen3.7-max", middle: "qwen3.7-plus", small: "qwen3.6-flash" },
     description: "Alibaba Cloud Model Studio (Qwen) Anthropic endpoint (passthrough)",
   },
   "openrouter-anthropic": {
@@ -351,9 +395,10 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     apiKeyHeader: "authorization",
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
+    unsupported: ["tool_search"],
     defaultModels: {
-      big: "anthropic/claude-sonnet-4.5",
-      middle: "anthropic/claude-sonnet-4.5",
+      big: "anthropic/claude-sonnet-5",
+      middle: "anthropic/claude-sonnet-5",
       small: "anthropic/claude-haiku-4.5",
     },
     description: "OpenRouter's Anthropic endpoint (passthrough)",
@@ -366,7 +411,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["documents", "web_search"],
+    unsupported: ["documents", "web_search", "tool_search"],
     description: "Ollama 0.14+ Anthropic endpoint on this machine (passthrough)",
   },
   "lmstudio-anthropic": {
@@ -377,7 +422,7 @@ export const PROVIDER_PRESETS: Readonly<Record<string, ProviderPreset>> = {
     keyless: true,
     dropFields: THIRD_PARTY_DROP,
     rejectedBetas: THIRD_PARTY_BETAS,
-    unsupported: ["web_search"],
+    unsupported: ["web_search", "tool_search"],
     description: "LM Studio Anthropic endpoint on this machine (passthrough)",
   },
   custom: {

@@ -34,6 +34,8 @@ export const MODEL_EFFORTS: ReadonlyArray<
   { pattern: /^gpt-5\.1(?:$|-)/, efforts: ["none", "low", "medium", "high"] },
   { pattern: /^gpt-5\.\d+-pro(?:$|-)/, efforts: ["medium", "high", "xhigh"] },
   { pattern: /^gpt-5\.\d+(?:$|-)/, efforts: ["none", "low", "medium", "high", "xhigh"] },
+  // GPT-6 takes low to xhigh (and max and ultra above the levels Claude Code asks for).
+  { pattern: /^gpt-6(?:\.\d+)?(?:$|-)/, efforts: ["low", "medium", "high", "xhigh"] },
 ];
 
 /** Models that refuse system (and developer) messages. */

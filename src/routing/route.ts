@@ -4,10 +4,15 @@ import type {
   ModelOptions,
   ModelRule,
   ProviderConfig,
+  ProviderFormat,
   RouteTarget,
 } from "../config/schema.ts";
 import { NotFoundError } from "../errors.ts";
+import { type ModelFacts, modelFacts } from "../providers/model_catalog.ts";
 import { presetName } from "../providers/presets.ts";
+import { globMatch } from "../util/glob.ts";
+
+export { globMatch };
 
 /** Where one request goes. */
 export interface Route {
@@ -16,6 +21,13 @@ export interface Route {
   model: string;
   /** The per-model options that apply. */
   options: ModelOptions;
+  /**
+   * The API the request goes out in: the provider's, except that an `openai` provider sends the
+   * models that need it (gpt-5.x, gpt-6) to the Responses API; `[model_options] api` decides first.
+   */
+  format: ProviderFormat;
+  /** What is known about the upstream model: the model catalog, overridden by `[model_options]`. */
+  facts: ModelFacts;
   /** The rule that matched, if any (unmapped names pass through). */
   rule?: ModelRule;
 }
@@ -28,23 +40,6 @@ export function normalizeModelName(model: string): string {
 /** Removes a trailing date (`-20250514`) or `-latest`. */
 function withoutDate(model: string): string {
   return model.replace(/-(\d{8}|latest)$/, "");
-}
-
-// Compiled globs, by pattern: the config's few patterns are matched on every request.
-const globs = new Map<string, RegExp>();
-/** Enough for any config; patterns past it are compiled on each call. */
-const MAX_GLOBS = 256;
-
-/** Whether `name` matches the glob `pattern` (`*` any run, `?` one character), case-insensitively. */
-export function globMatch(pattern: string, name: string): boolean {
-  let regex = globs.get(pattern);
-  if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")
-      .replace(/\?/g, ".");
-    regex = new RegExp(`^${source}$`, "i");
-    if (globs.size < MAX_GLOBS) globs.set(pattern, regex);
-  }
-  return regex.test(name);
 }
 
 /** Finds the rule for `model`: exact names first, then globs in file order, then `*`. */
@@ -89,26 +84,32 @@ export function resolveRoute(config: Config, model: string): Route {
     if (explicit) return routeTo(config, explicit);
     if (rule === undefined || rule.pattern === "*") refuseUnknownProvider(config, model);
   }
-  const providerName = rule?.provider ?? config.defaultProvider;
-  const provider = config.providers[providerName] ?? config.providers[config.defaultProvider]!;
-  const upstreamModel = rule?.model ?? normalizeModelName(model);
-  return {
-    provider,
-    model: upstreamModel,
-    options: findModelOptions(config.modelOptions, upstreamModel),
-    ...(rule ? { rule } : {}),
-  };
+  const provider = rule?.provider === undefined ? undefined : config.providers[rule.provider];
+  return buildRoute(config, provider, rule?.model ?? normalizeModelName(model), rule);
 }
 
 /** The route to a target: its model on its provider (the default provider when it names none). */
 export function routeTo(config: Config, target: RouteTarget): Route {
-  const provider =
-    (target.provider === undefined ? undefined : config.providers[target.provider]) ??
-      config.providers[config.defaultProvider]!;
+  const provider = target.provider === undefined ? undefined : config.providers[target.provider];
+  return buildRoute(config, provider, target.model);
+}
+
+function buildRoute(
+  config: Config,
+  named: ProviderConfig | undefined,
+  model: string,
+  rule?: ModelRule,
+): Route {
+  const provider = named ?? config.providers[config.defaultProvider]!;
+  const options = findModelOptions(config.modelOptions, model);
+  const facts = routeFacts(provider, model, options);
   return {
     provider,
-    model: target.model,
-    options: findModelOptions(config.modelOptions, target.model),
+    model,
+    options,
+    format: routeFormat(provider, facts, options),
+    facts,
+    ...(rule ? { rule } : {}),
   };
 }
 
@@ -160,4 +161,37 @@ function refuseUnknownProvider(config: Config, model: string): void {
     `model: "${model}" names provider "${split.provider}", which is not configured ` +
       `(configured: ${configured})`,
   );
+}
+
+/** The catalog's facts about `model` on `provider`, with the `[model_options]` overrides. */
+export function routeFacts(
+  provider: ProviderConfig,
+  model: string,
+  options: ModelOptions,
+): ModelFacts {
+  const facts: ModelFacts = { ...modelFacts(provider.preset, model) };
+  if (options.contextWindow !== undefined) facts.context_window = options.contextWindow;
+  if (options.price !== undefined) facts.price = options.price;
+  if (options.images !== undefined) facts.images = options.images;
+  if (options.api !== undefined) facts.api = options.api;
+  return facts;
+}
+
+/**
+ * The API a request to `provider` goes out in. The catalog moves a model to the Responses API on
+ * OpenAI's own API only (other OpenAI-compatible servers may lack /responses); `api` in
+ * `[model_options]` moves it on any OpenAI-format provider, either way.
+ */
+function routeFormat(
+  provider: ProviderConfig,
+  facts: ModelFacts,
+  options: ModelOptions,
+): ProviderFormat {
+  if (provider.format !== "openai" && provider.format !== "openai-responses") {
+    return provider.format;
+  }
+  const api = options.api ?? (provider.preset === "openai" ? facts.api : undefined);
+  if (api === "responses") return "openai-responses";
+  if (api === "chat") return "openai";
+  return provider.format;
 }

@@ -117,9 +117,12 @@ export function isBackgroundModel(model: string): boolean {
   return /haiku/i.test(normalizeModelName(model));
 }
 
-/** Whether a route's model can see images: not when `[model_options]` says `images = false`. */
+/**
+ * Whether a route's model can see images: not when the model catalog says it cannot, or
+ * `[model_options]` says `images = false`; a model neither knows is taken to see them.
+ */
 export function seesImages(route: Route): boolean {
-  return route.options.images !== false;
+  return route.facts.images !== false;
 }
 
 /** A target as `provider/model` for messages, the default provider named when the target names none. */

@@ -10,6 +10,7 @@ import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
 import { gatewayOf } from "./gateway.ts";
 import { handleCountTokens } from "./count_tokens.ts";
+import { requestGuard } from "./guard.ts";
 import { type LifecycleEnv, requestLifecycle } from "./lifecycle.ts";
 import { handleMessages } from "./messages.ts";
 import { listModels } from "./models.ts";
@@ -28,6 +29,7 @@ const ROUTES: Record<string, string[]> = {
 export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
   const app = new Hono<LifecycleEnv>();
   const { config } = deps;
+  app.use(requestGuard(deps));
 
   app.use("/v1/*", async (c, next) => {
     if (config.authToken) checkAuthToken(c.req.raw.headers, config.authToken);

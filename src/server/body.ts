@@ -171,6 +171,9 @@ function checkBlock(block: unknown, path: string, inResult = false): void {
   if ((block.type === "image" || block.type === "document") && !isRecord(block.source)) {
     throw new InvalidRequestError(fieldMessage(`${path}.source`, block.source, "an object"));
   }
+  if (block.type === "tool_reference" && typeof block.tool_name !== "string") {
+    throw new InvalidRequestError(fieldMessage(`${path}.tool_name`, block.tool_name, "a string"));
+  }
   if (inResult) return;
   if (
     block.type === "tool_use" && (typeof block.id !== "string" || typeof block.name !== "string")

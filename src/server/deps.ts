@@ -33,6 +33,8 @@ export interface AppDeps {
   newId: (prefix: string) => string;
   /** Where warnings about providers go as they happen (a circuit opened, a key refused): stderr. */
   warn?: (text: string) => void;
+  /** Aborted when the shutdown grace ends: requests still open end with its reason as their error. */
+  shutdown?: AbortSignal;
 }
 
 /** A random id with `prefix`, e.g. `msg_01…` (24 base62 characters). */
@@ -63,11 +65,12 @@ export function upstreamOptions(
 ): SendUpstreamOptions {
   const upstream = deps.config.upstream;
   return {
-    signal,
+    signal: deps.shutdown ? AbortSignal.any([signal, deps.shutdown]) : signal,
     timeouts: {
       connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
+      deadlineMs: upstream.deadlineMs,
     },
     retry: { attempts: 1 + Math.max(0, upstream.retries) },
     ...(deps.fetch ? { fetch: deps.fetch } : {}),

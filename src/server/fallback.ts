@@ -30,7 +30,7 @@ export interface FallbackContext {
  * retries), nothing has reached the client yet, and the request goes to the next target, translated
  * for that target's format by its handler. A target whose circuit is open is skipped unless it is
  * the last one left. With more than one target, the whole chain must start answering within
- * `first_byte_timeout_ms`. Every step is noted in the log record's `routing`.
+ * `[upstream] deadline_ms`. Every step is noted in the log record's `routing`.
  */
 export async function answerWithFallback(
   request: Request,
@@ -116,7 +116,7 @@ function answerOn(request: Request, ctx: FallbackContext, route: Route): Promise
 /** The handler for a routed message. */
 function pickHandler(message: ClientMessage, route: Route): RouteHandler {
   if (message.body && proxiedWebSearchTool(message.body, route.provider)) return webSearch;
-  switch (route.provider.format) {
+  switch (route.format) {
     case "anthropic":
       return anthropicPassthrough;
     case "openai-responses":
@@ -129,13 +129,13 @@ function pickHandler(message: ClientMessage, route: Route): RouteHandler {
 }
 
 /**
- * The deadline of a fallback chain: a copy of the request (without its body, which was read)
- * whose signal also aborts when no target has started answering within the first-byte timeout,
- * with a 504 that says so. `clear` stops the timer once an answer began.
+ * The deadline of a fallback chain, `[upstream] deadline_ms` for the whole chain (none when it is
+ * 0): a copy of the request (without its body, which was read) whose signal also aborts when no
+ * target has started answering in time, with a 504 that says so. `clear` stops the timer once an
+ * answer began.
  */
 function chainDeadline(config: Config, request: Request) {
-  // TODO(#20): the overall deadline (`[upstream] deadline_ms`) replaces the first-byte timeout here.
-  const ms = config.upstream.firstByteTimeoutMs;
+  const ms = config.upstream.deadlineMs;
   const controller = new AbortController();
   const timer = ms > 0 && ms < 2 ** 31
     ? setTimeout(() => {
@@ -143,8 +143,8 @@ function chainDeadline(config: Config, request: Request) {
         new UpstreamError(
           504,
           "timeout_error",
-          `No provider started answering within ${ms / 1000} s, fallbacks included ` +
-            "(first_byte_timeout_ms bounds the whole fallback chain)",
+          `No provider started answering within ${ms / 1000} s, fallbacks included: raise ` +
+            "[upstream] deadline_ms (the whole wait) or lower a provider's timeout_ms to fall back sooner",
         ),
       );
     }, ms)

@@ -24,6 +24,11 @@ export interface UpstreamTimeouts {
   firstByteMs: number;
   /** Longest silence between two body chunks; not a total deadline. */
   idleMs: number;
+  /**
+   * The whole wait for response headers, every try and the waits between them included; never
+   * shorter than one `firstByteMs`. Off (0) by default.
+   */
+  deadlineMs: number;
 }
 
 /** Ten seconds to connect, two minutes to answer (reasoning models are slow), two minutes of silence. */
@@ -31,6 +36,7 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.free
   connectMs: 10_000,
   firstByteMs: 120_000,
   idleMs: 120_000,
+  deadlineMs: 0,
 });
 
 /** What {@linkcode sendUpstream} reports before each retry. */
@@ -115,29 +121,85 @@ export async function sendUpstream(
   const attempts = Math.max(1, Math.floor(policy.attempts));
   const sleep = options.sleep ?? abortableSleep;
   const host = upstreamHost(request.url);
-  for (let attempt = 1;; attempt++) {
-    signal?.throwIfAborted();
-    const outcome = await tryOnce(request, { ...options, host, timeouts });
-    const last = attempt >= attempts;
-    let info: RetryInfo;
-    if ("failure" in outcome) {
-      if (last) throw outcome.failure;
-      info = { attempt, error: outcome.failure.message, delayMs: retryDelayMs(attempt, policy) };
-    } else {
-      const { response, abort } = outcome;
-      if (last || !shouldRetry(response)) {
-        return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort });
-      }
-      const delayMs = retryDelayMs(attempt, policy, {
-        retryAfter: response.headers.get("retry-after"),
-        retryAfterMs: response.headers.get("retry-after-ms"),
+  let attempt = 1;
+  const deadline = answerDeadline(timeouts, () => attempt);
+  // Until the answer begins, the deadline aborts a try or a wait like the client's signal does.
+  const waiting = deadline && signal
+    ? AbortSignal.any([signal, deadline.signal])
+    : deadline?.signal ?? signal;
+  try {
+    for (;; attempt++) {
+      waiting?.throwIfAborted();
+      const outcome = await tryOnce(request, {
+        ...options,
+        ...(waiting ? { signal: waiting } : {}),
+        host,
+        timeouts,
       });
-      await response.body?.cancel().catch(() => {});
-      info = { attempt, status: response.status, delayMs };
+      // A retry that could not start before the deadline is not made: the last answer stands.
+      const last = (delayMs: number) =>
+        attempt >= attempts || delayMs >= (deadline?.left() ?? Infinity);
+      let info: RetryInfo;
+      if ("failure" in outcome) {
+        const delayMs = retryDelayMs(attempt, policy);
+        if (last(delayMs)) throw outcome.failure;
+        info = { attempt, error: outcome.failure.message, delayMs };
+      } else {
+        const { response, abort } = outcome;
+        const delayMs = shouldRetry(response)
+          ? retryDelayMs(attempt, policy, {
+            retryAfter: response.headers.get("retry-after"),
+            retryAfterMs: response.headers.get("retry-after-ms"),
+          })
+          : Infinity;
+        if (last(delayMs)) {
+          return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort });
+        }
+        await response.body?.cancel().catch(() => {});
+        info = { attempt, status: response.status, delayMs };
+      }
+      options.onRetry?.(info);
+      await sleep(info.delayMs, waiting);
     }
-    options.onRetry?.(info);
-    await sleep(info.delayMs, signal);
+  } finally {
+    deadline?.clear();
   }
+}
+
+/**
+ * The timer of `timeouts.deadlineMs` (at least one first-byte timeout), or undefined when it is
+ * off; its signal aborts with a 504 that names the setting and how many tries were made.
+ */
+function answerDeadline(timeouts: UpstreamTimeouts, tries: () => number) {
+  const { deadlineMs, firstByteMs } = timeouts;
+  if (!(deadlineMs > 0 && deadlineMs < 2 ** 31)) return undefined;
+  const ms = firstByteMs > 0 && firstByteMs < 2 ** 31
+    ? Math.max(deadlineMs, firstByteMs)
+    : deadlineMs;
+  const controller = new AbortController();
+  const ends = performance.now() + ms;
+  const timer = setTimeout(() => controller.abort(deadlineError(ms, tries())), ms);
+  return {
+    signal: controller.signal,
+    left: () => ends - performance.now(),
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** The 504 when no answer began before the deadline. */
+export function deadlineError(deadlineMs: number, tries: number): UpstreamError {
+  return new UpstreamError(
+    504,
+    "timeout_error",
+    `Upstream did not start answering within ${seconds(deadlineMs)} s (${tries} ${
+      tries === 1 ? "try" : "tries"
+    }, deadline): raise [upstream] deadline_ms (the whole wait) or first_byte_timeout_ms ` +
+      "(each try) to wait longer",
+  );
+}
+
+function seconds(ms: number): number {
+  return Number((ms / 1000).toFixed(3));
 }
 
 function shouldRetry(response: Response): boolean {
@@ -252,9 +314,8 @@ export function firstByteTimeoutError(firstByteMs: number): UpstreamError {
   return new UpstreamError(
     504,
     "timeout_error",
-    `Upstream did not answer within ${
-      Number((firstByteMs / 1000).toFixed(3))
-    } s (first-byte timeout)`,
+    `Upstream did not answer within ${seconds(firstByteMs)} s (first-byte timeout: ` +
+      "raise [upstream] first_byte_timeout_ms, or the provider's timeout_ms, to wait longer)",
   );
 }
 

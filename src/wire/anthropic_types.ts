@@ -47,11 +47,17 @@ export interface ToolUseBlock {
   cache_control?: CacheControl;
 }
 
+/** A tool a tool search loaded (Claude Code's ToolSearch answers with these, inside a `tool_result`). */
+export interface ToolReferenceBlock {
+  type: "tool_reference";
+  tool_name: string;
+}
+
 /** The result of a tool call, sent by the user. */
 export interface ToolResultBlock {
   type: "tool_result";
   tool_use_id: string;
-  content?: string | Array<TextBlock | ImageBlock | DocumentBlock>;
+  content?: string | Array<TextBlock | ImageBlock | DocumentBlock | ToolReferenceBlock>;
   is_error?: boolean;
   cache_control?: CacheControl;
 }
@@ -84,12 +90,15 @@ export type ContentBlock =
   | ToolResultBlock
   | ThinkingBlock
   | RedactedThinkingBlock
-  | ServerToolBlock;
+  | ServerToolBlock
+  | ToolReferenceBlock;
 
 /** One message of the conversation; Claude Code also sends `system` messages mid-conversation. */
 export interface Message {
   role: "user" | "assistant" | "system";
   content: string | ContentBlock[];
+  /** Settings for the turn from here on (beta `per-turn-control-2026-07-01`). */
+  output_config?: { effort?: string; [key: string]: unknown };
 }
 
 /** A tool definition; server tools (e.g. `web_search_20250305`) have a `type` and no `input_schema`. */
@@ -109,10 +118,13 @@ export type ToolChoice =
   | { type: "tool"; name: string; disable_parallel_tool_use?: boolean }
   | { type: "none" };
 
+/** How thinking is shown: "summarized", "omitted" (empty text, signature only), "updates", … */
+export type ThinkingDisplay = string;
+
 /** Extended-thinking configuration. */
 export type ThinkingConfig =
-  | { type: "enabled"; budget_tokens: number }
-  | { type: "adaptive"; budget_tokens?: number }
+  | { type: "enabled"; budget_tokens: number; display?: ThinkingDisplay }
+  | { type: "adaptive"; budget_tokens?: number; display?: ThinkingDisplay }
   | { type: "disabled" };
 
 /** The fields shared by `/v1/messages` and `/v1/messages/count_tokens` request bodies. */
@@ -129,7 +141,8 @@ export interface MessagesRequestFields {
   stream?: boolean;
   metadata?: { user_id?: string; [key: string]: unknown };
   thinking?: ThinkingConfig;
-  output_config?: { effort?: string; [key: string]: unknown };
+  /** `effort`, and `format` for structured output (`{type: "json_schema", schema}`). */
+  output_config?: { effort?: string; format?: unknown; [key: string]: unknown };
   context_management?: unknown;
   [key: string]: unknown;
 }
@@ -161,6 +174,8 @@ export interface Usage {
   cache_creation_input_tokens?: number;
   /** Server tools run for the answer (web searches). */
   server_tool_use?: { web_search_requests: number };
+  /** Thinking tokens among the output tokens (beta `thinking-token-count-2026-05-13`). */
+  output_tokens_details?: { thinking_tokens: number };
 }
 
 /** A server tool call in a response (the query of a web search). */

@@ -40,6 +40,14 @@ export type ChatToolChoice =
   | "none"
   | { type: "function"; function: { name: string } };
 
+/** The structured output a Chat Completions request asks for. */
+export type ChatResponseFormat =
+  | { type: "json_object" }
+  | {
+    type: "json_schema";
+    json_schema: { name: string; schema: Record<string, unknown>; strict: boolean };
+  };
+
 /** A `POST /chat/completions` request body. */
 export interface ChatCompletionRequest {
   model: string;
@@ -55,6 +63,7 @@ export interface ChatCompletionRequest {
   tool_choice?: ChatToolChoice;
   parallel_tool_calls?: boolean;
   reasoning_effort?: string;
+  response_format?: ChatResponseFormat;
   user?: string;
   [key: string]: unknown;
 }

@@ -53,6 +53,11 @@ export interface ResponsesReasoning {
   [key: string]: unknown;
 }
 
+/** The structured output a Responses request asks for (`text.format`). */
+export type ResponsesTextFormat =
+  | { type: "json_object" }
+  | { type: "json_schema"; name: string; schema: Record<string, unknown>; strict: boolean };
+
 /** A `POST /responses` request body. */
 export interface ResponsesRequest {
   model: string;
@@ -66,6 +71,7 @@ export interface ResponsesRequest {
   tool_choice?: ResponsesToolChoice;
   parallel_tool_calls?: boolean;
   reasoning?: ResponsesReasoning;
+  text?: { format: ResponsesTextFormat };
   user?: string;
   store: boolean;
   [key: string]: unknown;

@@ -69,9 +69,43 @@ function defineCliTests({ label, command }: Subject) {
   test("an unknown option exits with 2 and a usage hint on stderr", async (command) => {
     const result = await run(command, ["--no-such-flag"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /Unknown option '--no-such-flag'/);
+    assert.match(result.stderr, /Unknown option "--no-such-flag"/);
     assert.match(result.stderr, /claude-proxy --help/);
     assert.equal(result.stdout, "");
+  });
+
+  test("a mistyped option exits with 2 and names the option meant", async (command) => {
+    const result = await run(command, ["--prot", "8080"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: Unknown option "--prot" \(did you mean "--port"\?\)/);
+  });
+
+  test("a port in use exits with 1 naming the port and what to do", async (command) => {
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const home = await makeTempHome();
+    try {
+      const config = join(home.dir, "config.toml");
+      await Deno.writeTextFile(
+        config,
+        `[provider]\nname = "custom"\nbase_url = "http://127.0.0.1:9/v1"\n`,
+      );
+      const port = (taken.addr as Deno.NetAddr).port;
+      const result = await runProxy(command, { args: ["-c", config, "-p", `${port}`], home });
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: Cannot listen on 127\\.0\\.0\\.1:${port} \\(the port comes from --port\\): ` +
+            "the port is in use \\(another claude-proxy may already run there, or another " +
+            "program\\): stop it, or choose another port with -p PORT, or set PORT$",
+          "m",
+        ),
+      );
+      assert.doesNotMatch(result.stdout, /listening on/);
+    } finally {
+      taken.close();
+      await home.remove();
+    }
   });
 
   test("a missing config file exits with 1 naming the file", async (command) => {

@@ -109,6 +109,37 @@ function defineServeTests({ label, command }: Subject) {
     });
   });
 
+  test("prints one line per finished request on stderr: models, status, tokens, duration", async (command) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy }) => {
+      const client = new Anthropic({ baseURL: proxy.url, apiKey: "any", maxRetries: 0 });
+      await client.messages.create({
+        model: "claude-test-sonnet",
+        max_tokens: 50,
+        messages: [{ role: "user", content: "hi" }],
+      });
+      // The line is written when the request's record is: a missing line fails after 10 s.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const [line] = await Promise.race([
+        proxy.stderr.waitFor(/^.*claude-test-sonnet → custom:gpt-4o.*$/m),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no request line:\n${proxy.stderr.text}`)),
+            10_000,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+      assert.match(
+        line,
+        /^\d\d:\d\d:\d\d {2}claude-test-sonnet → custom:gpt-4o +200 +\d+→\d+ tok +\d+ ms$/,
+      );
+      assert.doesNotMatch(
+        proxy.stdout.text,
+        /→ custom:gpt-4o +200/,
+        "the banner's stdout stays clean",
+      );
+    });
+  });
+
   test("counts tokens with the bundled tokenizer (count_tokens)", async (command) => {
     await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
       const text = "Grüße, 世界! The cat's hat.";

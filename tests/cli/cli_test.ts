@@ -38,7 +38,7 @@ Deno.test("parseCli explains that claude's options go after -- when run gets one
     usageError(["run", "-p", "hello"]),
     `--port must be a whole number from 0 to 65535, got "hello" (options for claude go after "--", e.g. claude-proxy run -- -p "hello")`,
   );
-  assert.match(usageError(["run", "--model", "x"]), /Unknown option '--model'.*after "--"/);
+  assert.match(usageError(["run", "--model", "x"]), /Unknown option "--model".*after "--"/);
 });
 
 Deno.test("parseCli reads every init answer from flags", () => {
@@ -96,6 +96,25 @@ Deno.test("parseCli refuses unknown commands, stray arguments and options of oth
   assert.equal(usageError(["serve", "--", "x"]), `Unexpected argument "x" for "serve"`);
   assert.equal(usageError(["logs", "--ping"]), `Option "--ping" does not apply to "logs"`);
   assert.equal(usageError(["init", "-p", "1"]), `Option "-p" does not apply to "init"`);
+});
+
+Deno.test("parseCli suggests the command or option meant by a typo", () => {
+  assert.equal(
+    usageError(["chek"]),
+    `Unknown command "chek" (did you mean "check"?) (commands: serve, run, init, check, logs)`,
+  );
+  assert.equal(usageError(["--prot", "1"]), `Unknown option "--prot" (did you mean "--port"?)`);
+  assert.equal(
+    usageError(["logs", "--folow"]),
+    `Unknown option "--folow" (did you mean "--follow"?)`,
+  );
+  assert.equal(
+    usageError(["init", "--base-ulr", "x"]),
+    `Unknown option "--base-ulr" (did you mean "--base-url"?)`,
+  );
+  // Nothing close: no guess. One-letter options get none either.
+  assert.equal(usageError(["--completely-different"]), `Unknown option "--completely-different"`);
+  assert.equal(usageError(["-x"]), `Unknown option "-x"`);
 });
 
 Deno.test("parseCli checks numbers, scopes and empty values", () => {

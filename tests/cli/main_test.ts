@@ -57,7 +57,7 @@ Deno.test("claude-proxy answers an unknown command with usage on stderr and exit
   assert.equal(result.stdout, "");
   assert.equal(
     result.stderr,
-    `error: Unknown command "serv" (commands: ${COMMANDS.join(", ")})\n\n` +
+    `error: Unknown command "serv" (did you mean "serve"?) (commands: ${COMMANDS.join(", ")})\n\n` +
       `Run "claude-proxy --help" for usage.\n`,
   );
 });

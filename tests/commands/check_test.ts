@@ -99,7 +99,7 @@ api_key = "${SECRET}"
     );
     assert.match(
       result.output,
-      /^ {2}bad other-model: failed: HTTP 401 in \d+ ms: Incorrect API key provided: \[key\]$/m,
+      /^ {2}bad other-model: failed: HTTP 401 in \d+ ms: Incorrect API key provided: \[REDACTED\]$/m,
     );
     assert.doesNotMatch(result.output, new RegExp(SECRET));
     const good = mock.requests.find((r) => r.path === "/good/v1/chat/completions")!;
@@ -109,6 +109,32 @@ api_key = "${SECRET}"
       max_tokens: 1,
     });
     assert.equal(good.headers.authorization, "Bearer sk-good");
+  } finally {
+    await mock.close();
+  }
+});
+
+Deno.test("runCheck --ping redacts keys with the log's redaction, leaving words that contain a short key alone", async () => {
+  // A short key ("k") is no secret worth hunting in text: "mock-small" stays as the provider wrote it.
+  const mock = await startMockUpstream((request) =>
+    jsonResponse({
+      id: "c1",
+      object: "chat.completion",
+      model: request.json<{ model: string }>().model,
+      choices: [{ index: 0, message: { role: "assistant", content: "OK" }, finish_reason: "stop" }],
+    })
+  );
+  try {
+    const result = await checkWith(
+      `[provider]\nname = "custom"\nbase_url = "${mock.url}/v1"\napi_key = "k"\n` +
+        `[models]\n"*" = "mock-small"\n`,
+      ["--ping"],
+    );
+    assert.match(
+      result.output,
+      /custom mock-small: ok: HTTP 200 in \d+ ms: model "mock-small" answered "OK"/,
+    );
+    assert.doesNotMatch(result.output, /\[key\]|\[REDACTED\]/);
   } finally {
     await mock.close();
   }

@@ -74,17 +74,17 @@ Deno.test("collectAnswers asks for the provider, key variable and models on a te
   const { ask, questions } = scripted([
     "google",
     "",
-    "gemini-2.5-pro",
+    "gemini-3.1-pro-preview",
     "",
-    "gemini-2.5-flash-lite",
+    "gemini-3.1-flash-lite",
   ]);
   const answers = await collectAnswers(parseCli(["init"]), { env: {}, ask });
   assert.deepEqual(answers, {
     provider: "gemini",
     apiKeyEnv: "GEMINI_API_KEY",
-    opus: "gemini-2.5-pro",
-    sonnet: "gemini-2.5-pro",
-    haiku: "gemini-2.5-flash-lite",
+    opus: "gemini-3.1-pro-preview",
+    sonnet: "gemini-3.8-flash",
+    haiku: "gemini-3.1-flash-lite",
   });
   assert.equal(questions.length, 5);
   assert.match(questions[0]!, /^Provider \(openai, openrouter, deepseek, /);
@@ -204,4 +204,33 @@ Deno.test({
     assert.match(text, /^"\*opus\*" = "big-one"/m);
     assert.match(text, /^"\*haiku\*" = "openai\/gpt-oss-20b"/m);
   },
+});
+
+Deno.test("collectAnswers refuses a --base-url without http:// or https://, saying how to write it", async () => {
+  await assert.rejects(
+    collectAnswers(
+      parseCli(["init", "--provider", "custom", "--base-url", "localhost:8000/v1", "--opus", "m"]),
+      { env: {} },
+    ),
+    (err: unknown) =>
+      err instanceof UsageError &&
+      err.message ===
+        `--base-url "localhost:8000/v1" has no http:// or https://: write "http://localhost:8000/v1"`,
+  );
+});
+
+Deno.test("collectAnswers asks again for a base URL without http:// or https://", async () => {
+  const { ask, questions } = scripted([
+    "custom",
+    "",
+    "localhost:8000/v1",
+    "http://localhost:8000/v1",
+    "m",
+  ]);
+  const answers = await collectAnswers(parseCli(["init"]), { env: {}, ask });
+  assert.equal(answers.baseUrl, "http://localhost:8000/v1");
+  assert.equal(
+    questions[3],
+    `Base URL "localhost:8000/v1" has no http:// or https://: write "http://localhost:8000/v1"\nBase URL`,
+  );
 });

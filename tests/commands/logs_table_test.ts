@@ -45,6 +45,57 @@ Deno.test("formatLogRows keeps at least the given widths and returns the widths 
   assert.equal(padded.text.indexOf("claude"), TYPICAL_WIDTHS[0]! + 2);
 });
 
+Deno.test("formatLogRows shows a change once and then counts it, so rows do not repeat the same note", () => {
+  const base = {
+    time: "2026-03-02T10:00:00.000Z",
+    method: "POST",
+    path: "/v1/messages",
+    model: "claude-sonnet-5-5",
+    status: 200,
+    total_ms: 5,
+  };
+  const changes = ["dropped thinking", "max_tokens capped 64000 → 32768"];
+  const seenNotes = new Set<string>();
+  const first = formatLogRows([{ ...base, id: "a", changes }], {
+    color: false,
+    header: false,
+    seenNotes,
+  });
+  assert.match(first.text, /dropped thinking; max_tokens capped 64000 → 32768$/m);
+  const later = formatLogRows([
+    { ...base, id: "b", changes },
+    { ...base, id: "c", changes: [...changes, "removed 1 image"] },
+  ], { color: false, header: false, seenNotes });
+  const [b, c] = later.text.trimEnd().split("\n");
+  assert.match(b!, /200 +5 +\+2 as above$/);
+  assert.match(c!, /removed 1 image; \+2 as above$/);
+});
+
+Deno.test("formatLogRows draws a start line without status or duration, with its note", () => {
+  const start = {
+    event: "start" as const,
+    time: "2026-03-02T10:00:00.000Z",
+    id: "s",
+    method: "POST",
+    path: "/v1/messages",
+    model: "claude-opus-5-5",
+    provider: "openai",
+    upstream_model: "gpt-6-sol",
+  };
+  const rows = formatLogRows([start], { color: false, header: false, timeZone: "UTC" });
+  assert.match(
+    rows.text,
+    /^03-02 10:00:00 {2}claude-opus-5-5 → openai:gpt-6-sol {2}… +in flight\n$/,
+  );
+  const following = formatLogRows([start], {
+    color: false,
+    header: false,
+    timeZone: "UTC",
+    startNote: "started",
+  });
+  assert.match(following.text, /… +started\n$/);
+});
+
 Deno.test("formatLogTable shows a request's routing decisions before its changes", () => {
   const text = formatLogTable([{
     time: "2026-12-08T10:00:00.000Z",

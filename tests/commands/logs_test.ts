@@ -187,3 +187,67 @@ Deno.test("runLogs -f prints every new record exactly once across compactions", 
     assert.deepEqual(ids, ["old_3", ...Array.from({ length: 15 }, (_, i) => `new_${i}`)]);
   });
 });
+
+/** The start line the JSONL log writes when a request begins. */
+function startLine(id: string): string {
+  const { status: _s, total_ms: _t, ...fields } = record(id);
+  return JSON.stringify({ event: "start", ...fields }) + "\n";
+}
+
+Deno.test("runLogs -f shows a request when it starts and again when it ends", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    await writeFile(path, JSON.stringify(record("req_old")) + "\n");
+    const out = output();
+    const controller = new AbortController();
+    const done = runLogs({
+      path,
+      follow: true,
+      pollMs: 5,
+      timeZone: "UTC",
+      signal: controller.signal,
+      write: out.write,
+    });
+    await out.until("200");
+    await appendFile(path, startLine("req_new"));
+    await out.until("started");
+    await appendFile(path, JSON.stringify(record("req_new", { total_ms: 31337 })) + "\n");
+    await out.until("31337");
+    controller.abort();
+    assert.equal(await done, 0);
+    const rows = out.text.trimEnd().split("\n");
+    assert.equal(rows.length, 4, out.text);
+    assert.match(
+      rows[2]!,
+      /^03-02 10:00:00 {2}claude-sonnet-4-5 → deepseek:deepseek-chat +… +started$/,
+    );
+    assert.match(
+      rows[3]!,
+      /^03-02 10:00:00 {2}claude-sonnet-4-5 → deepseek:deepseek-chat +200 +31337/,
+    );
+  });
+});
+
+Deno.test("runLogs lists a request that started but has not ended as in flight, and never counts a start as a request", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    await writeFile(
+      path,
+      startLine("req_1") + JSON.stringify(record("req_1")) + "\n" + startLine("req_2") +
+        JSON.stringify(record("req_3", { status: 500, error_type: "api_error" })) + "\n",
+    );
+    const out = output();
+    assert.equal(await runLogs({ path, timeZone: "UTC", write: out.write }), 0);
+    const rows = out.text.trimEnd().split("\n").slice(1);
+    assert.equal(rows.length, 3, out.text);
+    assert.match(rows[0]!, / 200 /);
+    assert.match(rows[1]!, / … +in flight$/);
+    assert.match(rows[2]!, / 500 /);
+    const json = output();
+    await runLogs({ path, json: true, write: json.write });
+    assert.equal(json.text.trimEnd().split("\n").length, 2, "--json lists records only");
+    const errors = output();
+    await runLogs({ path, errors: true, timeZone: "UTC", write: errors.write });
+    assert.equal(errors.text.trimEnd().split("\n").length, 2, "--errors shows no start");
+  });
+});

@@ -1,10 +1,14 @@
 // The serve command as a process: start banner, and a graceful drain on SIGTERM.
 import assert from "node:assert/strict";
 import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
-import { mainCommand, startProxyProcess } from "../helpers/process.ts";
+import { mainCommand, type ProxyCommand, startProxyProcess } from "../helpers/process.ts";
+import { mainUnder, scriptRuntimes, withFileLimit } from "../helpers/runtimes.ts";
 
 /** Runs the proxy on a temporary config pointing at `upstream`; `close()` kills it and removes the config. */
-async function serve(upstream: string, options: { config?: string; args?: string[] } = {}) {
+async function serve(
+  upstream: string,
+  options: { config?: string; args?: string[]; command?: ProxyCommand } = {},
+) {
   const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
   const config = `${dir}/config.toml`;
   const logFile = `${dir}/requests.jsonl`;
@@ -15,7 +19,8 @@ async function serve(upstream: string, options: { config?: string; args?: string
   );
   const args = ["-c", config, "-p", "0", "--log-file", logFile, ...(options.args ?? [])];
   const remove = () => Deno.remove(dir, { recursive: true });
-  const proxy = await startProxyProcess(mainCommand(), { args }).catch(async (error) => {
+  const command = options.command ?? mainCommand();
+  const proxy = await startProxyProcess(command, { args }).catch(async (error) => {
     await remove();
     throw error;
   });
@@ -30,17 +35,23 @@ async function serve(upstream: string, options: { config?: string; args?: string
 }
 
 /** Starts the proxy on a mock upstream answering with `answer` and opens one stream through it. */
-async function openStream(answer: (signal: AbortSignal) => Response, config = "") {
+async function openStream(
+  answer: (signal: AbortSignal) => Response,
+  config = "",
+  command?: ProxyCommand,
+) {
   let started!: () => void;
   const streamStarted = new Promise<void>((resolve) => (started = resolve));
   const mock = await startMockUpstream((req) => {
     started();
     return answer(req.signal);
   });
-  const served = await serve(mock.url, { config }).catch(async (error) => {
-    await mock.close();
-    throw error;
-  });
+  const served = await serve(mock.url, { config, ...(command ? { command } : {}) }).catch(
+    async (error) => {
+      await mock.close();
+      throw error;
+    },
+  );
   const response = await fetch(`${served.proxy.url}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -105,9 +116,11 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
     assert.match(text, /event: message_stop/);
     assert.equal(await proxy.exited(), 0);
     assert.match(proxy.stdout.text, /Shutting down/);
+    // Its start line, then its record.
     const lines = (await Deno.readTextFile(logFile)).trim().split("\n");
-    assert.equal(lines.length, 1, "the stream's log line is written before exit");
-    const record = JSON.parse(lines[0]!);
+    assert.equal(lines.length, 2, "the stream's log line is written before exit");
+    assert.equal(JSON.parse(lines[0]!).event, "start");
+    const record = JSON.parse(lines[1]!);
     assert.equal(record.status, 200);
     assert.equal(record.stream, true);
     assert.equal(record.upstream_model, "slow-model");
@@ -117,19 +130,54 @@ Deno.test("serve lets an in-flight stream finish after SIGTERM, then exits 0", a
   }
 });
 
-Deno.test("serve exits 1 when in-flight streams outlast [limits] shutdown_grace_ms", async () => {
-  const { proxy, close } = await openStream(hanging, "[limits]\nshutdown_grace_ms = 300");
-  try {
-    const signalled = performance.now();
-    const code = await proxy.stop("SIGTERM");
-    const elapsed = performance.now() - signalled;
-    assert.equal(code, 1, "not a clean drain");
-    assert.ok(elapsed < 5000, `exited after ${elapsed.toFixed(0)} ms`);
-    assert.match(proxy.stdout.text, /up to 0\.3 s/);
-  } finally {
-    await close();
-  }
-});
+for (const runtime of scriptRuntimes()) {
+  Deno.test(`serve under ${runtime.name} ends streams still open when the shutdown grace ends with an overloaded_error event, logs each, exits 0`, async () => {
+    const { proxy, response, logFile, close } = await openStream(
+      hanging,
+      "[limits]\nshutdown_grace_ms = 300",
+      mainUnder(runtime),
+    );
+    const second = await fetch(`${proxy.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "claude-x",
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: "user", content: "again" }],
+      }),
+    });
+    try {
+      proxy.process.kill("SIGTERM");
+      const shutdownEvent = "event: error\ndata: " + JSON.stringify({
+        type: "error",
+        error: { type: "overloaded_error", message: "Proxy shutting down" },
+      }) + "\n\n";
+      for (const answer of [response, second]) {
+        const text = await answer.text();
+        assert.match(text, /"text":"never ends"/);
+        assert.ok(
+          text.endsWith(shutdownEvent),
+          `${answer === response ? "first" : "second"}: ${text}`,
+        );
+      }
+      assert.equal(await proxy.exited(), 0);
+      assert.match(proxy.stdout.text, /up to 0\.3 s/);
+      const records = (await Deno.readTextFile(logFile)).trim().split("\n").map((l) =>
+        JSON.parse(l)
+      ).filter((line) => line.event !== "start");
+      assert.equal(records.length, 2, "each cut stream is logged");
+      for (const record of records) {
+        assert.equal(record.status, 200);
+        assert.equal(record.error_type, "overloaded_error");
+        assert.equal(record.error_message, "Proxy shutting down");
+      }
+    } finally {
+      await second.body?.cancel().catch(() => {});
+      await close();
+    }
+  });
+}
 
 Deno.test("serve exits at once with 130 on a second signal", async () => {
   const { proxy, close } = await openStream(hanging, "[limits]\nshutdown_grace_ms = 60000");
@@ -161,3 +209,97 @@ Deno.test("serve warns when bound beyond loopback without auth_token, and not wi
     await mock.close();
   }
 });
+
+/** Sends GET `path` on an open keep-alive connection and returns the status line of the answer. */
+async function askOn(conn: Deno.Conn, path: string): Promise<string> {
+  await conn.write(new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`));
+  let text = "";
+  const buffer = new Uint8Array(4096);
+  for (;;) {
+    const head = text.indexOf("\r\n\r\n");
+    const length = Number(text.match(/content-length: (\d+)/i)?.[1] ?? NaN);
+    if (head >= 0 && text.length >= head + 4 + length) return text.split("\r\n")[0]!;
+    const n = await conn.read(buffer);
+    if (n === null) throw new Error(`Connection closed after: ${text}`);
+    text += new TextDecoder().decode(buffer.subarray(0, n));
+  }
+}
+
+/** Fetches `url` until it answers (the proxy may still be refusing connections); returns its status. */
+async function fetchWhenAccepting(url: string): Promise<number> {
+  for (let attempt = 0;; attempt++) {
+    try {
+      const response = await fetch(url, { headers: { connection: "close" } });
+      await response.body?.cancel();
+      return response.status;
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** `promise`, or a rejection naming `what` if it takes longer than `ms` (a guard, not a measure). */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No ${what} after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const FILE_LIMIT = 64;
+
+for (const runtime of scriptRuntimes()) {
+  const command = withFileLimit(mainUnder(runtime), FILE_LIMIT);
+  Deno.test({
+    name: `serve under ${runtime.name} out of file descriptors keeps serving its connections, ` +
+      "says so once, and takes new ones when descriptors free up",
+    ignore: command === undefined,
+    async fn() {
+      const { proxy, close } = await serve("http://127.0.0.1:9", { command: command! });
+      const port = Number(new URL(proxy.url).port);
+      const connect = () => Deno.connect({ hostname: "127.0.0.1", port });
+      const keep = await connect();
+      const idle: Deno.Conn[] = [];
+      try {
+        assert.match(await askOn(keep, "/health"), /^HTTP\/1\.1 200/);
+        for (let i = 0; i < FILE_LIMIT + 40; i++) {
+          try {
+            idle.push(await connect());
+          } catch {
+            break; // refused: the proxy stopped listening
+          }
+        }
+        await within(proxy.stderr.waitFor(/Out of file descriptors/), 20_000, "the warning");
+        assert.match(
+          await askOn(keep, "/health"),
+          /^HTTP\/1\.1 200/,
+          "an open connection is served",
+        );
+        if (runtime.name === "deno") {
+          await assert.rejects(
+            fetch(`${proxy.url}/health`, { headers: { connection: "close" } }),
+            "a new connection is refused",
+          );
+        }
+        idle.splice(0).forEach((conn) => conn.close());
+        assert.equal(await fetchWhenAccepting(`${proxy.url}/health`), 200);
+        assert.match(await askOn(keep, "/health"), /^HTTP\/1\.1 200/);
+        keep.close();
+        assert.equal(await proxy.stop("SIGTERM"), 0);
+        const warnings = proxy.stderr.text.split("\n").filter((l) => /file descriptors/.test(l));
+        assert.equal(warnings.length, 1, proxy.stderr.text);
+        assert.doesNotMatch(proxy.stderr.text, /Uncaught|unhandled/i);
+      } finally {
+        idle.forEach((conn) => conn.close());
+        try {
+          keep.close();
+        } catch {
+          // closed above
+        }
+        await close();
+      }
+    },
+  });
+}

@@ -20,7 +20,8 @@ Deno.test("describeConfig shows routes, providers and origins but never a key", 
   assert.doesNotMatch(text, new RegExp(SECRET));
   assert.match(text, /^ {2}\*haiku\* → groq\/llama +c\.toml$/m);
   assert.match(text, /^ {2}\* +→ deepseek\/deepseek-chat +c\.toml:7$/m);
-  assert.match(text, /^ {2}claude-haiku-4-5-20251001 +→ groq\/llama +by "\*haiku\*"$/m);
+  assert.match(text, /^ {2}claude-haiku-5-5 +→ groq\/llama +by "\*haiku\*"$/m);
+  assert.match(text, /^ {2}claude-opus-5-5\[1m\] +→ deepseek\/deepseek-chat +by "\*"$/m);
   assert.match(text, /^ {2}deepseek \(default\): preset deepseek, openai format$/m);
   assert.match(text, /^ {4}key: present \(env DEEPSEEK_API_KEY\)$/m);
   assert.match(text, /^ {4}key: missing: set GROQ_API_KEY$/m);
@@ -43,7 +44,7 @@ Deno.test("describeConfig lists the notices and ignored overrides", () => {
     text,
     /^ {2}Ignoring --port: "port" is pinned by "\/etc\/claude-proxy\/config\.toml:1"$/m,
   );
-  assert.match(text, /^ {2}Provider "groq" has no API key: set GROQ_API_KEY/m);
+  assert.match(text, /^ {2}Provider "groq" has no API key: GROQ_API_KEY is not set/m);
 });
 
 Deno.test("keyStatus tells a present key, a missing one, a client key and a keyless server apart", () => {
@@ -100,4 +101,20 @@ Deno.test("describeConfig says when web search is not set up, or runs without a 
     ),
     "Web search: searxng at http://s, no key, max_results 5, timeout 9 ms",
   );
+});
+
+Deno.test("describeConfig shows allowed_origins and allowed_hosts, and says when there are none", () => {
+  const base = { cli: {}, env: {}, source: "c.toml" };
+  const none = describeConfig(resolveConfig({ ...base, file: { provider: { name: "groq" } } }));
+  assert.match(none, /^ {2}allowed_origins +\(none: web pages are refused\)$/m);
+  const some = describeConfig(resolveConfig({
+    ...base,
+    file: {
+      provider: { name: "groq" },
+      allowed_origins: ["http://localhost:3000"],
+      allowed_hosts: ["proxy.lan"],
+    },
+  }));
+  assert.match(some, /^ {2}allowed_origins +http:\/\/localhost:3000$/m);
+  assert.match(some, /^ {2}allowed_hosts +proxy\.lan$/m);
 });

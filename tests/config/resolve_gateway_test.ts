@@ -160,7 +160,11 @@ Deno.test("resolveConfig skips a pool variable that is unset, with a notice that
 Deno.test("resolveConfig says a provider has no key when no variable of its pool is set", () => {
   const config = load(`[providers.openai]\napi_key_env = ["KEY_A", "KEY_B"]\n`);
   assert.equal(config.providers.openai?.apiKey, undefined);
-  assert.ok(config.notices.some((n) => /Provider "openai" has no API key: set KEY_A/.test(n)));
+  assert.ok(
+    config.notices.some((n) =>
+      /Provider "openai" has no API key: KEY_A, KEY_B are not set/.test(n)
+    ),
+  );
 });
 
 Deno.test("resolveConfig makes a key pool of an api_key list, labelled by place", () => {

@@ -195,9 +195,50 @@ Deno.test("resolveConfig notes a provider with no key, naming the variable to se
   const config = resolve({ file: { provider: { name: "groq" } } });
   assert.equal(config.providers.groq!.apiKey, undefined);
   assert.deepEqual(config.notices, [
-    `Provider "groq" has no API key: set GROQ_API_KEY (or sign in with OpenCode)`,
+    `Provider "groq" has no API key: GROQ_API_KEY is not set (set it, or sign in with OpenCode)`,
   ]);
   assert.deepEqual(resolve({ file: { provider: { name: "ollama" } } }).notices, []);
+});
+
+Deno.test("resolveConfig notes a custom provider whose key variable is not set", () => {
+  const table = { name: "custom", base_url: "http://127.0.0.1:8000/v1", api_key_env: "MY_KEY" };
+  assert.deepEqual(resolve({ file: { providers: { local: table } } }).notices, [
+    `Provider "local" has no API key: MY_KEY is not set`,
+  ]);
+  const set = resolve({ file: { providers: { local: table } }, env: { MY_KEY: "k" } });
+  assert.deepEqual(set.notices, []);
+  const keyless = { name: "custom", base_url: "http://127.0.0.1:8000/v1" };
+  assert.deepEqual(resolve({ file: { providers: { local: keyless } } }).notices, []);
+});
+
+Deno.test("resolveConfig refuses a base URL without http:// or https://, saying how to write it", () => {
+  const problems = (file: FileConfig, env: Record<string, string> = {}) => {
+    try {
+      resolve({ file, env });
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.problems;
+    }
+    assert.fail("expected a ConfigError");
+  };
+  assert.deepEqual(
+    problems({
+      providers: { local: { name: "custom", base_url: "localhost:8080/v1" } },
+      models: { "*": "m@local" },
+    }),
+    [
+      `config.toml: provider "local": base_url "localhost:8080/v1" has no http:// or https://: ` +
+      `write "http://localhost:8080/v1"`,
+    ],
+  );
+  assert.deepEqual(problems({}, { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "api.example.com/v1" }), [
+    `env OPENAI_BASE_URL: provider "openai": base_url "api.example.com/v1" has no http:// or ` +
+    `https://: write "https://api.example.com/v1"`,
+  ]);
+  assert.deepEqual(
+    problems({ providers: { local: { name: "custom", base_url: "ftp://host/v1" } } }),
+    [`config.toml: provider "local": base_url "ftp://host/v1" must start with http:// or https://, not ftp://`],
+  );
 });
 
 // The seeds' model variables.
@@ -239,10 +280,10 @@ Deno.test("resolveConfig lets BIG_MODEL override the file's opus rule but not it
 Deno.test("resolveConfig fills opus, sonnet, haiku and other Claude names from the preset without [models]", () => {
   const config = resolve();
   assert.deepEqual(config.models.map((r) => [r.pattern, r.model]), [
-    ["*opus*", "deepseek-reasoner"],
-    ["*sonnet*", "deepseek-chat"],
-    ["*haiku*", "deepseek-chat"],
-    ["claude-*", "deepseek-reasoner"],
+    ["*opus*", "deepseek-v4-pro"],
+    ["*sonnet*", "deepseek-flash"],
+    ["*haiku*", "deepseek-flash"],
+    ["claude-*", "deepseek-v4-pro"],
   ]);
   assert.equal(config.origins['models."*haiku*"'], "preset deepseek");
 });
@@ -328,6 +369,40 @@ Deno.test("resolveConfig reports a preferred preset whose key is missing, naming
   const env = { PREFERRED_PROVIDER: "gemini", OPENAI_API_KEY: "a" };
   assert.deepEqual(problems({ file: {}, source: "defaults", env }), [
     `env PREFERRED_PROVIDER: provider "gemini" is not configured (configured: openai); set GEMINI_API_KEY, or add it to a config file (run "claude-proxy init")`,
+  ]);
+});
+
+Deno.test("resolveConfig suggests the preset meant by a PREFERRED_PROVIDER typo", () => {
+  const env = { PREFERRED_PROVIDER: "opnai", DEEPSEEK_API_KEY: "a" };
+  assert.deepEqual(problems({ file: {}, source: "defaults", env }), [
+    `env PREFERRED_PROVIDER: provider "opnai" is not configured (did you mean "openai"?) (configured: deepseek)`,
+  ]);
+  const configured = { PREFERRED_PROVIDER: "deepsek", DEEPSEEK_API_KEY: "a" };
+  assert.deepEqual(problems({ file: {}, source: "defaults", env: configured }), [
+    `env PREFERRED_PROVIDER: provider "deepsek" is not configured (did you mean "deepseek"?) (configured: deepseek)`,
+  ]);
+});
+
+Deno.test("resolveConfig warns about [models] patterns that match no model Claude Code sends", () => {
+  const config = resolve({
+    file: {
+      ...FILE,
+      models: {
+        "*sonet*": "a",
+        "claude-opsu-5-5": "b",
+        "*opus*": "c",
+        "claude-fable-*": "d",
+        "claude-*-4-*": "e",
+        "gpt-4o": "f",
+        "*": "g",
+      },
+    },
+  });
+  assert.deepEqual(config.notices, [
+    `config.toml: [models] "*sonet*" matches no model Claude Code sends (families: opus, ` +
+    `sonnet, haiku, fable; e.g. claude-opus-5-5) (did you mean "*sonnet*"?)`,
+    `config.toml: [models] "claude-opsu-5-5" matches no model Claude Code sends (families: ` +
+    `opus, sonnet, haiku, fable; e.g. claude-opus-5-5) (did you mean "claude-opus-5-5"?)`,
   ]);
 });
 

@@ -76,6 +76,8 @@ Deno.test("validateConfig accepts every key the README documents", () => {
     port: 4222,
     host: "127.0.0.1",
     auth_token: "t",
+    allowed_origins: ["http://localhost:3000"],
+    allowed_hosts: ["proxy.lan"],
     default_provider: "deepseek",
     provider: {
       name: "deepseek",
@@ -94,6 +96,7 @@ Deno.test("validateConfig accepts every key the README documents", () => {
       retries: 2,
       connect_timeout_ms: 10000,
       first_byte_timeout_ms: 300000,
+      deadline_ms: 300000,
       idle_timeout_ms: 300000,
       ping_interval_ms: 10000,
     },
@@ -188,5 +191,66 @@ Deno.test("validateConfig reports a [web_search] key given both ways", () => {
   const text = `[web_search]\nbackend = "brave"\napi_key = "bk"\napi_key_env = "BRAVE"\n`;
   assert.deepEqual(problemsIn(text), [
     `c.toml:3: [web_search] sets both "api_key" and "api_key_env": keep one`,
+  ]);
+});
+
+Deno.test("validateConfig takes a context window, prices and an API per model", () => {
+  const file = validateConfig(
+    parseConfig(
+      `[model_options."my-model"]\ncontext_window = 131072\napi = "responses"\n` +
+        `price = { input = 0.5, output = 1.5, cache_read = 0.05, cache_write = 0 }\n`,
+      "c.toml",
+    ),
+    { source: "c.toml" },
+  );
+  const { price, ...rest } = file.model_options?.["my-model"] ?? {};
+  assert.deepEqual({ ...rest }, { context_window: 131072, api: "responses" });
+  assert.deepEqual({ ...price }, {
+    input: 0.5,
+    output: 1.5,
+    cache_read: 0.05,
+    cache_write: 0,
+  });
+});
+
+Deno.test("validateConfig says what is wrong with a price, a context window or an API", () => {
+  const problems = problemsIn(
+    `[model_options."a"]\ncontext_window = 0\napi = "response"\n` +
+      `price = { input = -1, output = "2", cache_raed = 1 }\n` +
+      `[model_options."b"]\nprice = { cache_read = 0.1 }\n`,
+  );
+  assert.deepEqual(problems, [
+    `c.toml:2: "model_options.a.context_window" must be a whole number of 1 or more, got number 0`,
+    `c.toml:3: "model_options.a.api" must be one of "chat", "responses", got "response" ` +
+    `(did you mean "responses"?)`,
+    `c.toml:4: "model_options.a.price.input" must be a number of 0 or more (US dollars per ` +
+    `million tokens), got number -1`,
+    `c.toml:4: "model_options.a.price.output" must be a number of 0 or more (US dollars per ` +
+    `million tokens), got "2"`,
+    `c.toml:4: unknown key "model_options.a.price.cache_raed" (did you mean "cache_read"?)`,
+    `c.toml:6: "model_options.b.price" needs "input" and "output", e.g. price = { input = 2, ` +
+    `output = 10, cache_read = 0.2 } (US dollars per million tokens)`,
+  ]);
+});
+
+Deno.test("validateConfig accepts exact origins in allowed_origins and names in allowed_hosts", () => {
+  const text = `allowed_origins = ["http://localhost:3000", "https://chat.example", ` +
+    `"chrome-extension://abcdefghijklmnop"]\nallowed_hosts = ["proxy.lan", "192.168.1.5", "[fd00::1]"]\n`;
+  const file = validateConfig(parseConfig(text, "c.toml"), { source: "c.toml", text });
+  assert.equal(file.allowed_origins?.length, 3);
+  assert.equal(file.allowed_hosts?.length, 3);
+});
+
+Deno.test("validateConfig explains allowed_origins and allowed_hosts entries of the wrong form", () => {
+  const text = `allowed_origins = ["http://localhost:3000/", "*", "localhost:3000", "null"]\n` +
+    `allowed_hosts = ["http://proxy.lan", "proxy.lan:4222", "*.lan"]\n`;
+  assert.deepEqual(problemsIn(text), [
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "http://localhost:3000/" (did you mean "http://localhost:3000"?)`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "*"`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "localhost:3000"`,
+    `c.toml:1: "allowed_origins" must list origins like "http://localhost:3000" (scheme, host and port only), got "null"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "http://proxy.lan"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "proxy.lan:4222"`,
+    `c.toml:2: "allowed_hosts" must list host names like "proxy.lan" (no scheme, port or path), got "*.lan"`,
   ]);
 });

@@ -662,7 +662,8 @@ const REFUSED_WITHOUT: RefusedWithout[] = [
     stack: DEEPSEEK_CHAT,
     quirk: "context_retry",
     send: (client) => client.messages.create(LONG_REQUEST),
-    refusal: /maximum context length is 128000 tokens/,
+    // The provider's overflow reaches Claude Code in Anthropic's words, so it compacts.
+    refusal: /prompt is too long: \d+ tokens > 128000 maximum/,
     upstreamRequests: 1,
   },
 ];

@@ -155,7 +155,7 @@ Deno.test("liveTargets with all picks the presets whose key is set, never a loca
   });
   assert.deepEqual(targets.map((t) => t.preset).sort(), ["deepseek", "deepseek-anthropic"]);
   assert.ok(targets.every((t) => t.problem === undefined));
-  assert.equal(targets.find((t) => t.preset === "deepseek")?.model, "deepseek-chat");
+  assert.equal(targets.find((t) => t.preset === "deepseek")?.model, "deepseek-flash");
   assert.equal(targets.find((t) => t.preset === "deepseek-anthropic")?.model, "claude-haiku-4-5");
 });
 
@@ -184,7 +184,7 @@ Deno.test("liveConfig routes the live names and takes only the preset's key from
   assert.equal(provider.apiKey, "sk-live");
   assert.deepEqual(
     config.models.map((rule) => [rule.pattern, rule.model]),
-    [[LIVE_MODELS.model, "deepseek-chat"], [
+    [[LIVE_MODELS.model, "deepseek-flash"], [
       LIVE_MODELS.missing,
       "no-such-model-claude-proxy-live",
     ]],

@@ -2,7 +2,12 @@
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { openJsonlLog, parseLogLines, readLogRecords } from "../../src/log/jsonl_log.ts";
+import {
+  openJsonlLog,
+  parseLogEntries,
+  parseLogLines,
+  readLogRecords,
+} from "../../src/log/jsonl_log.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
 import { withTempDir } from "../helpers/paths.ts";
 
@@ -263,5 +268,97 @@ Deno.test("openJsonlLog names the path when the log cannot be opened", async () 
       assert.match(error.message, /^Cannot open the request log ".+requests\.jsonl": /);
       return true;
     });
+  });
+});
+
+Deno.test("openJsonlLog writes a start line per started request, which parseLogLines skips", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path, secrets: ["sk-start-secret-1234"] });
+    log.started({ ...record(1), status: 0, total_ms: 0, user_agent: "sk-start-secret-1234" });
+    await log.flush();
+    log.write(record(1));
+    await log.close();
+    const lines = (await readFile(path, "utf8")).trimEnd().split("\n");
+    assert.equal(lines.length, 2);
+    assert.deepEqual(JSON.parse(lines[0]!), {
+      event: "start",
+      time: record(1).time,
+      id: "req_1",
+      method: "POST",
+      path: "/v1/messages",
+      model: "claude-sonnet-4-5",
+      provider: "deepseek",
+      upstream_model: "deepseek-chat",
+    });
+    assert.deepEqual(parseLogLines(lines.join("\n")).map((l) => l.record.id), ["req_1"]);
+    assert.deepEqual(
+      parseLogEntries(lines.join("\n")).map((e) =>
+        "start" in e ? `start ${e.start.id}` : e.record.id
+      ),
+      ["start req_1", "req_1"],
+    );
+    assert.equal(log.stats().written, 1, "a start line is no record");
+  });
+});
+
+Deno.test("openJsonlLog writes a start line once its request is routed, and none for a request already ended", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    const log = await openJsonlLog({ path });
+    // As the server does: the record starts with the request line, and gains its route later.
+    const quick = {
+      time: record(1).time,
+      id: "req_quick",
+      method: "POST",
+      path: "/v1/messages",
+      status: 0,
+      total_ms: 0,
+    };
+    const slow = { ...quick, id: "req_slow" };
+    log.started(quick);
+    log.started(slow);
+    Object.assign(slow, {
+      model: "claude-opus-5-5",
+      provider: "openai",
+      upstream_model: "gpt-6-sol",
+    });
+    log.write(Object.assign(quick, { status: 200, total_ms: 3 }));
+    await log.close();
+    const entries = parseLogEntries(await readFile(path, "utf8"));
+    const starts = entries.flatMap((e) => "start" in e ? [e.start] : []);
+    assert.deepEqual(starts.map((s) => [s.id, s.model, s.upstream_model]), [
+      ["req_slow", "claude-opus-5-5", "gpt-6-sol"],
+    ]);
+  });
+});
+
+Deno.test("openJsonlLog counts records, not start lines, against maxEntries, also after reopening", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "requests.jsonl");
+    let log = await openJsonlLog({ path, maxEntries: 20 });
+    for (let i = 0; i < 100; i++) {
+      log.started(record(i));
+      await log.flush();
+      log.write(record(i));
+      await log.flush();
+    }
+    await log.close();
+    const count = async () => {
+      const entries = parseLogEntries(await readFile(path, "utf8"));
+      return {
+        records: entries.filter((e) => "record" in e).length,
+        starts: entries.filter((e) => "start" in e).length,
+      };
+    };
+    let { records, starts } = await count();
+    assert.ok(records >= 20 && records <= 25, `${records} records kept`);
+    assert.ok(starts >= records - 1 && starts <= records + 1, `${starts} start lines kept`);
+    // Reopened, the writer tells the start lines from the records again.
+    log = await openJsonlLog({ path, maxEntries: 20 });
+    for (let i = 100; i < 110; i++) log.started(record(i));
+    await log.close();
+    ({ records } = await count());
+    assert.ok(records >= 20, `start lines pushed records out: ${records} left`);
   });
 });

@@ -447,3 +447,57 @@ Deno.test("passesUnchanged holds exactly when cleaning would change or refuse no
   assert.equal(passesUnchanged(JSON.stringify(signed), anthropic), false);
   assert.equal(cleanAnthropicRequest(signed, anthropic).changed, true);
 });
+
+// --- Claude Code 2.1.337 on third-party Anthropic endpoints ---
+
+function recorded(name: string): { body: MessagesRequest; beta: string } {
+  const url = new URL(`../fixtures/claude-code/${name}`, import.meta.url);
+  const { body, headers } = JSON.parse(Deno.readTextFileSync(url));
+  return { body, beta: headers["anthropic-beta"] };
+}
+
+function presetOptions(name: string, model: string): CleanOptions {
+  const preset = findPreset(name)!;
+  return {
+    provider: name,
+    model,
+    dropFields: preset.dropFields!,
+    unsupported: preset.unsupported!,
+  };
+}
+
+Deno.test("cleanAnthropicRequest resolves 2.1.337's tool search for a third-party preset", () => {
+  const { body } = recorded("tool-search-second-turn-2.1.337.request.json");
+  const result = cleanAnthropicRequest(body, presetOptions("zai-anthropic", "glm-4.7"));
+  const names = result.body.tools!.map((tool) => tool.name);
+  assert.ok(names.includes("CronList"));
+  assert.equal(names.includes("DeferredToolPlaceholder"), false);
+  assert.ok(result.body.tools!.every((tool) => !("defer_loading" in tool)));
+  assert.doesNotMatch(JSON.stringify(result.body.messages), /tool_reference/);
+  assert.match(JSON.stringify(result.body.messages), /Tool \\"CronList\\" is now available/);
+  assert.ok(result.changes.includes("tool search: tool_reference blocks → text"));
+  assert.match(JSON.stringify(body.messages), /tool_reference/, "the client's body is untouched");
+});
+
+Deno.test("cleanAnthropicRequest keeps tool search for a provider that has it", () => {
+  const { body } = recorded("tool-search-second-turn-2.1.337.request.json");
+  const result = cleanAnthropicRequest(body, { ...BASE, dropFields: ["metadata"] });
+  assert.equal(result.body.tools, body.tools);
+  assert.equal(result.body.messages, body.messages);
+});
+
+Deno.test("cleanAnthropicRequest drops 2.1.337's safeguards for third-party presets and filters their betas", () => {
+  const { body, beta } = recorded("interactive-first-turn-2.1.337.request.json");
+  assert.ok("safeguards" in body);
+  const result = cleanAnthropicRequest(
+    body,
+    presetOptions("deepseek-anthropic", "deepseek-v4-pro"),
+  );
+  assert.equal("safeguards" in result.body, false);
+  assert.ok(result.changes.includes("dropped safeguards"));
+  const kept = filterBetas(beta, findPreset("deepseek-anthropic")!.rejectedBetas!)!.split(",");
+  for (const dropped of ["advanced-tool-use-2025-11-20", "dangerous-tool-use-2026-09-03"]) {
+    assert.equal(kept.includes(dropped), false, dropped);
+  }
+  assert.ok(kept.includes("claude-code-20250219"));
+});

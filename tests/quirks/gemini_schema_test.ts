@@ -42,3 +42,32 @@ Deno.test("gemini_schema gives a tool without parameters a bare object schema", 
   const out = geminiSchema.request!(req, quirkContext());
   assert.deepEqual(out.tools![0]!.function.parameters, { type: "object" });
 });
+
+Deno.test("gemini_schema cleans a structured-output schema and sends it without strict", () => {
+  const ctx = quirkContext();
+  const title = {
+    type: "object",
+    properties: { title: { type: "string" } },
+    required: ["title"],
+    additionalProperties: false,
+  };
+  const req: ChatCompletionRequest = {
+    model: "gemini-2.5-flash",
+    messages: [{ role: "user", content: "name it" }],
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: "output", schema: title, strict: true },
+    },
+  };
+  const out = geminiSchema.request!(req, ctx);
+  assert.deepEqual(out.response_format, {
+    type: "json_schema",
+    json_schema: {
+      name: "output",
+      schema: { type: "object", properties: { title: { type: "string" } }, required: ["title"] },
+      strict: false,
+    },
+  });
+  assert.deepEqual(ctx.notes, ["gemini_schema: cleaned the response_format schema"]);
+  assert.equal(title.additionalProperties, false, "the translated request's schema is not changed");
+});

@@ -168,6 +168,113 @@ Deno.test("resolveConfig turns [model_options] into max_tokens, effort and image
   });
 });
 
+Deno.test("resolveRoute sends gpt-5.x and gpt-6 on the openai preset to the Responses API", () => {
+  const cfg = config({
+    providers: { openai: { api_key: "sk-o" } },
+    models: { "*opus*": "gpt-6-sol", "*sonnet*": "gpt-5.4", "*haiku*": "gpt-4.1" },
+  });
+  assert.equal(cfg.providers.openai!.format, "openai");
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").format, "openai-responses");
+  assert.equal(resolveRoute(cfg, "claude-sonnet-5-5").format, "openai-responses");
+  assert.equal(resolveRoute(cfg, "claude-haiku-5-5").format, "openai");
+});
+
+Deno.test("resolveRoute keeps other OpenAI-compatible providers on Chat Completions", () => {
+  const cfg = config({
+    providers: {
+      local: { name: "custom", base_url: "http://127.0.0.1:9/v1" },
+      openrouter: { api_key: "sk-o" },
+    },
+    models: { "*opus*": "gpt-6-sol@local", "*sonnet*": "openai/gpt-6-sol@openrouter" },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").format, "openai");
+  assert.equal(resolveRoute(cfg, "claude-sonnet-5-5").format, "openai");
+});
+
+Deno.test("resolveRoute lets [model_options] api choose the API either way", () => {
+  const cfg = config({
+    providers: {
+      openai: { api_key: "sk-o" },
+      local: { name: "custom", base_url: "http://127.0.0.1:9/v1" },
+    },
+    models: { "*opus*": "gpt-6-sol", "*sonnet*": "my-reasoner@local" },
+    model_options: { "gpt-6-sol": { api: "chat" }, "my-*": { api: "responses" } },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").format, "openai");
+  assert.equal(resolveRoute(cfg, "claude-sonnet-5-5").format, "openai-responses");
+});
+
+Deno.test("resolveRoute carries the catalog's facts, overridden by [model_options]", () => {
+  const cfg = config({
+    providers: { deepseek: { api_key: "sk-d" } },
+    models: { "*opus*": "deepseek-v4-pro", "*sonnet*": "deepseek-flash", "*haiku*": "mine" },
+    model_options: {
+      "deepseek-flash": {
+        context_window: 128_000,
+        price: { input: 0.15, output: 0.6, cache_read: 0.003 },
+        images: false,
+      },
+    },
+  });
+  const pro = resolveRoute(cfg, "claude-opus-5-5");
+  assert.equal(pro.facts.context_window, 1_000_000);
+  assert.deepEqual(pro.facts.price, { input: 1.32, output: 3.96, cache_read: 0.044 });
+  const flash = resolveRoute(cfg, "claude-sonnet-5-5");
+  assert.equal(flash.options.contextWindow, 128_000);
+  assert.equal(flash.facts.context_window, 128_000);
+  assert.equal(flash.facts.max_output_tokens, 393_216);
+  assert.deepEqual(flash.facts.price, { input: 0.15, output: 0.6, cache_read: 0.003 });
+  assert.equal(flash.facts.images, false);
+  assert.deepEqual(resolveRoute(cfg, "claude-haiku-5-5").facts, {});
+});
+
+Deno.test("resolveRoute leaves Gemini and Anthropic formats alone whatever [model_options] api says", () => {
+  const cfg = config({
+    providers: { gemini: { api_key: "g" }, anthropic: { api_key: "a" } },
+    models: {
+      "*opus*": "gemini-3.1-pro-preview@gemini",
+      "*sonnet*": "claude-sonnet-5-5@anthropic",
+    },
+    model_options: { "*": { api: "responses" } },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").format, "gemini");
+  assert.equal(resolveRoute(cfg, "claude-sonnet-5-5").format, "anthropic");
+});
+
+Deno.test("resolveRoute sends the model ids Claude Code 2.1.337 knows to the preset's tiers with no [models]", () => {
+  const cfg = config({ provider: { name: "deepseek", api_key: "sk-d" } });
+  const defaults = { big: "deepseek-v4-pro", middle: "deepseek-flash", small: "deepseek-flash" };
+  const expected: Array<[string, string]> = [
+    ["claude-opus-5-5", defaults.big], // 2.1.337's default
+    ["claude-opus-5-5[1m]", defaults.big],
+    ["claude-sonnet-5-5", defaults.middle],
+    ["claude-haiku-5-5", defaults.small],
+    ["claude-fable-5-2", defaults.big], // families without a tier glob: "claude-*" → big
+    ["claude-mythos-5", defaults.big],
+    ["claude-opus-4-8", defaults.big], // 2.1.197's default
+    ["claude-sonnet-4-5-20250929", defaults.middle],
+    ["claude-haiku-4-5-20251001", defaults.small],
+  ];
+  for (const [model, upstream] of expected) {
+    assert.equal(resolveRoute(cfg, model).model, upstream, model);
+  }
+});
+
+Deno.test("resolveRoute sends 2.1.337's model ids through a starter config's tier globs", () => {
+  const cfg = config({
+    provider: { name: "openai", api_key: "sk-o" },
+    models: {
+      "*opus*": "gpt-5.1",
+      "*sonnet*": "gpt-5.1",
+      "*haiku*": "gpt-5-mini",
+      "claude-*": "gpt-5.1",
+    },
+  });
+  assert.equal(resolveRoute(cfg, "claude-opus-5-5").model, "gpt-5.1");
+  assert.equal(resolveRoute(cfg, "claude-haiku-5-5").model, "gpt-5-mini");
+  assert.equal(resolveRoute(cfg, "claude-fable-5-2").model, "gpt-5.1");
+});
+
 // A model@provider the client names (Claude Code's /model picker, --model).
 
 const SWITCHING: FileConfig = {

@@ -22,7 +22,7 @@ async function errorOf(response: Response) {
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return new Request(`http://proxy${path}`, {
+  return new Request(`http://localhost${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -47,7 +47,11 @@ Deno.test("app answers GET /health with status ok and the version", async () => 
 });
 
 Deno.test("app answers unknown routes with an Anthropic-shaped 404", async () => {
-  const response = await app().request("/api/event_logging/batch", { method: "POST" });
+  const response = await app().request("/api/event_logging/batch", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
   assert.equal(response.status, 404);
   assert.equal((await errorOf(response)).type, "not_found_error");
 });

@@ -355,7 +355,7 @@ Deno.test("answerWithFallback tries the last target even when its circuit is ope
   });
 });
 
-Deno.test("answerWithFallback ends a chain that does not start answering within the first-byte timeout with a 504", async () => {
+Deno.test("answerWithFallback ends a chain that does not start answering within deadline_ms with a 504", async () => {
   const hang: MockHandler = (req) =>
     new Promise((resolve) =>
       req.signal.addEventListener("abort", () => resolve(new Response(null)))
@@ -365,7 +365,7 @@ Deno.test("answerWithFallback ends a chain that does not start answering within 
     toml: chainToml(
       { preset: "openai", extra: "timeout_ms = 60000" },
       { preset: "openai", model: "gpt-fallback" },
-      "first_byte_timeout_ms = 150",
+      "deadline_ms = 150",
     ),
   }, async ({ mocks, exchange }) => {
     const { response, text, record } = await exchange(REQUEST);

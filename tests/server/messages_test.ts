@@ -111,6 +111,7 @@ Deno.test("messages answers a 200 whose JSON is not a well-formed completion wit
       try {
         const response = await fetch(`${proxy.url}/v1/messages`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify(REQUEST),
         });
         assert.equal(response.status, 502, JSON.stringify(answer));
@@ -426,6 +427,76 @@ Deno.test("messages streams a timeout error naming the idle timeout when the ups
       const text = await response.text();
       assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"timeout_error"/);
       assert.match(text, /idle timeout/);
+    },
+  );
+});
+
+/** The `error` event a translated stream ended with, and the log record's error fields. */
+async function streamError(post: (body: unknown) => Promise<Response>) {
+  const text = await (await post({ ...REQUEST, stream: true })).text();
+  const data = text.match(/event: error\ndata: (.*)\n\n$/)?.[1];
+  assert.ok(data, text);
+  return JSON.parse(data).error as { type: string; message: string };
+}
+
+Deno.test("messages names a stream broken mid-way once: Upstream stream failed: <reason>", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "reset",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    { upstream: { retries: 0 } },
+    async ({ post, proxy }) => {
+      const error = await streamError(post);
+      assert.equal(error.type, "api_error");
+      assert.match(error.message, /^Upstream stream failed: \S/);
+      assert.equal(error.message.split("Upstream stream failed").length, 2, error.message);
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.error_message, error.message);
+    },
+  );
+});
+
+Deno.test("messages ends a stalled stream with the idle timeout's own message, unprefixed", async () => {
+  await withProxy(
+    (req) =>
+      streamResponse([`data: ${JSON.stringify(chunk({ content: "a" }))}\n\n`], {
+        end: "hang",
+        signal: req.signal,
+        headers: { "content-type": "text/event-stream" },
+      }),
+    { upstream: { retries: 0, idle_timeout_ms: 200 } },
+    async ({ post }) => {
+      assert.deepEqual(await streamError(post), {
+        type: "timeout_error",
+        message: "Upstream stream was idle for 0.2 s (idle timeout)",
+      });
+    },
+  );
+});
+
+Deno.test("messages answers 504 naming deadline_ms when no try answered before the deadline", async () => {
+  await withProxy(
+    [
+      () => jsonResponse({ error: { message: "busy" } }, 503, { "retry-after-ms": "0" }),
+      async (req) => {
+        await req.disconnected;
+        return new Response("late");
+      },
+    ],
+    { upstream: { retries: 5, first_byte_timeout_ms: 200, deadline_ms: 200 } },
+    async ({ post, mock, proxy }) => {
+      const response = await post(REQUEST);
+      assert.equal(response.status, 504);
+      const error = await errorOf(response);
+      assert.equal(error.type, "timeout_error");
+      assert.match(error.message, /^Upstream did not start answering within 0\.2 s \(2 tries/);
+      assert.match(error.message, /raise \[upstream\] deadline_ms/);
+      assert.equal(mock.requests.length, 2);
+      const [record] = await proxy.waitForRecords(1);
+      assert.equal(record?.status, 504);
     },
   );
 });

@@ -68,7 +68,7 @@ async function withMock(handler: MockHandler, fn: (mock: MockUpstream) => Promis
 }
 
 function post(body: unknown, headers: Record<string, string> = {}, path = "/v1/messages") {
-  return new Request(`http://proxy${path}`, {
+  return new Request(`http://localhost${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": "client-key", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -286,8 +286,9 @@ Deno.test("anthropicPassthrough refuses a tool_result holding a non-block with i
 
 Deno.test("anthropicPassthrough forwards blocks of any type inside a tool_result (tool_reference)", async () => {
   await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
+    // A dropped field makes the body parsed and checked; Anthropic itself has tool search.
     const { app } = proxy(
-      config(mock.url, { "deepseek-anthropic": { api_key: "sk-ds-0123456789" } }),
+      config(mock.url, { anthropic: { api_key: KEY, drop_fields: ["metadata"] } }),
     );
     const messages = [
       { role: "user", content: "find a tool" },
@@ -308,6 +309,61 @@ Deno.test("anthropicPassthrough forwards blocks of any type inside a tool_result
     assert.equal(response.status, 200);
     await response.arrayBuffer();
     assert.deepEqual(mock.requests[0]!.json<{ messages: unknown }>().messages, messages);
+  });
+});
+
+Deno.test("anthropicPassthrough resolves tool search for a preset without it: referenced deferred tools sent, references as text", async () => {
+  await withMock(() => jsonResponse({ type: "message", content: [] }), async (mock) => {
+    const { app, records } = proxy(
+      config(mock.url, { "deepseek-anthropic": { api_key: "sk-ds-0123456789" } }),
+    );
+    const tools = [
+      { name: "ToolSearch", description: "Finds tools", input_schema: { type: "object" } },
+      {
+        name: "CronList",
+        description: "Lists the scheduled jobs.\n\nMore detail.",
+        input_schema: { type: "object" },
+        defer_loading: true,
+      },
+      { name: "Placeholder", input_schema: { type: "object" }, defer_loading: true },
+    ];
+    const messages = [
+      { role: "user", content: "list my jobs" },
+      {
+        role: "assistant",
+        content: [{
+          type: "tool_use",
+          id: "toolu_1",
+          name: "ToolSearch",
+          input: { query: "select:CronList" },
+        }],
+      },
+      {
+        role: "user",
+        content: [{
+          type: "tool_result",
+          tool_use_id: "toolu_1",
+          content: [{ type: "tool_reference", tool_name: "CronList" }],
+        }, { type: "text", text: "Tool loaded." }],
+      },
+    ];
+    const beta = "claude-code-20250219,advanced-tool-use-2025-11-20";
+    const response = await app.request(
+      post(ask({ stream: false, tools, messages }), { "anthropic-beta": beta }),
+    );
+    assert.equal(response.status, 200);
+    await response.arrayBuffer();
+    const sent = mock.requests[0]!.json<{
+      tools: Array<Record<string, unknown>>;
+      messages: Array<{ content: Array<{ content?: unknown }> }>;
+    }>();
+    assert.deepEqual(sent.tools.map((t) => t.name), ["ToolSearch", "CronList"]);
+    assert.equal("defer_loading" in sent.tools[1]!, false);
+    assert.deepEqual(sent.messages[2]!.content[0]!.content, [
+      { type: "text", text: 'Tool "CronList" is now available: Lists the scheduled jobs.' },
+    ]);
+    assert.equal(mock.requests[0]!.headers["anthropic-beta"], "claude-code-20250219");
+    assert.ok(records[0]?.changes?.some((c) => c.startsWith("tool search:")));
   });
 });
 

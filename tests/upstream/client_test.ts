@@ -389,6 +389,10 @@ Deno.test({
   },
 });
 
+/** The 504 of a first-byte timeout of 0.1 s, naming the settings to raise. */
+const FIRST_BYTE_TIMEOUT =
+  "Upstream did not answer within 0.1 s (first-byte timeout: raise [upstream] first_byte_timeout_ms, or the provider's timeout_ms, to wait longer)";
+
 Deno.test({
   name: "sendUpstream retries after a first-byte timeout and aborts the slow request",
   ...SANITIZE,
@@ -402,7 +406,7 @@ Deno.test({
       });
       assert.equal(result.attempts, 2);
       assert.deepEqual(await result.response.json(), { ok: true });
-      assert.equal(retries[0]?.error, "Upstream did not answer within 0.1 s (first-byte timeout)");
+      assert.equal(retries[0]?.error, FIRST_BYTE_TIMEOUT);
       await within(mock.requests[0]!.disconnected, 1000, "closing the timed-out request");
     } finally {
       await mock.close();
@@ -426,7 +430,7 @@ Deno.test({
           assert.ok(error instanceof UpstreamError);
           assert.equal(error.status, 504);
           assert.equal(error.type, "timeout_error");
-          assert.equal(error.message, "Upstream did not answer within 0.1 s (first-byte timeout)");
+          assert.equal(error.message, FIRST_BYTE_TIMEOUT);
           return true;
         },
       );
@@ -750,6 +754,64 @@ Deno.test({
       client.abort(new Error("client went away"));
       await assert.rejects(within(reading, 1000, "the aborted read"), /client went away/);
       await within(mock.requests[0]!.disconnected, 1000, "closing the upstream");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream bounds the whole wait for an answer by deadlineMs, tries and waits included",
+  ...SANITIZE,
+  async fn() {
+    // A quick 503 asking for an immediate retry, then an upstream that never answers.
+    const mock = await startMockUpstream([
+      () => jsonResponse({ error: { message: "busy" } }, 503, { "retry-after-ms": "0" }),
+      neverAnswer,
+    ]);
+    try {
+      await assert.rejects(
+        sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+          retry: { attempts: 10 },
+          timeouts: { firstByteMs: 200, deadlineMs: 200 },
+        }),
+        (error) => {
+          assert.ok(error instanceof UpstreamError);
+          assert.equal(error.status, 504);
+          assert.equal(error.type, "timeout_error");
+          assert.equal(
+            error.message,
+            "Upstream did not start answering within 0.2 s (2 tries, deadline): raise " +
+              "[upstream] deadline_ms (the whole wait) or first_byte_timeout_ms (each try) to " +
+              "wait longer",
+          );
+          return true;
+        },
+      );
+      assert.equal(mock.requests.length, 2, "no try after the deadline");
+      await within(mock.requests[1]!.disconnected, 1000, "closing the request cut by the deadline");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "sendUpstream makes no retry that could not start before the deadline, and keeps the answer",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream(() =>
+      jsonResponse({ error: { message: "busy" } }, 503, { "retry-after": "30" })
+    );
+    try {
+      const result = await sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        retry: { attempts: 3 },
+        timeouts: { firstByteMs: 100, deadlineMs: 1000 },
+      });
+      assert.equal(result.response.status, 503);
+      assert.equal(result.attempts, 1);
+      await result.response.body?.cancel();
     } finally {
       await mock.close();
     }

@@ -11,6 +11,7 @@ import { passthroughRequest, sentText } from "../../passthrough/passthrough_requ
 import { teeStream } from "../../passthrough/tee_stream.ts";
 import type { Route } from "../../routing/route.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
+import { withKeyHintInBody } from "../../upstream/key_hint.ts";
 import { type AppDeps, upstreamOptions } from "../deps.ts";
 import type { ClientMessage, RouteHandler } from "../handler.ts";
 import { upstreamSecrets } from "../request_log.ts";
@@ -45,7 +46,8 @@ export const anthropicPassthrough: RouteHandler = async (request, ctx) => {
   log.upstreamAnswered(result.attempts);
   const { response } = result;
   if (!response.ok) {
-    const text = await readErrorBody(response);
+    const hint = { provider: route.provider, origins: deps.config.origins };
+    const text = withKeyHintInBody(response.status, await readErrorBody(response), hint);
     log.bodies?.set("response", text);
     throw passthroughError(response, text, upstreamSecrets(deps, request));
   }

@@ -4,7 +4,14 @@ import { UpstreamError } from "../../errors.ts";
 import { redactSecrets } from "../../log/redact.ts";
 import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quirks/apply_quirks.ts";
 import type { QuirkResponseContext } from "../../quirks/registry.ts";
-import { fromUpstreamError } from "../../translate/anthropic/errors.ts";
+import { countTokens } from "../../count_tokens/tokens.ts";
+import { type AnswerShape, answerShape } from "../../translate/anthropic/answer_shape.ts";
+import {
+  type OverflowEstimate,
+  readContextOverflow,
+} from "../../translate/anthropic/context_overflow.ts";
+import type { Route } from "../../routing/route.ts";
+import { fromUpstreamError, upstreamErrorMessage } from "../../translate/anthropic/errors.ts";
 import { makeSignature } from "../../translate/anthropic/signature.ts";
 import { toAnthropicResponse } from "../../translate/openai/response.ts";
 import { StreamTranslator } from "../../translate/openai/stream.ts";
@@ -13,6 +20,7 @@ import {
   type ChunkTransform,
 } from "../../translate/openai/stream_pipeline.ts";
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
+import { withKeyHint } from "../../upstream/key_hint.ts";
 import { upstreamHeaders, upstreamUrl } from "../../upstream/target.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../../wire/openai_types.ts";
 import { messageBody } from "../body.ts";
@@ -48,8 +56,9 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
       drop: deps.config.drop,
     });
     log.bodies?.set("client", ctx.message.text);
+    const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
     const result = await send(request, ctx, dialect, translated);
-    const answer = { ...ctx, ...translated, dialect };
+    const answer = { ...ctx, ...translated, dialect, shape };
     const streamed = translated.body.stream === true;
     const contentType = result.response.headers.get("content-type") ?? "";
     if (streamed && contentType.includes("text/event-stream") && result.body) {
@@ -61,7 +70,9 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
 
 /**
  * Sends the request; when the upstream refuses it and a quirk offers a changed request (a smaller
- * `max_tokens`), sends that once more. Throws the upstream's error, mapped and with secrets redacted.
+ * `max_tokens`), sends that once more. Throws the upstream's error in Anthropic's words (a prompt
+ * that did not fit is `prompt is too long: N tokens > M maximum`, N counted here when the provider
+ * does not say), with its retry hints as headers and secrets redacted.
  */
 async function send(
   request: Request,
@@ -99,13 +110,25 @@ async function send(
   log.upstreamAnswered(attempts);
   if (errorText === undefined) return result;
   log.bodies?.set("response", errorText);
-  const mapped = fromUpstreamError(result.response.status, errorText);
-  const message = redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request));
-  throw new UpstreamError(mapped.status, mapped.body.error.type, message);
+  const overflow = readContextOverflow(upstreamErrorMessage(errorText));
+  const mapped = fromUpstreamError(result.response.status, errorText, {
+    headers: result.response.headers,
+    ...(overflow ? { contextOverflow: await overflowEstimate(translated.body, route) } : {}),
+  });
+  const message = withKeyHint(
+    result.response.status,
+    redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request)),
+    { provider: route.provider, origins: deps.config.origins },
+  );
+  const headers = mapped.headers ? { headers: mapped.headers } : {};
+  throw new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
 }
 
-/** What answering needs: the handler's context, the translated request and the dialect. */
-type AnswerContext = HandlerContext & OpenAIRequest & { dialect: OpenAIDialect };
+/** What answering needs: the handler's context, the translated request, the dialect, the shape asked for. */
+type AnswerContext = HandlerContext & OpenAIRequest & {
+  dialect: OpenAIDialect;
+  shape: AnswerShape;
+};
 
 /** The ids and signature an answer is translated with, and what the answer quirks see. */
 function answerSetup(ctx: AnswerContext) {
@@ -116,7 +139,11 @@ function answerSetup(ctx: AnswerContext) {
     request: ctx.request,
     newToolId: ids.newToolId,
   };
-  const translation = { model: ctx.body.model, signature: makeSignature(ctx.route.provider.name) };
+  const translation = {
+    model: ctx.body.model,
+    signature: makeSignature(ctx.route.provider.name),
+    ...ctx.shape,
+  };
   return { ids, quirkContext, translation };
 }
 
@@ -146,4 +173,14 @@ async function wholeAnswer(result: UpstreamResult, ctx: AnswerContext): Promise<
   log.bodies?.set("response", text);
   log.answered({ stopReason: message.stop_reason, usage: message.usage });
   return messageResponse(message, ctx.body.stream === true, text);
+}
+
+/** What the proxy knows of an overflowing request: its own token count and the model's context window. */
+async function overflowEstimate(
+  body: Parameters<typeof countTokens>[0],
+  route: Route,
+): Promise<OverflowEstimate> {
+  const inputTokens = await countTokens(body);
+  const contextWindow = route.facts.context_window;
+  return contextWindow === undefined ? { inputTokens } : { inputTokens, contextWindow };
 }

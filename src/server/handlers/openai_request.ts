@@ -3,6 +3,7 @@
 import { InvalidRequestError } from "../../errors.ts";
 import { applyAnthropicQuirks, applyRequestQuirks } from "../../quirks/apply_quirks.ts";
 import { quirksByName } from "../../quirks/registry.ts";
+import { findPreset } from "../../providers/presets.ts";
 import type { Quirk, QuirkRequestContext } from "../../quirks/registry.ts";
 import type { Route } from "../../routing/route.ts";
 import { toOpenAIRequest } from "../../translate/openai/request.ts";
@@ -55,6 +56,7 @@ export function openaiRequest(
     supportsDocuments: provider.supportsDocuments,
     providerName: provider.name,
     drop: options.drop,
+    structuredOutput: findPreset(provider.preset)?.structuredOutput ?? "instruction",
   });
   for (const change of translated.changes) log.note(change);
   for (const change of applyModelOptions(translated.request, route)) log.note(change);

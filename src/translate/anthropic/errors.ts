@@ -1,6 +1,11 @@
 // Maps upstream HTTP errors (OpenAI, Anthropic or anything else) to the Anthropic error envelope. Pure.
 import type { AnthropicErrorBody, AnthropicErrorType } from "../../wire/anthropic_types.ts";
 import { isRecord } from "../../util/is_record.ts";
+import {
+  type OverflowEstimate,
+  promptTooLongMessage,
+  readContextOverflow,
+} from "./context_overflow.ts";
 
 const MAX_MESSAGE_CHARS = 2000;
 
@@ -18,18 +23,20 @@ export const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicError
 ]);
 
 /**
- * The error a stream ends with when reading its upstream throws after the first byte: the
- * Anthropic type the thrown error carries (a ProxyError's), else `api_error`, and its message, which
- * says the upstream stream failed unless it already names the upstream. Both stream paths (the
- * translated one and the passthrough) end with the `event: error` built from this.
+ * The error a stream ends with when reading its upstream throws after the first byte. An error that
+ * carries an Anthropic type (a ProxyError: the upstream client's, the idle timeout's, the proxy's
+ * shutdown) already says what failed and is kept as it is; any other is an `api_error` saying the
+ * upstream stream failed, unless it already names the upstream. Both stream paths (the translated
+ * one and the passthrough) end with the `event: error` built from this.
  */
 export function streamFailure(error: unknown): { type: AnthropicErrorType; message: string } {
-  const type = isRecord(error) && typeof error.type === "string" &&
-      ANTHROPIC_ERROR_TYPES.has(error.type)
-    ? error.type as AnthropicErrorType
-    : "api_error";
+  const typed = isRecord(error) && typeof error.type === "string" &&
+    ANTHROPIC_ERROR_TYPES.has(error.type);
+  const type = typed ? error.type as AnthropicErrorType : "api_error";
   const detail = error instanceof Error ? error.message : String(error);
-  const message = detail.startsWith("Upstream ") ? detail : `Upstream stream failed: ${detail}`;
+  const message = typed || detail.startsWith("Upstream ")
+    ? detail
+    : `Upstream stream failed: ${detail}`;
   return { type, message };
 }
 
@@ -147,23 +154,80 @@ export function truncate(text: string, maxChars: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Builds the Anthropic error envelope for an upstream HTTP error. */
+/** Options for {@linkcode fromUpstreamError}. */
+export interface FromUpstreamErrorOptions {
+  /**
+   * Report a context overflow in Anthropic's words (`prompt is too long: N tokens > M maximum`),
+   * with these numbers where the provider's message has none. Without it the message is kept.
+   */
+  contextOverflow?: OverflowEstimate;
+  /** The upstream's response headers: the retry hints among them are kept for the client. */
+  headers?: Headers;
+}
+
+/** The statuses a context overflow comes with. */
+const OVERFLOW_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
+/** The upstream headers that tell a client when to retry; kept on retryable errors. */
+export const RETRY_HEADERS: readonly string[] = ["retry-after", "retry-after-ms"];
+
+/**
+ * Builds the Anthropic error envelope for an upstream HTTP error: the envelope itself when the
+ * upstream sent one, else the upstream's own message (once: a message that already starts with
+ * "Upstream returned N:" gets no second prefix). With `contextOverflow`, a prompt that did not fit
+ * becomes Anthropic's 400 `prompt is too long`. With `headers`, a retryable error (408, 409, 429,
+ * 5xx, 529) keeps the upstream's `retry-after` and `retry-after-ms`.
+ *
+ * @example
+ * ```ts
+ * fromUpstreamError(429, '{"error":{"message":"Slow down"}}', { headers });
+ * // → { status: 429, body: { type: "error", error: { type: "rate_limit_error", message: "Upstream returned 429: Slow down" } },
+ * //     headers: { "retry-after": "7" } }
+ * ```
+ */
 export function fromUpstreamError(
   status: number,
   body: string,
-): { status: number; body: AnthropicErrorBody } {
+  options: FromUpstreamErrorOptions = {},
+): { status: number; body: AnthropicErrorBody; headers?: Record<string, string> } {
+  const headers = options.headers ? retryHeaders(status, options.headers) : undefined;
+  const withHeaders = <T extends object>(result: T) => headers ? { ...result, headers } : result;
   const parsedAnthropic = anthropicEnvelope(body);
-  if (parsedAnthropic) return { status: statusForUpstream(status), body: parsedAnthropic };
-  return {
+  if (parsedAnthropic) {
+    return withHeaders({ status: statusForUpstream(status), body: parsedAnthropic });
+  }
+  const message = upstreamErrorMessage(body);
+  const overflow = options.contextOverflow && OVERFLOW_STATUSES.has(status)
+    ? readContextOverflow(message)
+    : undefined;
+  if (overflow) {
+    const text = promptTooLongMessage(overflow, options.contextOverflow!, message);
+    return {
+      status: 400,
+      body: { type: "error", error: { type: "invalid_request_error", message: text } },
+    };
+  }
+  const prefix = `Upstream returned ${status}: `;
+  return withHeaders({
     status: statusForUpstream(status),
     body: {
       type: "error",
       error: {
         type: errorTypeForStatus(status),
-        message: `Upstream returned ${status}: ${upstreamErrorMessage(body)}`,
+        message: message.startsWith(prefix) ? message : prefix + message,
       },
     },
-  };
+  });
+}
+
+/** The retry hints among `headers`, for a status a client may retry; undefined when there are none. */
+function retryHeaders(status: number, headers: Headers): Record<string, string> | undefined {
+  if (!(status === 408 || status === 409 || status === 429 || status >= 500)) return undefined;
+  const out: Record<string, string> = {};
+  for (const name of RETRY_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null && value.trim() !== "") out[name] = value.trim();
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Returns the body when it already is an Anthropic error envelope. */

@@ -78,3 +78,31 @@ function signatureBody(origin: string): string {
   if (origin === "") throw new TypeError("Cannot make a signature: origin is empty");
   return SIGNATURE_PREFIX + toBase64Url(encoder.encode(origin));
 }
+
+/** Marks a wrapped signature's payload as the thinking text of a block sent with display "omitted". */
+const OMITTED_THINKING_MARK = "cpxt.";
+
+/**
+ * The signature for a thinking block sent empty (`thinking.display: "omitted"`): `signature`
+ * (one made by {@linkcode makeSignature}) with the thinking text carried inside it, so the text can
+ * go back upstream when the block returns in history, as Anthropic's encrypted signatures do.
+ * Any other signature is returned as it is.
+ */
+export function omittedThinkingSignature(signature: string, thinking: string): string {
+  const info = parseSignature(signature);
+  if (info === undefined || info.original !== undefined) return signature;
+  return wrapSignature(info.origin, OMITTED_THINKING_MARK + toBase64Url(encoder.encode(thinking)));
+}
+
+/** The thinking text carried by a signature from {@linkcode omittedThinkingSignature}, if any. */
+export function omittedThinking(signature: string | undefined): string | undefined {
+  const original = parseSignature(signature)?.original;
+  if (original === undefined || !original.startsWith(OMITTED_THINKING_MARK)) return undefined;
+  const bytes = fromBase64Url(original.slice(OMITTED_THINKING_MARK.length));
+  if (bytes === undefined) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

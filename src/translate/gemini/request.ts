@@ -1,4 +1,5 @@
 // Translates an Anthropic Messages request into a Gemini generateContent request. Pure.
+import { resolveToolSearch } from "../anthropic/tool_search.ts";
 import type { MessagesRequest } from "../../wire/anthropic_types.ts";
 import type { GeminiGenerationConfig, GeminiRequest } from "../../wire/gemini_types.ts";
 import { isRecord } from "../../util/is_record.ts";
@@ -62,10 +63,13 @@ const TRANSLATED_FIELDS: ReadonlySet<string> = new Set([
  * ```
  */
 export function toGeminiRequest(
-  req: MessagesRequest,
+  client: MessagesRequest,
   options: ToGeminiRequestOptions,
 ): TranslatedGeminiRequest {
   const state = createGeminiState(options);
+  // Tool search (deferred tools, tool_reference blocks) resolved as on the OpenAI formats.
+  const { request: req, changes: searchChanges } = resolveToolSearch(client);
+  state.changes.push(...searchChanges);
   const request: GeminiRequest = { contents: toGeminiContents(req.messages, state) };
   const system = joinSystem(req.system, state);
   if (system !== "") request.systemInstruction = { parts: [{ text: system }] };

@@ -1,5 +1,6 @@
 // Maps Anthropic thinking and effort settings to OpenAI `reasoning_effort`. Pure.
 import type { MessagesRequest } from "../../wire/anthropic_types.ts";
+import { isRecord } from "../../util/is_record.ts";
 
 /** An OpenAI `reasoning_effort` level. */
 export type ReasoningEffort = "minimal" | "low" | "medium" | "high" | "xhigh";
@@ -31,7 +32,9 @@ const TOP_EFFORTS: ReadonlySet<string> = new Set(["max", "xhigh"]);
  * | `thinking` adaptive without an effort            | "medium"                          |
  * | thinking disabled or absent, no effort           | undefined                         |
  *
- * `output_config.effort` wins over `thinking`; an unrecognised effort value is ignored.
+ * `output_config.effort` wins over `thinking`; an unrecognised effort value is ignored. A message's
+ * own `output_config.effort` (beta `per-turn-control-2026-07-01`; the last message that has one)
+ * wins over the request's.
  *
  * @example
  * ```ts
@@ -43,13 +46,25 @@ export function effortFor(
   req: MessagesRequest,
   options: EffortOptions = {},
 ): ReasoningEffort | undefined {
-  const level = effortForLevel(req.output_config?.effort, options);
+  const level = effortForLevel(turnEffort(req.messages), options) ??
+    effortForLevel(req.output_config?.effort, options);
   if (level !== undefined) return level;
   const thinking = req.thinking;
   if (thinking === null || typeof thinking !== "object") return undefined;
   if (thinking.type === "adaptive") return "medium";
   if (thinking.type !== "enabled") return undefined;
   return effortForBudget(thinking.budget_tokens);
+}
+
+/** The effort the conversation's last message with an `output_config.effort` sets, if any. */
+export function turnEffort(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message: unknown = messages[i];
+    const config = isRecord(message) ? message.output_config : undefined;
+    if (isRecord(config) && config.effort !== undefined) return config.effort;
+  }
+  return undefined;
 }
 
 /** Maps an `output_config.effort` value to an effort level; undefined when it is not recognised. */
@@ -71,11 +86,11 @@ export function effortForBudget(budgetTokens: number | undefined): ReasoningEffo
   return "high";
 }
 
-const REASONING_MODEL = /^(?:o[134]|gpt-5)(?:$|[-.:_])/;
+const REASONING_MODEL = /^(?:o[134]|gpt-[56])(?:$|[-.:_])/;
 const NON_REASONING_VARIANT = /^gpt-5(?:\.\d+)?-chat(?:$|-)/;
 
 /**
- * Reports whether a model name is an OpenAI reasoning model (o1, o3, o4, gpt-5 families), ignoring
+ * Reports whether a model name is an OpenAI reasoning model (o1, o3, o4, gpt-5, gpt-6), ignoring
  * any `vendor/` prefix such as "openai/o3-mini". The gpt-5 chat variants are not reasoning models.
  */
 export function isOpenAIReasoningModel(model: string): boolean {

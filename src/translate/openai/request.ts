@@ -8,7 +8,7 @@ import type {
   ChatToolCall,
 } from "../../wire/openai_types.ts";
 import { toOpenAIContentPart } from "./content_part.ts";
-import { effortFor, effortForLevel, isOpenAIReasoningModel } from "./effort.ts";
+import { effortFor, effortForLevel, isOpenAIReasoningModel, turnEffort } from "./effort.ts";
 import { isRecord } from "../../util/is_record.ts";
 import {
   type Block,
@@ -25,6 +25,16 @@ import {
 } from "./request_state.ts";
 import { toOpenAITools } from "./tools.ts";
 import { searchResultsText } from "../web_search.ts";
+import { resolveToolSearch } from "../anthropic/tool_search.ts";
+import {
+  isStrictCompatible,
+  type JsonOutputFormat,
+  outputFormatOf,
+  schemaInstruction,
+  schemaName,
+  upstreamSchema,
+} from "../anthropic/output_format.ts";
+import { omittedThinking } from "../anthropic/signature.ts";
 
 /** Options for {@linkcode toOpenAIRequest}. */
 export interface ToOpenAIRequestOptions {
@@ -44,7 +54,16 @@ export interface ToOpenAIRequestOptions {
   providerName?: string;
   /** Top-level OpenAI fields removed from the output after translation (the config's `[params] drop`). */
   drop?: string[];
+  /**
+   * How `output_config.format` reaches the provider: `response_format` with the schema
+   * ("json_schema", the default), `json_object` plus the schema in the system prompt
+   * ("json_object"), or the schema in the system prompt alone ("instruction").
+   */
+  structuredOutput?: StructuredOutputSupport;
 }
+
+/** What structured output a provider takes; see {@linkcode ToOpenAIRequestOptions.structuredOutput}. */
+export type StructuredOutputSupport = "json_schema" | "json_object" | "instruction";
 
 /** The translated request and human-readable notes on what was changed or dropped, for the log. */
 export interface TranslatedRequest {
@@ -101,10 +120,12 @@ type ToolMessage = Extract<ChatMessage, { role: "tool" }>;
  * ```
  */
 export function toOpenAIRequest(
-  req: MessagesRequest,
+  client: MessagesRequest,
   options: ToOpenAIRequestOptions,
 ): TranslatedRequest {
   const state = createRequestState(options);
+  const { request: req, changes: searchChanges } = resolveToolSearch(client);
+  state.changes.push(...searchChanges);
   const messages: ChatMessage[] = [];
   const system = joinSystem(req.system, "system", state);
   if (system !== "") messages.push({ role: "system", content: system });
@@ -113,9 +134,13 @@ export function toOpenAIRequest(
   const reasoningModel = options.reasoningModel ?? isOpenAIReasoningModel(options.model);
   copyParameters(req, request, { reasoningModel, state });
   Object.assign(request, toOpenAITools(req, state));
-  const consumed = setReasoningEffort(req, request, { reasoningModel, state });
+  const consumed = new Set([setReasoningEffort(req, request, { reasoningModel, state })]);
+  if (setOutputFormat(outputFormatOf(req), request, state)) {
+    consumed.add(req.output_format !== undefined ? "output_format" : "output_config");
+  }
+  if (consumed.has("output_config")) noteOutputConfig(req, state);
   for (const key in req) {
-    if (TRANSLATED_FIELDS.has(key) || key === consumed || req[key] === undefined) continue;
+    if (TRANSLATED_FIELDS.has(key) || consumed.has(key) || req[key] === undefined) continue;
     state.changes.push(`dropped ${key}`);
   }
   applyDrop(request, options.drop, state);
@@ -257,7 +282,10 @@ function translateAssistant(
       else texts.push(text);
     } else if (block.type === "tool_use") toolCalls.push(toolCall(block, blockPath));
     else if (block.type === "thinking") {
-      const thinking = stringAt(block, "thinking", blockPath);
+      let thinking = stringAt(block, "thinking", blockPath);
+      if (thinking === "" && typeof block.signature === "string") {
+        thinking = omittedThinking(block.signature) ?? "";
+      }
       if (keepThinking) reasoning.push(thinking);
       state.counts[keepThinking ? "thinkingKept" : "thinkingDropped"]++;
     } else if (block.type === "redacted_thinking") state.counts.redactedThinking++;
@@ -327,15 +355,60 @@ function setReasoningEffort(
   const effort = effortFor(req, options);
   if (effort === undefined) return undefined;
   out.reasoning_effort = effort;
+  const turn = turnEffort(req.messages);
+  if (turn !== undefined && effortForLevel(turn, options) !== undefined) {
+    state.changes.push(`this turn's output_config.effort → reasoning_effort ${effort}`);
+    return "output_config";
+  }
   if (effortForLevel(req.output_config?.effort, options) === undefined) {
     state.changes.push(`thinking → reasoning_effort ${effort}`);
     return "thinking";
   }
   state.changes.push(`output_config.effort → reasoning_effort ${effort}`);
-  for (const key in req.output_config) {
-    if (key !== "effort") state.changes.push(`dropped output_config.${key}`);
-  }
   return "output_config";
+}
+
+/** Notes the parts of `output_config` that have no translation (effort and format have one). */
+function noteOutputConfig(req: MessagesRequest, state: RequestState): void {
+  for (const key in req.output_config) {
+    if (key !== "effort" && key !== "format") state.changes.push(`dropped output_config.${key}`);
+  }
+}
+
+/**
+ * Asks for structured output the way the provider takes it (see `structuredOutput`); returns
+ * whether the request asked for any.
+ */
+function setOutputFormat(
+  format: JsonOutputFormat | undefined,
+  out: ChatCompletionRequest,
+  state: RequestState,
+): boolean {
+  if (!format) return false;
+  const support = state.options.structuredOutput ?? "json_schema";
+  if (support === "json_schema") {
+    const strict = isStrictCompatible(format.schema);
+    const schema = upstreamSchema(format.schema);
+    out.response_format = {
+      type: "json_schema",
+      json_schema: { name: schemaName(format.schema), schema, strict },
+    };
+    state.changes.push(
+      `output_config.format → response_format json_schema${strict ? " (strict)" : ""}`,
+    );
+    return true;
+  }
+  const instruction = schemaInstruction(format.schema);
+  const first = out.messages[0];
+  if (first?.role === "system") first.content = `${first.content}\n\n${instruction}`;
+  else out.messages.unshift({ role: "system", content: instruction });
+  if (support === "json_object") out.response_format = { type: "json_object" };
+  state.changes.push(
+    support === "json_object"
+      ? "output_config.format → response_format json_object, the schema in the system prompt"
+      : "output_config.format → the schema in the system prompt",
+  );
+  return true;
 }
 
 /** Removes the configured fields from the output; `model` and `messages` are never removed. */

@@ -12,6 +12,9 @@ import type {
 } from "../../wire/openai_types.ts";
 import { toolUseId } from "./ids.ts";
 import { isRecord } from "../../util/is_record.ts";
+import { UpstreamError } from "../../errors.ts";
+import { checkJsonAnswer, type JsonOutputFormat } from "../anthropic/output_format.ts";
+import { omittedThinkingSignature } from "../anthropic/signature.ts";
 
 /** What the caller knows about the request that the upstream response does not carry. */
 export interface ResponseContext {
@@ -22,6 +25,12 @@ export interface ResponseContext {
   signature: string;
   /** Makes a fresh `toolu_…` id for tool calls whose upstream id is missing or unusable. */
   newToolId: () => string;
+  /** Send thinking blocks with empty text, the text inside the signature (`display: "omitted"`). */
+  omitThinking?: boolean;
+  /** Structured output: a whole answer whose text is not JSON matching it is an error. */
+  outputFormat?: JsonOutputFormat;
+  /** Report the reasoning tokens as `usage.output_tokens_details.thinking_tokens`. */
+  thinkingTokens?: boolean;
 }
 
 /** A run of text or reasoning found in a message's content. */
@@ -55,7 +64,10 @@ export function mapFinishReason(
  * Maps OpenAI usage to Anthropic usage. Anthropic's `input_tokens` excludes cache reads and
  * writes, so those are subtracted from `prompt_tokens` and reported separately (when non-zero).
  */
-export function mapUsage(usage: ChatUsage | null | undefined): Usage {
+export function mapUsage(
+  usage: ChatUsage | null | undefined,
+  options: { thinkingTokens?: boolean } = {},
+): Usage {
   if (!usage) return { input_tokens: 0, output_tokens: 0 };
   const prompt = count(usage.prompt_tokens);
   const cacheRead = cachedPromptTokens(usage);
@@ -67,6 +79,10 @@ export function mapUsage(usage: ChatUsage | null | undefined): Usage {
   };
   if (cacheRead > 0) result.cache_read_input_tokens = cacheRead;
   if (cacheWrite > 0) result.cache_creation_input_tokens = cacheWrite;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (options.thinkingTokens && typeof reasoning === "number") {
+    result.output_tokens_details = { thinking_tokens: count(reasoning) };
+  }
   return result;
 }
 
@@ -183,16 +199,39 @@ export function toAnthropicResponse(
   const content = messageBlocks(message, ctx);
   const hasToolCalls = content.some((block) => block.type === "tool_use");
   if (content.length === 0) content.push({ type: "text", text: "" });
+  const stopReason = mapFinishReason(choice?.finish_reason, hasToolCalls);
+  if (ctx.outputFormat && stopReason === "end_turn") checkAnswer(content, ctx.outputFormat);
   return {
     id: ctx.messageId,
     type: "message",
     role: "assistant",
     model: ctx.model,
     content,
-    stop_reason: mapFinishReason(choice?.finish_reason, hasToolCalls),
+    stop_reason: stopReason,
     stop_sequence: null,
-    usage: mapUsage(res.usage),
+    usage: mapUsage(res.usage, ctx.thinkingTokens ? { thinkingTokens: true } : {}),
   };
+}
+
+/**
+ * Checks a whole structured-output answer: its text must be JSON matching the schema, else the
+ * answer is an error (502), not passed off as valid; a fenced answer loses its fence in place.
+ */
+function checkAnswer(content: ResponseBlock[], format: JsonOutputFormat): void {
+  const index = content.findIndex((block) => block.type === "text");
+  const block = content[index];
+  const text = block?.type === "text" ? block.text : "";
+  const check = checkJsonAnswer(text, format.schema);
+  if (!check.ok) {
+    throw new UpstreamError(
+      502,
+      "api_error",
+      `Upstream answer does not match output_config.format: ${check.problem}`,
+    );
+  }
+  if (block?.type === "text" && check.text !== text) {
+    content[index] = { ...block, text: check.text };
+  }
 }
 
 function messageBlocks(message: ChatResponseMessage, ctx: ResponseContext): ResponseBlock[] {
@@ -202,7 +241,17 @@ function messageBlocks(message: ChatResponseMessage, ctx: ResponseContext): Resp
   let text = segments.filter((s) => s.kind === "text").map((s) => s.text).join("");
   if (text === "" && typeof message.refusal === "string") text = message.refusal;
   const blocks: ResponseBlock[] = [];
-  if (thinking !== "") blocks.push({ type: "thinking", thinking, signature: ctx.signature });
+  if (thinking !== "") {
+    blocks.push(
+      ctx.omitThinking
+        ? {
+          type: "thinking",
+          thinking: "",
+          signature: omittedThinkingSignature(ctx.signature, thinking),
+        }
+        : { type: "thinking", thinking, signature: ctx.signature },
+    );
+  }
   if (text !== "") blocks.push({ type: "text", text });
   for (const call of message.tool_calls ?? []) {
     if (!call) continue;

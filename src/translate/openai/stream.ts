@@ -29,6 +29,10 @@ import type { StreamSummary } from "../anthropic/stream_summary.ts";
 import { toolUseId } from "./ids.ts";
 import { ToolCallIndex } from "./tool_call_index.ts";
 import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./response.ts";
+import type { JsonOutputFormat } from "../anthropic/output_format.ts";
+import { JsonAnswerGate } from "../anthropic/json_answer_gate.ts";
+import { omittedThinkingSignature } from "../anthropic/signature.ts";
+import { promptTooLongMessage, readContextOverflow } from "../anthropic/context_overflow.ts";
 
 /** What the translator needs to know that the upstream chunks do not carry. */
 export interface StreamTranslatorOptions {
@@ -41,6 +45,12 @@ export interface StreamTranslatorOptions {
   newToolId: () => string;
   /** Estimated input tokens for `message_start`, since upstream usage usually comes at the end. */
   inputTokens?: number;
+  /** Send thinking blocks with empty text, the text inside the signature (`display: "omitted"`). */
+  omitThinking?: boolean;
+  /** Structured output: the answer is held back and checked against it before it is sent. */
+  outputFormat?: JsonOutputFormat;
+  /** Report the reasoning tokens as `usage.output_tokens_details.thinking_tokens`. */
+  thinkingTokens?: boolean;
 }
 
 /** Why a stream ended abnormally: an Anthropic error type, or `client_closed` for a cancelled stream. */
@@ -89,9 +99,13 @@ export class StreamTranslator {
   #usage: ChatUsage | undefined;
   #stopReason: StopReason | null = null;
   #error: { type: StreamErrorType; message: string } | undefined;
+  #gate: JsonAnswerGate | undefined;
+  /** The text of the open thinking block, when thinking is omitted. */
+  #omitted = "";
 
   constructor(options: StreamTranslatorOptions) {
     this.#options = options;
+    if (options.outputFormat) this.#gate = new JsonAnswerGate(options.outputFormat);
   }
 
   /** True once `finish()` or `fail()` has run; later calls return no events. */
@@ -133,7 +147,7 @@ export class StreamTranslator {
     if (!choice) return out;
     if (choice.finish_reason) this.#finishReason = choice.finish_reason;
     if (choice.delta) this.#onDelta(choice.delta, out);
-    return out;
+    return this.#gate ? this.#gate.pass(out) : out;
   }
 
   /** Closes everything after the upstream ended cleanly: last blocks, `message_delta`, `message_stop`. */
@@ -150,15 +164,22 @@ export class StreamTranslator {
       usage: this.#finalUsage(),
     });
     out.push({ type: "message_stop" });
-    return out;
+    if (!this.#gate) return out;
+    const gated = this.#gate.close(out, this.#stopReason);
+    if (gated.error) {
+      this.#error = gated.error;
+      this.#stopReason = null;
+    }
+    return gated.events;
   }
 
   /** Reports a broken upstream with one `error` event; closes nothing and ends the translation. */
   fail(error: { type: AnthropicErrorType; message: string }): StreamEvent[] {
     if (this.#done) return [];
     this.#done = true;
-    this.#error = { type: error.type, message: error.message };
-    return [errorEvent(error)];
+    const reported = overflowInAnthropicWords(error, this.#options.inputTokens);
+    this.#error = { type: reported.type, message: reported.message };
+    return [errorEvent(reported)];
   }
 
   /** The stop reason, usage and error of the stream so far. */
@@ -185,7 +206,7 @@ export class StreamTranslator {
   #onContent(segment: { kind: "text" | "thinking"; text: string }, out: StreamEvent[]): void {
     const open = this.#open;
     if (this.#queue.length === 0 && open?.kind === segment.kind) {
-      out.push(contentDelta(open.index, segment.kind, segment.text));
+      this.#contentDelta(open.index, segment, out);
       return;
     }
     const last = this.#queue.at(-1);
@@ -224,7 +245,7 @@ export class StreamTranslator {
       if (!force && head.kind === "tool" && head.call.name === "") return;
       this.#queue.shift();
       if (head.kind !== "tool" && open?.kind === head.kind) {
-        out.push(contentDelta(open.index, head.kind, head.text));
+        this.#contentDelta(open.index, head, out);
         continue;
       }
       this.#closeOpen(out);
@@ -250,15 +271,29 @@ export class StreamTranslator {
       ? { type: "text", text: "" }
       : { type: "thinking", thinking: "", signature: "" };
     out.push({ type: "content_block_start", index, content_block: block });
-    out.push(contentDelta(index, segment.kind, segment.text));
+    this.#contentDelta(index, segment, out);
     this.#open = { kind: segment.kind, index };
+  }
+
+  /** A text or thinking delta; omitted thinking is kept for the signature instead. */
+  #contentDelta(
+    index: number,
+    segment: { kind: "text" | "thinking"; text: string },
+    out: StreamEvent[],
+  ): void {
+    if (segment.kind === "thinking" && this.#options.omitThinking) this.#omitted += segment.text;
+    else out.push(contentDelta(index, segment.kind, segment.text));
   }
 
   #closeOpen(out: StreamEvent[]): void {
     const open = this.#open;
     if (!open) return;
     if (open.kind === "thinking") {
-      const delta: ContentDelta = { type: "signature_delta", signature: this.#options.signature };
+      const signature = this.#options.omitThinking
+        ? omittedThinkingSignature(this.#options.signature, this.#omitted)
+        : this.#options.signature;
+      this.#omitted = "";
+      const delta: ContentDelta = { type: "signature_delta", signature };
       out.push({ type: "content_block_delta", index: open.index, delta });
     }
     out.push({ type: "content_block_stop", index: open.index });
@@ -268,13 +303,35 @@ export class StreamTranslator {
   /** `message_delta` usage: output tokens always, input and cache counts once upstream reported them. */
   #finalUsage(): Partial<Usage> & { output_tokens: number } {
     if (!this.#usage) return { output_tokens: 0 };
-    const { input_tokens, ...rest } = mapUsage(this.#usage);
+    const options = this.#options.thinkingTokens ? { thinkingTokens: true } : {};
+    const { input_tokens, ...rest } = mapUsage(this.#usage, options);
     return typeof this.#usage.prompt_tokens === "number" ? { input_tokens, ...rest } : rest;
   }
 
   #summaryUsage(): Usage {
     return { input_tokens: this.#options.inputTokens ?? 0, ...this.#finalUsage() };
   }
+}
+
+/** The prefix the stream glue puts before an upstream's own in-stream error message. */
+const STREAM_ERROR_PREFIX = "Upstream stream error: ";
+
+/**
+ * An in-stream error as sent on: a context overflow the upstream reports inside the stream (the
+ * Responses API does) becomes Anthropic's `prompt is too long`, any other error stays as it is.
+ */
+function overflowInAnthropicWords(
+  error: { type: AnthropicErrorType; message: string },
+  inputTokens: number | undefined,
+): { type: AnthropicErrorType; message: string } {
+  if (error.type !== "invalid_request_error") return error;
+  const found = readContextOverflow(error.message);
+  if (!found) return error;
+  const own = error.message.startsWith(STREAM_ERROR_PREFIX)
+    ? error.message.slice(STREAM_ERROR_PREFIX.length)
+    : error.message;
+  const estimate = inputTokens === undefined ? {} : { inputTokens };
+  return { type: "invalid_request_error", message: promptTooLongMessage(found, estimate, own) };
 }
 
 function newToolCall(): ToolCall {

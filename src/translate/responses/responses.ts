@@ -5,6 +5,7 @@ import type {
   ChatCompletionResponse,
   ChatContentPart,
   ChatMessage,
+  ChatResponseFormat,
   ChatResponseMessage,
   ChatTool,
   ChatToolCall,
@@ -20,6 +21,7 @@ import type {
   ResponsesReasoning,
   ResponsesRequest,
   ResponsesResponse,
+  ResponsesTextFormat,
   ResponsesToolChoice,
   ResponsesUsage,
 } from "../../wire/responses_types.ts";
@@ -46,16 +48,18 @@ const CHAT_KEYS = new Set([
   "reasoning_effort",
   "user",
   "store",
+  "response_format",
 ]);
 
 /** Chat-only keys with no Responses equivalent; dropped with a note. */
-const DROPPED_KEYS = ["n", "logprobs", "top_logprobs", "response_format"];
+const DROPPED_KEYS = ["n", "logprobs", "top_logprobs"];
 
 /**
  * Converts a Chat Completions request to a Responses request, with notes on what was changed.
  *
  * Leading system messages become `instructions`; tool calls and results become `function_call` and
- * `function_call_output` items; tools are sent with `strict: false`; nothing is stored upstream.
+ * `function_call_output` items; tools are sent with `strict: false`; `response_format` becomes
+ * `text.format`; nothing is stored upstream.
  */
 export function toResponsesRequest(
   chat: ChatCompletionRequest,
@@ -102,6 +106,10 @@ export function toResponsesRequest(
       ...fromOptions,
     };
     request.reasoning = reasoning;
+  }
+  if (chat.response_format !== undefined) {
+    const text = isRecord(request.text) ? request.text : {};
+    request.text = { ...text, format: textFormat(chat.response_format) };
   }
   if (chat.tools !== undefined) request.tools = chat.tools.map(convertTool);
   if (chat.tool_choice !== undefined) request.tool_choice = convertToolChoice(chat.tool_choice);
@@ -178,6 +186,13 @@ function convertPart(part: ChatContentPart): ResponsesInputPart {
       return out;
     }
   }
+}
+
+/** A Chat Completions `response_format` as the Responses API's `text.format`. */
+function textFormat(format: ChatResponseFormat): ResponsesTextFormat {
+  if (format.type === "json_object") return { type: "json_object" };
+  const { name, schema, strict } = format.json_schema;
+  return { type: "json_schema", name, schema, strict };
 }
 
 function convertTool(tool: ChatTool): ResponsesFunctionTool {

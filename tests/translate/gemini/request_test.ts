@@ -394,3 +394,22 @@ Deno.test("toGeminiRequest for count_tokens sends no generation settings", () =>
   );
   assert.equal(request.generationConfig, undefined);
 });
+
+Deno.test("toGeminiRequest resolves 2.1.337's tool search: the referenced deferred tool sent, the reference as text", () => {
+  const url = new URL(
+    "../../fixtures/claude-code/tool-search-second-turn-2.1.337.request.json",
+    import.meta.url,
+  );
+  const body = JSON.parse(Deno.readTextFileSync(url)).body as MessagesRequest;
+  const { request, changes } = toGeminiRequest(body, {
+    model: "gemini-2.5-pro",
+    providerName: "gemini",
+  });
+  const names = request.tools!.flatMap((tool) => tool.functionDeclarations ?? []).map((f) =>
+    f.name
+  );
+  assert.ok(names.includes("CronList"));
+  assert.equal(names.includes("DeferredToolPlaceholder"), false);
+  assert.match(JSON.stringify(request.contents), /Tool \\"CronList\\" is now available: /);
+  assert.ok(changes.includes("tool search: tool_reference blocks → text"));
+});

@@ -11,6 +11,10 @@ import {
   type ToOpenAIRequestOptions,
 } from "../../../src/translate/openai/request.ts";
 import { webSearchMessage } from "../../../src/translate/web_search.ts";
+import {
+  makeSignature,
+  omittedThinkingSignature,
+} from "../../../src/translate/anthropic/signature.ts";
 import { assertGolden } from "../../helpers/golden.ts";
 import { invalidRequestMessage } from "../../helpers/invalid_request.ts";
 
@@ -787,4 +791,153 @@ Deno.test("toOpenAIRequest matches every request golden", async (t) => {
         ),
     });
   }
+});
+
+// --- Claude Code 2.1.337: tool search, structured output, per-turn effort, omitted thinking ---
+
+function claudeCodeBody(name: string): MessagesRequest {
+  const url = new URL(`../../fixtures/claude-code/${name}`, import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")).body as MessagesRequest;
+}
+
+Deno.test("toOpenAIRequest sends 2.1.337's first turn without its unreferenced deferred tool", () => {
+  const body = claudeCodeBody("first-turn-2.1.337.request.json");
+  const { request: out, changes } = toOpenAIRequest(body, { model: "gpt-4o" });
+  const names = out.tools!.map((tool) => tool.function.name);
+  assert.ok(names.includes("ToolSearch"));
+  assert.equal(names.includes("DeferredToolPlaceholder"), false);
+  assert.equal(names.length, body.tools!.length - 1);
+  assert.ok(changes.includes("tool search: 0 deferred tools referenced and sent, 1 left out"));
+  assert.equal(changes.some((c) => c.includes("defer_loading")), false);
+});
+
+Deno.test("toOpenAIRequest sends the tool a ToolSearch result referenced and the reference as the tool message's text", () => {
+  const body = claudeCodeBody("tool-search-second-turn-2.1.337.request.json");
+  const { request: out } = toOpenAIRequest(body, { model: "gpt-4o" });
+  assert.ok(out.tools!.some((tool) => tool.function.name === "CronList"));
+  assert.equal(out.tools!.some((tool) => tool.function.name === "DeferredToolPlaceholder"), false);
+  const tool = out.messages.find((m) => m.role === "tool");
+  assert.ok(tool && tool.role === "tool");
+  assert.match(tool.content, /^Tool "CronList" is now available: \S/);
+  const after = out.messages[out.messages.indexOf(tool) + 1];
+  assert.deepEqual(after, { role: "user", content: "Tool loaded." });
+});
+
+const TITLE_SCHEMA = {
+  type: "object",
+  properties: { title: { type: "string" } },
+  required: ["title"],
+  additionalProperties: false,
+};
+
+Deno.test("toOpenAIRequest sends Claude Code's session-title schema as a strict json_schema response_format", () => {
+  const body = claudeCodeBody("session-title-2.1.337.request.json");
+  const { request: out, changes } = toOpenAIRequest(body, { model: "gpt-4o" });
+  assert.deepEqual(out.response_format, {
+    type: "json_schema",
+    json_schema: { name: "output", schema: TITLE_SCHEMA, strict: true },
+  });
+  assert.ok(changes.includes("output_config.format → response_format json_schema (strict)"));
+  assert.equal(changes.some((c) => c.startsWith("dropped output_config")), false);
+});
+
+Deno.test("toOpenAIRequest sends a schema strict mode cannot take with strict false", () => {
+  const schema = { type: "object", properties: { a: { type: "string" }, b: { type: "number" } } };
+  const { request: out } = translate({
+    output_config: { format: { type: "json_schema", schema } },
+  });
+  assert.deepEqual(out.response_format, {
+    type: "json_schema",
+    json_schema: { name: "output", schema, strict: false },
+  });
+});
+
+Deno.test("toOpenAIRequest puts the schema in the system prompt for a provider without structured output", () => {
+  const { request: out, changes } = translate({
+    system: "Name the session.",
+    output_config: { format: { type: "json_schema", schema: TITLE_SCHEMA } },
+  }, { structuredOutput: "instruction" });
+  assert.equal(out.response_format, undefined);
+  const system = out.messages[0];
+  assert.ok(system?.role === "system");
+  assert.ok(system.content.startsWith("Name the session.\n\nAnswer with one JSON value"));
+  assert.ok(system.content.includes(JSON.stringify(TITLE_SCHEMA)));
+  assert.ok(changes.includes("output_config.format → the schema in the system prompt"));
+});
+
+Deno.test("toOpenAIRequest asks a json_object provider for JSON and gives it the schema as a new system message", () => {
+  const { request: out } = translate({
+    output_config: { format: { type: "json_schema", schema: TITLE_SCHEMA } },
+  }, { structuredOutput: "json_object" });
+  assert.deepEqual(out.response_format, { type: "json_object" });
+  assert.equal(out.messages[0]?.role, "system");
+  assert.match(String(out.messages[0]?.content), /JSON schema/);
+});
+
+Deno.test("toOpenAIRequest reads the beta's top-level output_format like output_config.format", () => {
+  const { request: out, changes } = translate({
+    output_format: { type: "json_schema", schema: TITLE_SCHEMA },
+  });
+  assert.equal(out.response_format?.type, "json_schema");
+  assert.equal(changes.some((c) => c.includes("dropped output_format")), false);
+});
+
+Deno.test("toOpenAIRequest refuses an output_config.format that is not a json_schema", () => {
+  assert.equal(
+    invalidRequestMessage(() => translate({ output_config: { format: { type: "xml" } } })),
+    'output_config.format.type: expected "json_schema"',
+  );
+  assert.equal(
+    invalidRequestMessage(() =>
+      translate({ output_config: { format: { type: "json_schema", schema: "x" } } })
+    ),
+    "output_config.format.schema: expected a JSON schema object",
+  );
+});
+
+Deno.test("toOpenAIRequest takes the effort of the turn's own output_config over the request's", () => {
+  const { request: out, changes } = translate({
+    output_config: { effort: "low" },
+    messages: [
+      { role: "user", content: "hi" },
+      { role: "system", content: "Think harder now.", output_config: { effort: "high" } },
+    ],
+  }, { sendReasoningEffort: true });
+  assert.equal(out.reasoning_effort, "high");
+  assert.ok(changes.includes("this turn's output_config.effort → reasoning_effort high"));
+  assert.equal(changes.some((c) => c.startsWith("dropped")), false);
+});
+
+Deno.test("toOpenAIRequest sends the text of an omitted thinking block, carried in its signature, back as reasoning_content", () => {
+  const signature = omittedThinkingSignature(makeSignature("deepseek"), "Check the file first.");
+  const messages = messagesOf([
+    { role: "user", content: "hi" },
+    {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "", signature },
+        { type: "tool_use", id: "toolu_1", name: "Read", input: {} },
+      ],
+    },
+    { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "x" }] },
+  ], { reasoningHistory: true });
+  const assistant = messages.find((m) => m.role === "assistant");
+  assert.equal(
+    assistant?.role === "assistant" && assistant.reasoning_content,
+    "Check the file first.",
+  );
+});
+
+Deno.test("toOpenAIRequest drops 2.1.337's safeguards and context_management, and shows the turn's effort", () => {
+  const body = claudeCodeBody("interactive-first-turn-2.1.337.request.json");
+  const { request: out, changes } = toOpenAIRequest(body, {
+    model: "gpt-5.1",
+    sendReasoningEffort: true,
+  });
+  assert.equal("safeguards" in out, false);
+  assert.equal("context_management" in out, false);
+  assert.ok(changes.includes("dropped safeguards"));
+  assert.ok(changes.includes("dropped context_management"));
+  assert.equal(out.reasoning_effort, "medium");
+  assert.doesNotMatch(JSON.stringify(out), /home_dir|trusted_directories/);
 });

@@ -10,6 +10,8 @@ import {
   toAnthropicResponse,
 } from "../../../src/translate/openai/response.ts";
 import { assertGolden } from "../../helpers/golden.ts";
+import { UpstreamError } from "../../../src/errors.ts";
+import { makeSignature, omittedThinking } from "../../../src/translate/anthropic/signature.ts";
 
 function context(): ResponseContext {
   let next = 0;
@@ -351,3 +353,68 @@ for (const [name, stopReason] of Object.entries(FIXTURES)) {
     );
   });
 }
+
+// --- answer shape: omitted thinking, structured output, thinking tokens ---
+
+const TITLE_FORMAT = {
+  type: "json_schema" as const,
+  schema: {
+    type: "object",
+    properties: { title: { type: "string" } },
+    required: ["title"],
+    additionalProperties: false,
+  },
+};
+
+Deno.test("toAnthropicResponse sends omitted thinking empty, its text inside the signature", () => {
+  const signature = makeSignature("deepseek");
+  const message = toAnthropicResponse(
+    completion({ role: "assistant", reasoning_content: "Think.", content: "Hi" }),
+    { ...context(), signature, omitThinking: true },
+  );
+  const block = message.content[0];
+  assert.ok(block?.type === "thinking");
+  assert.equal(block.thinking, "");
+  assert.equal(omittedThinking(block.signature), "Think.");
+});
+
+Deno.test("toAnthropicResponse passes a matching structured answer and removes its fence", () => {
+  const message = toAnthropicResponse(
+    completion({ role: "assistant", content: '```json\n{"title": "Say pong"}\n```' }),
+    { ...context(), outputFormat: TITLE_FORMAT },
+  );
+  assert.deepEqual(message.content, [{ type: "text", text: '{"title": "Say pong"}' }]);
+});
+
+Deno.test("toAnthropicResponse throws a 502 for a structured answer that does not match the schema", () => {
+  assert.throws(
+    () =>
+      toAnthropicResponse(
+        completion({ role: "assistant", content: "Say pong" }),
+        { ...context(), outputFormat: TITLE_FORMAT },
+      ),
+    (err: unknown) =>
+      err instanceof UpstreamError && err.status === 502 &&
+      err.message === 'Upstream answer does not match output_config.format: not JSON: "Say pong"',
+  );
+});
+
+Deno.test("toAnthropicResponse leaves a structured answer cut by max_tokens unchecked", () => {
+  const message = toAnthropicResponse(
+    completion({ role: "assistant", content: '{"title": "Sa' }, "length"),
+    { ...context(), outputFormat: TITLE_FORMAT },
+  );
+  assert.equal(message.stop_reason, "max_tokens");
+});
+
+Deno.test("mapUsage reports the reasoning tokens as thinking tokens only when asked", () => {
+  const usage = {
+    prompt_tokens: 5,
+    completion_tokens: 9,
+    completion_tokens_details: { reasoning_tokens: 4 },
+  };
+  assert.deepEqual(mapUsage(usage, { thinkingTokens: true }).output_tokens_details, {
+    thinking_tokens: 4,
+  });
+  assert.equal(mapUsage(usage).output_tokens_details, undefined);
+});

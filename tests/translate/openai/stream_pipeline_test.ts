@@ -265,7 +265,9 @@ Deno.test("anthropicEventStream keeps the Anthropic type of an error thrown whil
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (sent) {
-        const error = Object.assign(new Error("idle for 1 s"), { type: "timeout_error" });
+        const error = Object.assign(new Error("Upstream stream was idle for 1 s (idle timeout)"), {
+          type: "timeout_error",
+        });
         return controller.error(error);
       }
       sent = true;
@@ -277,7 +279,7 @@ Deno.test("anthropicEventStream keeps the Anthropic type of an error thrown whil
   );
   assert.deepEqual(events.at(-1), {
     type: "error",
-    error: { type: "timeout_error", message: "Upstream stream failed: idle for 1 s" },
+    error: { type: "timeout_error", message: "Upstream stream was idle for 1 s (idle timeout)" },
   });
 });
 
@@ -430,7 +432,11 @@ Deno.test("anthropicEventStream keeps the Anthropic type of a ChunkSource's reje
       if (reads++ === 0) {
         return Promise.resolve({ done: false, value: encoder.encode(delta({ content: "x" })) });
       }
-      return Promise.reject(Object.assign(new Error("idle for 2 s"), { type: "timeout_error" }));
+      return Promise.reject(
+        Object.assign(new Error("Upstream stream was idle for 2 s (idle timeout)"), {
+          type: "timeout_error",
+        }),
+      );
     },
     cancel: () => Promise.resolve(),
   };
@@ -440,7 +446,7 @@ Deno.test("anthropicEventStream keeps the Anthropic type of a ChunkSource's reje
   assertAnthropicGrammar(events, { error: true });
   assert.deepEqual(events.at(-1), {
     type: "error",
-    error: { type: "timeout_error", message: "Upstream stream failed: idle for 2 s" },
+    error: { type: "timeout_error", message: "Upstream stream was idle for 2 s (idle timeout)" },
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type StreamTranslatorOptions,
 } from "../../../src/translate/openai/stream.ts";
 import { assertAnthropicGrammar, reassembleAnthropic } from "../../helpers/streams.ts";
+import { makeSignature, omittedThinking } from "../../../src/translate/anthropic/signature.ts";
 
 function options(overrides: Partial<StreamTranslatorOptions> = {}): StreamTranslatorOptions {
   let next = 0;
@@ -561,4 +562,155 @@ Deno.test("StreamTranslator shows streamed refusal deltas as text", () => {
   ]);
   assert.deepEqual(blockStarts(events).map((b) => b.type), ["text"]);
   assert.equal(reassembleAnthropic(events).text, "I can't help with that.");
+});
+
+// --- answer shape: omitted thinking, structured output, thinking tokens ---
+
+const TITLE_FORMAT = {
+  type: "json_schema" as const,
+  schema: {
+    type: "object",
+    properties: { title: { type: "string" } },
+    required: ["title"],
+    additionalProperties: false,
+  },
+};
+
+function textOf(events: StreamEvent[]): string {
+  return events.flatMap((e) =>
+    e.type === "content_block_delta" && e.delta.type === "text_delta" ? [e.delta.text] : []
+  ).join("");
+}
+
+Deno.test("StreamTranslator sends omitted thinking as an empty block whose signature carries the text", () => {
+  const events = translate([
+    chunk({ reasoning_content: "Check " }),
+    chunk({ reasoning_content: "the file." }),
+    chunk({ content: "Done." }),
+    finishChunk("stop"),
+  ], { omitThinking: true, signature: makeSignature("deepseek") });
+  assert.deepEqual(blockStarts(events)[0], { type: "thinking", thinking: "", signature: "" });
+  assert.equal(
+    events.some((e) => e.type === "content_block_delta" && e.delta.type === "thinking_delta"),
+    false,
+  );
+  const signature = events.find((e) =>
+    e.type === "content_block_delta" && e.delta.type === "signature_delta"
+  );
+  assert.ok(
+    signature?.type === "content_block_delta" && signature.delta.type === "signature_delta",
+  );
+  assert.equal(omittedThinking(signature.delta.signature), "Check the file.");
+  assert.equal(textOf(events), "Done.");
+});
+
+Deno.test("StreamTranslator holds a structured answer back and sends it whole once it matches the schema", () => {
+  const translator = new StreamTranslator(options({ outputFormat: TITLE_FORMAT }));
+  const live = [
+    ...translator.push(chunk({ content: '{"title": ' })),
+    ...translator.push(chunk({ content: '"Say pong"}' })),
+  ];
+  assert.deepEqual(live.map((e) => e.type), ["message_start"]);
+  const end = translator.push(finishChunk("stop")).concat(translator.finish());
+  const events = [...live, ...end];
+  assertAnthropicGrammar(events);
+  assert.equal(textOf(events), '{"title": "Say pong"}');
+  assert.equal(messageDelta(events).delta.stop_reason, "end_turn");
+});
+
+Deno.test("StreamTranslator sends a fenced structured answer without its fence", () => {
+  const events = translate([
+    chunk({ content: "```json\n" }),
+    chunk({ content: '{"title": "Say pong"}\n```' }),
+    finishChunk("stop"),
+  ], { outputFormat: TITLE_FORMAT });
+  assert.equal(textOf(events), '{"title": "Say pong"}');
+});
+
+Deno.test("StreamTranslator reports a structured answer that is not JSON as an error, not as a message", () => {
+  const translator = new StreamTranslator(options({ outputFormat: TITLE_FORMAT }));
+  const events = [
+    ...translator.push(chunk({ content: "Sure! A good title would be Say pong." })),
+    ...translator.push(finishChunk("stop")),
+    ...translator.finish(),
+  ];
+  assert.deepEqual(events.map((e) => e.type), ["message_start", "error"]);
+  const error = events[1];
+  assert.ok(error?.type === "error");
+  assert.equal(error.error.type, "api_error");
+  assert.match(
+    error.error.message,
+    /^Upstream answer does not match output_config\.format: not JSON/,
+  );
+  assert.equal(translator.summary().error?.type, "api_error");
+  assert.equal(translator.summary().stopReason, null);
+});
+
+Deno.test("StreamTranslator reports a structured answer missing a required property", () => {
+  const translator = new StreamTranslator(options({ outputFormat: TITLE_FORMAT }));
+  translator.push(chunk({ content: '{"name": "x"}' }));
+  const events = translator.finish();
+  assert.equal(events.at(-1)?.type, "error");
+});
+
+Deno.test("StreamTranslator passes a structured answer cut by max_tokens unchecked, as Anthropic does", () => {
+  const events = translate([chunk({ content: '{"title": "Say' }), finishChunk("length")], {
+    outputFormat: TITLE_FORMAT,
+  });
+  assert.equal(textOf(events), '{"title": "Say');
+  assert.equal(messageDelta(events).delta.stop_reason, "max_tokens");
+});
+
+Deno.test("StreamTranslator streams thinking live before a structured answer's text", () => {
+  const translator = new StreamTranslator(options({ outputFormat: TITLE_FORMAT }));
+  const live = translator.push(chunk({ reasoning_content: "A title…" }));
+  assert.ok(
+    live.some((e) => e.type === "content_block_delta" && e.delta.type === "thinking_delta"),
+  );
+});
+
+Deno.test("StreamTranslator reports thinking tokens when the thinking-token-count beta asks for them", () => {
+  const usage = {
+    prompt_tokens: 5,
+    completion_tokens: 9,
+    completion_tokens_details: { reasoning_tokens: 4 },
+  };
+  const counted = translate([chunk({ content: "x" }), finishChunk("stop", { usage })], {
+    thinkingTokens: true,
+  });
+  assert.deepEqual(messageDelta(counted).usage.output_tokens_details, { thinking_tokens: 4 });
+  const plain = translate([chunk({ content: "x" }), finishChunk("stop", { usage })]);
+  assert.equal(messageDelta(plain).usage.output_tokens_details, undefined);
+});
+
+Deno.test("StreamTranslator reports an in-stream context overflow in Anthropic's words and leaves other errors as they are", () => {
+  const overflow = new StreamTranslator(options());
+  const [event] = overflow.fail({
+    type: "invalid_request_error",
+    message: "Upstream stream error: This model's maximum context length is 131072 tokens. " +
+      "However, your messages resulted in 140000 tokens.",
+  });
+  assert.deepEqual(event, {
+    type: "error",
+    error: {
+      type: "invalid_request_error",
+      message: "prompt is too long: 140000 tokens > 131072 maximum",
+    },
+  });
+  assert.equal(
+    overflow.summary().error?.message,
+    "prompt is too long: 140000 tokens > 131072 maximum",
+  );
+  const other = new StreamTranslator(options());
+  const error = {
+    type: "invalid_request_error" as const,
+    message: "Upstream stream error: Bad tool",
+  };
+  assert.deepEqual(other.fail(error), [{ type: "error", error }]);
+  const limited = new StreamTranslator(options());
+  const rate = {
+    type: "rate_limit_error" as const,
+    message: "maximum context length is 10 tokens",
+  };
+  assert.deepEqual(limited.fail(rate), [{ type: "error", error: rate }]);
 });

@@ -588,3 +588,31 @@ Deno.test("responsesChunkTransform gives the same Anthropic output for construct
     usage: { input_tokens: 9, output_tokens: 3 },
   });
 });
+
+Deno.test("a Responses stream that reports a context overflow ends with Anthropic's prompt is too long", async () => {
+  // The recorded quota failure, its error worded as the Responses API words an overflow.
+  const overflow = {
+    type: "invalid_request_error",
+    code: "context_length_exceeded",
+    message:
+      "Your input exceeds the context window of this model. Please adjust your input and try again.",
+    param: "input",
+  };
+  const lines = readFixture("stream-error-insufficient-quota.jsonl").split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const event = JSON.parse(line);
+      if (event.type === "error") event.error = overflow;
+      if (event.type === "response.failed") event.response.error = overflow;
+      return JSON.stringify(event);
+    });
+  const events = await translateWholeAndSplit(wireSse(lines));
+  const last = events.at(-1);
+  assert.ok(last?.type === "error");
+  assert.deepEqual(last.error, {
+    type: "invalid_request_error",
+    // The translator was told the request's size (100 input tokens); the provider gave no numbers.
+    message: "prompt is too long for the model's context window (about 100 tokens): " +
+      overflow.message,
+  });
+});

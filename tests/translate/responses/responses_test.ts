@@ -22,7 +22,6 @@ const CHAT_ONLY_KEYS = [
   "n",
   "logprobs",
   "top_logprobs",
-  "response_format",
 ];
 
 function chat(extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest {
@@ -239,10 +238,9 @@ Deno.test("toResponsesRequest never copies chat-only keys", () => {
     n: 1,
     logprobs: true,
     top_logprobs: 2,
-    response_format: { type: "json_object" },
   });
   for (const key of CHAT_ONLY_KEYS) assert.equal(key in request, false, key);
-  for (const key of ["n", "logprobs", "top_logprobs", "response_format"]) {
+  for (const key of ["n", "logprobs", "top_logprobs"]) {
     assert.ok(changes.some((c) => c.includes(key)), key);
   }
 });
@@ -530,4 +528,67 @@ Deno.test("fromResponsesResponse throws an UpstreamError on a body without an ou
     fromResponsesResponse({ error: { message: "Quota exceeded", type: "insufficient_quota" } })
   );
   assert.ok(envelope.message.includes("Quota exceeded"), envelope.message);
+});
+
+// --- structured output ---
+
+Deno.test("toResponsesRequest sends a json_schema response_format as text.format", () => {
+  const schema = { type: "object", properties: { title: { type: "string" } } };
+  const { request, changes } = convert({
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: "output", schema, strict: false },
+    },
+  });
+  assert.deepEqual(request.text, {
+    format: { type: "json_schema", name: "output", schema, strict: false },
+  });
+  assert.equal("response_format" in request, false);
+  assert.equal(changes.some((c) => c.includes("response_format")), false);
+});
+
+Deno.test("toResponsesRequest sends a json_object response_format as text.format beside other text settings", () => {
+  const { request } = convert({
+    response_format: { type: "json_object" },
+    text: { verbosity: "low" },
+  });
+  assert.deepEqual(request.text, { verbosity: "low", format: { type: "json_object" } });
+});
+
+// --- Claude Code 2.1.337 on the Responses format ---
+
+function claudeCodeBody(name: string): MessagesRequest {
+  const url = new URL(`../../fixtures/claude-code/${name}`, import.meta.url);
+  return JSON.parse(Deno.readTextFileSync(url)).body as MessagesRequest;
+}
+
+Deno.test("toResponsesRequest carries the referenced deferred tool and the reference text of a 2.1.337 tool search turn", () => {
+  const body = claudeCodeBody("tool-search-second-turn-2.1.337.request.json");
+  const { request } = toResponsesRequest(toOpenAIRequest(body, { model: "gpt-5.2" }).request);
+  const names = request.tools!.map((tool) => tool.name);
+  assert.ok(names.includes("CronList"));
+  assert.equal(names.includes("DeferredToolPlaceholder"), false);
+  const output = request.input.find((item) =>
+    "type" in item && item.type === "function_call_output"
+  );
+  assert.ok(output && "output" in output);
+  assert.match(String(output.output), /^Tool "CronList" is now available: \S/);
+});
+
+Deno.test("toResponsesRequest sends Claude Code's session-title schema as a strict text.format", () => {
+  const body = claudeCodeBody("session-title-2.1.337.request.json");
+  const { request } = toResponsesRequest(toOpenAIRequest(body, { model: "gpt-5.2" }).request);
+  assert.deepEqual(request.text, {
+    format: {
+      type: "json_schema",
+      name: "output",
+      schema: {
+        type: "object",
+        properties: { title: { type: "string" } },
+        required: ["title"],
+        additionalProperties: false,
+      },
+      strict: true,
+    },
+  });
 });
