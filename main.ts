@@ -7,6 +7,7 @@ import { runCheck } from "./src/commands/check.ts";
 import { logFilePath, runConfigPaths } from "./src/commands/config_paths.ts";
 import { runInit, terminalPrompt } from "./src/commands/init.ts";
 import { runLogs } from "./src/commands/logs.ts";
+import { runEnv } from "./src/commands/env.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
 import type { Config } from "./src/config/schema.ts";
@@ -66,6 +67,8 @@ async function runCommand(cli: CliOptions): Promise<number> {
         write: writeError,
         openLogger: (config) => openLogger(config, env),
       });
+    case "env":
+      return await runEnv(cli, { env, write, writeError });
     case "init": {
       const prompt = cli.yes ? undefined : terminalPrompt();
       try {

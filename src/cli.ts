@@ -5,7 +5,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from "./config/schema.ts";
 import { suggest } from "./config/validate.ts";
 
 /** The commands claude-proxy knows. */
-export const COMMANDS = ["serve", "run", "init", "check", "logs"] as const;
+export const COMMANDS = ["serve", "run", "env", "init", "check", "logs"] as const;
 /** One command name. */
 export type Command = (typeof COMMANDS)[number];
 
@@ -51,6 +51,7 @@ const SERVER: OptionName[] = ["port", "host", "provider", "log-file", "log-bodie
 const ALLOWED: Record<Command, ReadonlySet<OptionName>> = {
   serve: new Set([...COMMON, ...SERVER, "quiet"]),
   run: new Set([...COMMON, ...SERVER, "claude"]),
+  env: new Set([...COMMON, "port", "host", "provider", "json"]),
   check: new Set([...COMMON, ...SERVER, "ping"]),
   init: new Set([
     ...COMMON,
@@ -115,6 +116,7 @@ export const HELP =
 Usage:
   claude-proxy [serve] [options]           run the proxy (the default command)
   claude-proxy run [options] [-- ARGS...]  start the proxy, then Claude Code with ARGS through it
+  claude-proxy env [--json] [options]      print the settings for starting claude yourself
   claude-proxy init [options]              write a commented starter config (asks on a terminal)
   claude-proxy check [--ping] [options]    show the resolved config, routes and whether keys are set
   claude-proxy logs [options]              show recent requests from the request log
@@ -134,6 +136,9 @@ Options (serve, run, check):
 
 Run options:
       --claude PATH        the Claude Code CLI (default: env CLAUDE_PATH, else "claude" on PATH)
+
+Env options:
+      --json               a settings.json fragment ({"env": {...}, ...}) instead of export lines
 
 Check options:
       --ping               also send a one-token request to each provider and report the answer
@@ -165,7 +170,7 @@ CLAUDE_PROXY_AUTH_TOKEN, CLAUDE_PATH.
 Precedence: command line > environment > config file > preset > default.
 
 Start: claude-proxy init, then claude-proxy run
-   or: claude-proxy, then ANTHROPIC_BASE_URL=http://127.0.0.1:${DEFAULT_PORT} claude`;
+   or: claude-proxy, then in another shell: eval "$(claude-proxy env)"; claude`;
 
 /**
  * Parses `argv` (without the program name).

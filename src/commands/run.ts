@@ -1,7 +1,6 @@
 // `claude-proxy run`: start the proxy (or reuse a running one), launch Claude Code through it, pass its exit code on.
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
 import { loadConfig } from "../config/load.ts";
@@ -11,7 +10,16 @@ import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
 import * as runtime from "../runtime.ts";
 import { createApp } from "../server/app.ts";
 import { randomId } from "../server/deps.ts";
+import { claudeArgs, claudeEnv, proxyBaseUrl } from "./claude_env.ts";
+import { claudeJsonPath, type ClaudeJsonReport, prepareClaudeJson } from "./claude_json.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
+import {
+  checkClaudeStarts,
+  type ClaudeVersion,
+  findClaude,
+  isOlderThanSupported,
+  SUPPORTED_CLAUDE_CODE,
+} from "./find_claude.ts";
 
 /** Starts a program with inherited stdio; resolves with its exit code. */
 export type SpawnFunction = (
@@ -27,15 +35,16 @@ export interface RunCommandOptions extends CommandContext {
   openLogger?: (config: Config) => Promise<RequestLogger>;
   /** Starts claude (default: node:child_process with inherited stdio). */
   spawn?: SpawnFunction;
+  /** Checks that claude starts (default: `claude --version`). */
+  checkClaude?: (claude: string, env: Record<string, string>) => Promise<ClaudeVersion>;
   fetch?: typeof fetch;
 }
-
-const INSTALL_HINT = `install it with "npm install -g @anthropic-ai/claude-code", ` +
-  `or name it with --claude PATH (or CLAUDE_PATH)`;
 
 /**
  * Runs Claude Code through the proxy: reuses a proxy already serving the same config on the
  * configured port, else starts one on a free port; stops what it started when claude exits.
+ * Before claude starts, Claude Code's state file gets `hasCompletedOnboarding` (see
+ * {@linkcode prepareClaudeJson}).
  *
  * @example
  * const code = await runRun(parseCli(["run", "--", "-p", "hi"]), { env, write: console.error });
@@ -54,6 +63,14 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
   const config = await loadConfig(loadOptions);
   for (const notice of config.notices) options.write(`claude-proxy: ${notice}`);
   const claude = findClaude(cli, options.env, loadOptions);
+  const found = await (options.checkClaude ?? checkClaudeStarts)(claude, definedOnly(options.env));
+  if (found.version !== undefined && isOlderThanSupported(found.version)) {
+    options.write(
+      `claude-proxy: Claude Code ${found.version} is older than ${SUPPORTED_CLAUDE_CODE.oldest}, ` +
+        `the oldest version claude-proxy is tested with; update it with ` +
+        `"npm install -g @anthropic-ai/claude-code"`,
+    );
+  }
   const running = await findRunningProxy(config, options.fetch ?? fetch);
   let stop: (() => Promise<void>) | undefined;
   let url = running;
@@ -67,85 +84,47 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
   }
   try {
     const env = claudeEnv(options.env, config, url);
-    return await (options.spawn ?? spawnInherited)(claude, cli.rest, { env });
+    const state = await prepareClaudeJson(
+      claudeJsonPath(env, options.home ?? homedir()),
+      env.ANTHROPIC_API_KEY !== undefined ? { key: env.ANTHROPIC_API_KEY } : {},
+    );
+    for (const line of claudeJsonMessages(state)) options.write(`claude-proxy: ${line}`);
+    return await (options.spawn ?? spawnInherited)(claude, claudeArgs(cli.rest, config), { env });
   } finally {
     await stop?.();
   }
 }
 
-/** The environment claude runs with: ANTHROPIC_BASE_URL, and a key when the proxy needs or Claude Code wants one. */
-export function claudeEnv(
-  env: Record<string, string | undefined>,
-  config: Config,
-  url: string,
-): Record<string, string> {
+/** What `run` says about Claude Code's state file. */
+export function claudeJsonMessages(state: ClaudeJsonReport): string[] {
+  const lines: string[] = [];
+  if (state.onboardingMarked) {
+    lines.push(
+      `marked Claude Code's first-run onboarding as done in ${state.path} ` +
+        `("hasCompletedOnboarding": true; the onboarding needs api.anthropic.com)` +
+        (state.backup ? `; the file as it was is in ${state.backup}` : ""),
+    );
+  }
+  if (state.warning) {
+    lines.push(
+      `left ${state.path} as it is: ${state.warning}; if Claude Code starts its onboarding and ` +
+        `cannot reach api.anthropic.com, fix the file or add "hasCompletedOnboarding": true to it`,
+    );
+  }
+  if (state.rejectedKey) {
+    lines.push(
+      `Claude Code was told to refuse the key in ANTHROPIC_API_KEY and will say "Not logged in": ` +
+        `to undo that, delete the key's last 20 characters from the "rejected" list under ` +
+        `"customApiKeyResponses" in ${state.path}`,
+    );
+  }
+  return lines;
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
-  out.ANTHROPIC_BASE_URL = url;
-  const forwardsClientKey = Object.values(config.providers).some((p) => p.apiKeyFrom === "client");
-  if (config.authToken) {
-    out.ANTHROPIC_API_KEY = config.authToken;
-    delete out.ANTHROPIC_AUTH_TOKEN;
-  } else if (!forwardsClientKey && !out.ANTHROPIC_API_KEY && !out.ANTHROPIC_AUTH_TOKEN) {
-    // Without any key Claude Code asks to sign in; the proxy does not check this one.
-    out.ANTHROPIC_API_KEY = "claude-proxy";
-  }
   return out;
-}
-
-/** The claude binary: --claude, CLAUDE_PATH, or "claude" on PATH; throws ConfigError with an install hint. */
-export function findClaude(
-  cli: Pick<CliOptions, "claudePath">,
-  env: Record<string, string | undefined>,
-  where: { platform: string; cwd: string },
-): string {
-  const named = cli.claudePath ?? (env.CLAUDE_PATH?.trim() || undefined);
-  if (named !== undefined) {
-    const local = resolve(where.cwd, named);
-    const bare = !isAbsolute(named) && !/[\\/]/.test(named);
-    const found = (bare ? searchPath(named, env, where.platform) : undefined) ??
-      (isExecutable(local, where.platform) ? local : undefined);
-    if (found === undefined) {
-      const origin = cli.claudePath !== undefined ? "--claude" : "CLAUDE_PATH";
-      throw new ConfigError(
-        `Cannot run Claude Code "${named}" (from ${origin}): not an executable file`,
-      );
-    }
-    return found;
-  }
-  const found = searchPath("claude", env, where.platform);
-  if (found === undefined) {
-    throw new ConfigError(`Cannot find Claude Code: "claude" is not on PATH; ${INSTALL_HINT}`);
-  }
-  return found;
-}
-
-function searchPath(
-  name: string,
-  env: Record<string, string | undefined>,
-  platform: string,
-): string | undefined {
-  const dirs = (env.PATH ?? env.Path ?? "").split(platform === "windows" ? ";" : delimiter);
-  const extensions = platform === "windows"
-    ? ["", ...(env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").map((e) => e.toLowerCase())]
-    : [""];
-  for (const dir of dirs.filter(Boolean)) {
-    for (const extension of extensions) {
-      const candidate = join(dir, name + extension);
-      if (isExecutable(candidate, platform)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-function isExecutable(path: string, platform: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    if (platform !== "windows") accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The URL of a proxy already serving this exact config on the configured port, if any. */
@@ -154,7 +133,7 @@ async function findRunningProxy(
   doFetch: typeof fetch,
 ): Promise<string | undefined> {
   if (config.port === 0) return undefined;
-  const url = baseUrl(config.host, config.port);
+  const url = proxyBaseUrl(config.host, config.port);
   try {
     const response = await doFetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     const body = await response.json().catch(() => undefined) as
@@ -182,17 +161,12 @@ async function startProxy(
     onWarning: (message) => options.write(`claude-proxy: ${message}`),
   });
   return {
-    url: baseUrl(config.host, server.port),
+    url: proxyBaseUrl(config.host, server.port),
     stop: async () => {
       await server.shutdown();
       await logger.close();
     },
   };
-}
-
-function baseUrl(host: string, port: number): string {
-  const name = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 const SIGNALS: Record<string, number> = {

@@ -208,6 +208,7 @@ type Settings = Pick<
   | "authToken"
   | "allowedOrigins"
   | "allowedHosts"
+  | "claudeCode"
   | "maxBodyBytes"
   | "shutdownGraceMs"
   | "upstream"
@@ -265,6 +266,9 @@ function resolveSettings(
     ...(authToken ? { authToken } : {}),
     allowedOrigins: file.allowed_origins ?? [],
     allowedHosts: (file.allowed_hosts ?? []).map((name) => name.toLowerCase()),
+    ...(file.claude_code?.subagent_model
+      ? { claudeCode: { subagentModel: file.claude_code.subagent_model } }
+      : {}),
     maxBodyBytes: file.limits?.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {

@@ -152,6 +152,8 @@ export interface Config {
   webSearch?: WebSearchConfig;
   /** Routing by kind of request (`[router]`); absent when no rule is set. */
   router?: RouterConfig;
+  /** What `run` and `env` tell Claude Code beyond the routes (`[claude_code]`). */
+  claudeCode?: ClaudeCodeConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
   source: string;
   /** The config files used, highest precedence first (empty without any). */
@@ -186,6 +188,12 @@ export interface RouterConfig {
 
 /** The default `long_context_tokens`: past 100k estimated input tokens. */
 export const DEFAULT_LONG_CONTEXT_TOKENS = 100_000;
+
+/** The `[claude_code]` table: settings for Claude Code started by `run` or set up by `env`. */
+export interface ClaudeCodeConfig {
+  /** The model Claude Code's subagents use (CLAUDE_CODE_SUBAGENT_MODEL): a Claude id or alias. */
+  subagentModel?: string;
+}
 
 /** The request log's settings. */
 export interface LogConfig {

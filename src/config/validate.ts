@@ -90,6 +90,7 @@ export interface FileConfig {
   };
   limits?: { max_body_bytes?: number; shutdown_grace_ms?: number };
   web_search?: FileWebSearch;
+  claude_code?: { subagent_model?: string };
 }
 
 /** The `[web_search]` table as written in the file. */
@@ -203,6 +204,7 @@ const FILE_SPEC: Spec = {
       timeout_ms: "positive",
     },
   },
+  claude_code: { table: { subagent_model: "string" } },
 };
 
 /** Validates a parsed config; throws one ConfigError listing every problem. */

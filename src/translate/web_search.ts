@@ -39,20 +39,34 @@ export function findWebSearchTool(request: Pick<MessagesRequest, "tools">): Tool
 
 /**
  * The web search tool when the request makes the model search: `tool_choice` names it, or is
- * `any` with no other tool. That is Claude Code's WebSearch request; only then is the outcome
- * known without a model.
+ * `any` with no other tool, or (Claude Code 2.1.3xx) is `auto` with no other tool and a last user
+ * message that is Claude Code's "Perform a web search for the query:". That is Claude Code's
+ * WebSearch request; only then is the outcome known without a model.
  */
 export function forcedWebSearchTool(
-  request: Pick<MessagesRequest, "tools" | "tool_choice">,
+  request: Pick<MessagesRequest, "tools" | "tool_choice"> & { messages?: readonly Message[] },
 ): Tool | undefined {
   // Most requests set no tool_choice: they are done before the tools are scanned.
   const choice = request.tool_choice;
-  if (choice?.type !== "tool" && choice?.type !== "any") return undefined;
+  if (choice?.type !== "tool" && choice?.type !== "any" && choice?.type !== "auto") {
+    return undefined;
+  }
   const tool = findWebSearchTool(request);
   if (!tool) return undefined;
   if (choice.type === "tool") return choice.name === tool.name ? tool : undefined;
-  if (choice.type === "any") return request.tools!.length === 1 ? tool : undefined;
-  return undefined;
+  if (request.tools!.length !== 1) return undefined;
+  if (choice.type === "any") return tool;
+  return isClaudeCodeSearch(request.messages ?? []) ? tool : undefined;
+}
+
+/** Whether the last user message is Claude Code's WebSearch prompt. */
+function isClaudeCodeSearch(messages: readonly Message[]): boolean {
+  const last = messages.findLast((message) => message.role === "user");
+  if (!last) return false;
+  const text = typeof last.content === "string"
+    ? last.content
+    : last.content.flatMap((block) => block.type === "text" ? [block.text] : []).join("\n");
+  return text.trimStart().startsWith(CLAUDE_CODE_SEARCH_PREFIX);
 }
 
 /** The domain lists of one search (Anthropic's `allowed_domains` and `blocked_domains`). */

@@ -13,14 +13,22 @@ import {
 
 /** A stand-in for Claude Code: asks the proxy it was given one question, prints the answer, exits 7. */
 const FAKE_CLAUDE = `
+if (Deno.args[0] === "--version") {
+  console.log("2.1.300 (Claude Code)");
+  Deno.exit(0);
+}
 const base = Deno.env.get("ANTHROPIC_BASE_URL");
 const response = await fetch(base + "/v1/messages", {
   method: "POST",
-  headers: { "content-type": "application/json", "x-api-key": Deno.env.get("ANTHROPIC_API_KEY") ?? "" },
+  headers: {
+    "content-type": "application/json",
+    authorization: "Bearer " + (Deno.env.get("ANTHROPIC_AUTH_TOKEN") ?? ""),
+  },
   body: JSON.stringify({
     model: "claude-test-sonnet",
     max_tokens: 20,
-    messages: [{ role: "user", content: Deno.args.join(" ") }],
+    // The user's words, after the --settings JSON that run puts first.
+    messages: [{ role: "user", content: (Deno.args[0] === "--settings" ? Deno.args.slice(2) : Deno.args).join(" ") }],
   }),
 });
 const message = await response.json();

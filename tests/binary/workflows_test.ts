@@ -75,7 +75,9 @@ Deno.test("CI compiles the binary on each OS and runs tests/binary against it", 
   const names = TARGETS.map(binaryName);
   for (const id of ["binary", "bun"]) {
     const job = ci.jobs[id]!;
-    const test = job.steps.find((s) => s.run === "deno test -A tests/binary/");
+    const test = job.steps.find((s) =>
+      s.run === "deno test -A --config tests/deno.test.json tests/binary/"
+    );
     assert.ok(test, `${id} runs the binary tests`);
     const binary = test.env?.CLAUDE_PROXY_BINARY ?? "";
     assert.match(binary, /\/dist\//);
@@ -110,7 +112,9 @@ Deno.test("a v* tag builds the five binaries, tests them, and uploads them with 
   const names = TARGETS.map(binaryName);
   for (const name of tested) assert.ok(names.includes(name!), `${name} is a target`);
   assert.ok(tested.length >= 4, "every OS family runs its binary");
-  assert.ok(verify.steps.some((s) => s.run === "deno test -A tests/binary/"));
+  assert.ok(
+    verify.steps.some((s) => s.run === "deno test -A --config tests/deno.test.json tests/binary/"),
+  );
 
   const publish = release.jobs.publish!;
   assert.equal(publish.needs, "verify");

@@ -90,7 +90,7 @@ Deno.test("parseCli reads the logs options", () => {
 Deno.test("parseCli refuses unknown commands, stray arguments and options of other commands", () => {
   assert.equal(
     usageError(["start"]),
-    `Unknown command "start" (commands: serve, run, init, check, logs)`,
+    `Unknown command "start" (commands: serve, run, env, init, check, logs)`,
   );
   assert.equal(usageError(["check", "extra"]), `Unexpected argument "extra" for "check"`);
   assert.equal(usageError(["serve", "--", "x"]), `Unexpected argument "x" for "serve"`);
@@ -101,7 +101,7 @@ Deno.test("parseCli refuses unknown commands, stray arguments and options of oth
 Deno.test("parseCli suggests the command or option meant by a typo", () => {
   assert.equal(
     usageError(["chek"]),
-    `Unknown command "chek" (did you mean "check"?) (commands: serve, run, init, check, logs)`,
+    `Unknown command "chek" (did you mean "check"?) (commands: serve, run, env, init, check, logs)`,
   );
   assert.equal(usageError(["--prot", "1"]), `Unknown option "--prot" (did you mean "--port"?)`);
   assert.equal(
@@ -131,4 +131,12 @@ Deno.test("parseCli checks numbers, scopes and empty values", () => {
     `--scope must be "user" or "project", got "global"`,
   );
   assert.equal(usageError(["--provider", ""]), "--provider needs a value");
+});
+
+Deno.test("parseCli takes env with --json and the address options, not run's", () => {
+  const cli = parseCli(["env", "--json", "-p", "4555"]);
+  assert.equal(cli.command, "env");
+  assert.equal(cli.json, true);
+  assert.equal(cli.port, 4555);
+  assert.throws(() => parseCli(["env", "--claude", "x"]), UsageError);
 });

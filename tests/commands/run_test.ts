@@ -1,31 +1,41 @@
 import assert from "node:assert/strict";
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../../src/cli.ts";
-import { claudeEnv, findClaude, runRun } from "../../src/commands/run.ts";
+import { runRun } from "../../src/commands/run.ts";
 import { configFingerprint } from "../../src/config/fingerprint.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
-import { ConfigError } from "../../src/errors.ts";
 import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
-import { makeSandbox, REPO, type Sandbox } from "../cli/sandbox.ts";
+import { makeSandbox, type Sandbox } from "../cli/sandbox.ts";
+import { CLAUDE as PINNED_CLAUDE } from "../helpers/claude_cli.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
 
-const CLAUDE = join(REPO, "node_modules/.bin/claude");
+const CLAUDE = PINNED_CLAUDE;
 
 /** A stand-in `claude` that reports what it got, talks to the proxy once, and exits with FAKE_EXIT. */
 const FAKE_CLAUDE = `
+if (Deno.args[0] === "--version") {
+  console.log(Deno.env.get("FAKE_VERSION") ?? "2.1.300 (Claude Code)");
+  Deno.exit(0);
+}
 const base = Deno.env.get("ANTHROPIC_BASE_URL");
+const token = Deno.env.get("ANTHROPIC_AUTH_TOKEN");
 const health = await fetch(base + "/health").then((r) => r.status, (e) => String(e));
 const reply = await fetch(base + "/v1/messages", {
   method: "POST",
-  headers: { "content-type": "application/json", "x-api-key": Deno.env.get("ANTHROPIC_API_KEY") ?? "" },
+  headers: {
+    "content-type": "application/json",
+    ...(token ? { authorization: "Bearer " + token } : {}),
+    ...(Deno.env.get("ANTHROPIC_API_KEY") ? { "x-api-key": Deno.env.get("ANTHROPIC_API_KEY") } : {}),
+  },
   body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }),
 }).then((r) => r.json());
 console.log(JSON.stringify({
   args: Deno.args,
   base,
   key: Deno.env.get("ANTHROPIC_API_KEY") ?? null,
+  token: token ?? null,
   health,
   text: reply.content?.[0]?.text ?? reply.error?.message,
 }));
@@ -69,16 +79,19 @@ Deno.test({
       });
       assert.equal(result.code, 7, result.stderr);
       const report = JSON.parse(result.stdout);
-      assert.deepEqual(report.args, ["-p", "hello", "--verbose"]);
+      assert.deepEqual(report.args, [
+        "--settings",
+        '{"skipWebFetchPreflight":true}',
+        "-p",
+        "hello",
+        "--verbose",
+      ], "WebFetch does not ask api.anthropic.com first, then the user's arguments");
       assert.match(report.base, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.notEqual(report.base, "http://127.0.0.1:4222", "a free port, not the configured one");
       assert.equal(report.health, 200);
       assert.equal(report.text, "hello from upstream");
-      assert.equal(
-        report.key,
-        "claude-proxy",
-        "a placeholder key so Claude Code does not ask to sign in",
-      );
+      assert.equal(report.token, "claude-proxy", "a placeholder token: no sign-in, no key prompt");
+      assert.equal(report.key, null, "no ANTHROPIC_API_KEY: Claude Code would ask about it");
       assert.match(
         result.stderr,
         /^claude-proxy: started at http:\/\/127\.0\.0\.1:\d+ for this session$/m,
@@ -102,10 +115,13 @@ Deno.test({
         `auth_token = "proxy-token"\n${proxyConfig(mock.url)}`,
       );
       const claude = installFakeClaude(box, "elsewhere/claude-code");
-      const result = await box.run(["run"], { env: { CLAUDE_PATH: claude } });
+      const result = await box.run(["run"], {
+        env: { CLAUDE_PATH: claude, ANTHROPIC_API_KEY: "sk-users-own-key" },
+      });
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout);
-      assert.equal(report.key, "proxy-token");
+      assert.equal(report.token, "proxy-token");
+      assert.equal(report.key, null, "the proxy does not need the user's key");
       assert.equal(report.text, "ok", "the proxy accepted the token");
     } finally {
       await mock.close();
@@ -121,43 +137,9 @@ Deno.test("claude-proxy run explains how to install Claude Code when claude is n
   assert.equal(
     result.stderr,
     `error: Cannot find Claude Code: "claude" is not on PATH; install it with ` +
-      `"npm install -g @anthropic-ai/claude-code", or name it with --claude PATH (or CLAUDE_PATH)\n`,
+      `"npm install -g @anthropic-ai/claude-code" (Node.js 18 or newer; versions 2.1.197 to ` +
+      `2.1.337 are tested), or name it with --claude PATH (or CLAUDE_PATH)\n`,
   );
-});
-
-Deno.test("findClaude resolves --claude relative to the working directory and refuses non-executables", async () => {
-  await using box = await makeSandbox();
-  const claude = installFakeClaude(box);
-  const where = { platform: "linux", cwd: box.root };
-  assert.equal(findClaude({ claudePath: "bin/claude" }, {}, where), claude);
-  assert.equal(findClaude({}, { PATH: join(box.root, "bin") }, where), claude);
-  const plain = box.write("bin/not-executable", "");
-  assert.throws(
-    () => findClaude({ claudePath: plain }, {}, where),
-    (err: unknown) =>
-      err instanceof ConfigError &&
-      err.message === `Cannot run Claude Code "${plain}" (from --claude): not an executable file`,
-  );
-});
-
-Deno.test("claudeEnv keeps the user's key, or the client key a provider forwards, and sets the base URL", () => {
-  const config = resolveConfig({
-    cli: {},
-    env: {},
-    file: { provider: { name: "ollama" } },
-    source: "t",
-  });
-  const kept = claudeEnv({ ANTHROPIC_API_KEY: "mine", PATH: "/bin" }, config, "http://127.0.0.1:9");
-  assert.equal(kept.ANTHROPIC_API_KEY, "mine");
-  assert.equal(kept.ANTHROPIC_BASE_URL, "http://127.0.0.1:9");
-  assert.equal(kept.PATH, "/bin");
-  const forwarding = resolveConfig({
-    cli: {},
-    env: {},
-    file: { provider: { name: "anthropic", api_key_from: "client" } },
-    source: "t",
-  });
-  assert.equal(claudeEnv({}, forwarding, "http://x").ANTHROPIC_API_KEY, undefined);
 });
 
 function inProcessOptions(root: string, spawn: (url: string, args: string[]) => number) {
@@ -183,7 +165,7 @@ Deno.test("runRun stops the proxy it started once claude exits", async () => {
     parseCli(["run", "-c", config, "--claude", claude, "--", "x"]),
     inProcessOptions(box.root, (base, args) => {
       url = base;
-      assert.deepEqual(args, ["x"]);
+      assert.deepEqual(args, ["--settings", '{"skipWebFetchPreflight":true}', "x"]);
       return 3;
     }),
   );
@@ -249,6 +231,192 @@ Deno.test({
       assert.ok(mock.requests.length >= 1);
       assert.equal(mock.requests[0]!.headers.authorization, "Bearer sk-upstream-secret");
       assert.doesNotMatch(result.stdout + result.stderr, /sk-upstream-secret/);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+/** A sandbox with a fake claude and a config for `mock`; returns the claude's path. */
+function setUp(box: Sandbox, upstream: string, extra = ""): string {
+  box.write("project/claude-proxy.toml", proxyConfig(upstream, extra));
+  return installFakeClaude(box);
+}
+
+Deno.test({
+  name:
+    "claude-proxy run marks onboarding done in a fresh HOME, so Claude Code does not call api.anthropic.com first",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const mock = await startMockUpstream(fakeModel(() => ({ text: "ok" })));
+    try {
+      const claude = setUp(box, mock.url);
+      const result = await box.run(["run", "--claude", claude]);
+      assert.equal(result.code, 0, result.stderr);
+      const path = join(box.home, ".claude.json");
+      assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { hasCompletedOnboarding: true });
+      assert.equal(statSync(path).mode & 0o777, 0o600, "a new file is private, as Claude Code's");
+      assert.match(
+        result.stderr,
+        new RegExp(`marked Claude Code's first-run onboarding as done in ${path} `),
+      );
+      assert.ok(!existsSync(path + ".claude-proxy.bak"), "nothing to back up");
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "claude-proxy run adds hasCompletedOnboarding to an existing .claude.json, keeping every other byte, the mode, and a backup",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const mock = await startMockUpstream(fakeModel(() => ({ text: "ok" })));
+    try {
+      const claude = setUp(box, mock.url);
+      const original =
+        '{\n  "numStartups": 3,\n  "userID": "abc",\n  "big": 12345678901234567890,\n' +
+        '  "projects": {\n    "/x": { "allowedTools": [] }\n  }\n}\n';
+      const path = box.write("home/.claude.json", original);
+      chmodSync(path, 0o640);
+      const first = await box.run(["run", "--claude", claude]);
+      assert.equal(first.code, 0, first.stderr);
+      const text = readFileSync(path, "utf8");
+      assert.equal(text, original.replace("{\n", '{\n  "hasCompletedOnboarding": true,\n'));
+      assert.equal(statSync(path).mode & 0o777, 0o640);
+      assert.equal(readFileSync(path + ".claude-proxy.bak", "utf8"), original);
+      assert.match(first.stderr, /the file as it was is in .*\.claude\.json\.claude-proxy\.bak/);
+      const second = await box.run(["run", "--claude", claude]);
+      assert.equal(readFileSync(path, "utf8"), text, "a second run changes nothing");
+      assert.doesNotMatch(second.stderr, /onboarding/);
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "claude-proxy run leaves a malformed .claude.json alone and says so",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const mock = await startMockUpstream(fakeModel(() => ({ text: "ok" })));
+    try {
+      const claude = setUp(box, mock.url);
+      const path = box.write("home/.claude.json", '{"numStartups": 3,');
+      const result = await box.run(["run", "--claude", claude]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(readFileSync(path, "utf8"), '{"numStartups": 3,');
+      assert.match(
+        result.stderr,
+        new RegExp(`left ${path} as it is: it is not valid JSON \\(.+\\); if Claude Code starts`),
+      );
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "claude-proxy run uses CLAUDE_CONFIG_DIR for Claude Code's state file, as Claude Code does",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const mock = await startMockUpstream(fakeModel(() => ({ text: "ok" })));
+    try {
+      const claude = setUp(box, mock.url);
+      const dir = join(box.root, "claude-config");
+      const result = await box.run(["run", "--claude", claude], {
+        env: { CLAUDE_CONFIG_DIR: dir },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(readFileSync(join(dir, ".claude.json"), "utf8")), {
+        hasCompletedOnboarding: true,
+      });
+      assert.ok(!existsSync(join(box.home, ".claude.json")));
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "claude-proxy run says how to undo Claude Code's stored refusal of the key it forwards, without printing the key",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const key = "sk-ant-api03-user-key-0123456789abcdefghij";
+    box.write(
+      "project/claude-proxy.toml",
+      `[provider]\nname = "anthropic"\napi_key_from = "client"\n[models]\n"*" = "claude-x"\n`,
+    );
+    const claude = installFakeClaude(box);
+    const path = box.write(
+      "home/.claude.json",
+      JSON.stringify({
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: [], rejected: [key.slice(-20)] },
+      }),
+    );
+    const result = await box.run(["run", "--claude", claude], {
+      env: { ANTHROPIC_API_KEY: key },
+    });
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.key, key, "the forwarded key reaches claude as the user set it");
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `Claude Code was told to refuse the key in ANTHROPIC_API_KEY and will say "Not logged in": ` +
+          `to undo that, delete the key's last 20 characters from the "rejected" list under ` +
+          `"customApiKeyResponses" in ${path}`,
+      ),
+    );
+    assert.ok(!result.stderr.includes(key.slice(-20)), "no part of the key is printed");
+  },
+});
+
+Deno.test("claude-proxy run reports a Claude Code that cannot start, with what to reinstall", async () => {
+  await using box = await makeSandbox();
+  box.write("project/claude-proxy.toml", `[provider]\nname = "ollama"\n[models]\n"*" = "m"\n`);
+  // What the npm package's bin/claude.exe is when its install script did not run.
+  const claude = box.write(
+    "bin/claude",
+    `#!/bin/sh\necho "Error: claude native binary not installed." >&2\n` +
+      `echo "Either postinstall did not run" >&2\nexit 1\n`,
+  );
+  chmodSync(claude, 0o755);
+  const result = await box.run(["run"], { env: { PATH: join(box.root, "bin") } });
+  assert.equal(result.code, 1);
+  assert.equal(
+    result.stderr,
+    `error: Claude Code "${claude}" does not start: claude native binary not installed; ` +
+      `reinstall it with "npm install -g @anthropic-ai/claude-code" (its install script must ` +
+      `run: no --ignore-scripts), or name another with --claude PATH\n`,
+  );
+});
+
+Deno.test({
+  name: "claude-proxy run warns when Claude Code is older than the oldest tested version",
+  sanitizeResources: false,
+  fn: async () => {
+    await using box = await makeSandbox();
+    const mock = await startMockUpstream(fakeModel(() => ({ text: "ok" })));
+    try {
+      const claude = setUp(box, mock.url);
+      const old = await box.run(["run", "--claude", claude], {
+        env: { FAKE_VERSION: "2.0.14 (Claude Code)" },
+      });
+      assert.equal(old.code, 0, old.stderr);
+      assert.match(
+        old.stderr,
+        /Claude Code 2\.0\.14 is older than 2\.1\.197, the oldest version claude-proxy is tested with/,
+      );
+      const current = await box.run(["run", "--claude", claude]);
+      assert.doesNotMatch(current.stderr, /older than/);
     } finally {
       await mock.close();
     }

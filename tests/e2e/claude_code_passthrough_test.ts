@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
-import { CLAUDE_CODE_TEST, runClaudeCode } from "../helpers/claude_cli.ts";
+import { CLAUDE_CODE_VERSIONS, claudeCodeTest, runClaudeCode } from "../helpers/claude_cli.ts";
 import { jsonResponse, type RecordedRequest, streamResponse } from "../helpers/mock_upstream.ts";
 
 const MARKER = "passthrough-e2e-5c20d7";
@@ -130,67 +130,71 @@ function anthropicModel(req: RecordedRequest): Response {
   });
 }
 
-Deno.test({
-  name: "Claude Code runs a Bash tool round trip through the passthrough to an Anthropic upstream",
-  ...CLAUDE_CODE_TEST,
-  fn: async () => {
-    const run = await runClaudeCode({
-      upstream: anthropicModel,
-      config: (url) =>
-        resolveConfig({
-          cli: {},
-          env: {},
-          file: {
-            providers: {
-              anthropic: { base_url: url, api_key: KEY },
-              "deepseek-anthropic": { base_url: url, api_key: "sk-unused-0123456789" },
+for (const version of CLAUDE_CODE_VERSIONS) {
+  Deno.test({
+    name:
+      `Claude Code ${version} runs a Bash tool round trip through the passthrough to an Anthropic upstream`,
+    ...claudeCodeTest(version),
+    fn: async () => {
+      const run = await runClaudeCode({
+        version,
+        upstream: anthropicModel,
+        config: (url) =>
+          resolveConfig({
+            cli: {},
+            env: {},
+            file: {
+              providers: {
+                anthropic: { base_url: url, api_key: KEY },
+                "deepseek-anthropic": { base_url: url, api_key: "sk-unused-0123456789" },
+              },
+              models: { "*": "claude-mock-1@anthropic" },
+              upstream: { retries: 0 },
             },
-            models: { "*": "claude-mock-1@anthropic" },
-            upstream: { retries: 0 },
-          },
-          source: "test",
-        }),
-      prompt: "Run the marker command and tell me what it printed.",
-      args: ["--allowedTools", "Bash"],
-    });
-    const requests = run.mock.requests;
-    assert.equal(run.code, 0, `claude failed:\n${run.stderr}\n${run.stdout}`);
-    assert.match(run.stdout, new RegExp(`The command printed: ${MARKER}`));
-    const turns = requests.filter((r) =>
-      r.path === "/v1/messages" &&
-      r.json<MessagesRequest>().tools?.some((tool) => tool.name === "Bash")
-    );
-    assert.ok(turns.length >= 2, `expected two turns with tools, got ${turns.length}`);
-    for (const turn of requests) {
-      assert.equal(turn.headers["x-api-key"], KEY, "the provider's key, not the client's");
-      assert.ok(turn.headers["anthropic-version"]);
-      assert.equal(turn.json<MessagesRequest>().model, "claude-mock-1");
-    }
-    const first = turns[0]!;
-    assert.match(first.headers["anthropic-beta"] ?? "", /claude-code-20250219/);
-    assert.match(
-      first.body,
-      /x-anthropic-billing-header/,
-      "Anthropic itself gets the body as sent",
-    );
-    const second = turns.at(-1)!.json<MessagesRequest>();
-    assert.match(toolResult(second) ?? "", new RegExp(MARKER));
-    const assistant = second.messages.find((m) =>
-      m.role === "assistant" && Array.isArray(m.content) &&
-      m.content.some((b) => b.type === "tool_use")
-    );
-    assert.ok(assistant && Array.isArray(assistant.content));
-    // The answers named "claude-mock-1" upstream but reached Claude Code under the model it asked
-    // for, so it kept the thinking block; the proxy gave the upstream its own signature back.
-    assert.deepEqual(assistant.content[0], {
-      type: "thinking",
-      thinking: "I should run the marker command.",
-      signature: SIGNATURE,
-    });
-    const records = await run.proxy.waitForRecords(requests.length);
-    const streamed = records.find((r) => r.stop_reason === "tool_use");
-    assert.ok(streamed, "the tool turn is logged with its stop reason");
-    assert.equal(streamed.provider, "anthropic");
-    assert.equal(streamed.output_tokens, 12);
-  },
-});
+            source: "test",
+          }),
+        prompt: "Run the marker command and tell me what it printed.",
+        args: ["--allowedTools", "Bash"],
+      });
+      const requests = run.mock.requests;
+      assert.equal(run.code, 0, `claude failed:\n${run.stderr}\n${run.stdout}`);
+      assert.match(run.stdout, new RegExp(`The command printed: ${MARKER}`));
+      const turns = requests.filter((r) =>
+        r.path === "/v1/messages" &&
+        r.json<MessagesRequest>().tools?.some((tool) => tool.name === "Bash")
+      );
+      assert.ok(turns.length >= 2, `expected two turns with tools, got ${turns.length}`);
+      for (const turn of requests) {
+        assert.equal(turn.headers["x-api-key"], KEY, "the provider's key, not the client's");
+        assert.ok(turn.headers["anthropic-version"]);
+        assert.equal(turn.json<MessagesRequest>().model, "claude-mock-1");
+      }
+      const first = turns[0]!;
+      assert.match(first.headers["anthropic-beta"] ?? "", /claude-code-20250219/);
+      assert.match(
+        first.body,
+        /x-anthropic-billing-header/,
+        "Anthropic itself gets the body as sent",
+      );
+      const second = turns.at(-1)!.json<MessagesRequest>();
+      assert.match(toolResult(second) ?? "", new RegExp(MARKER));
+      const assistant = second.messages.find((m) =>
+        m.role === "assistant" && Array.isArray(m.content) &&
+        m.content.some((b) => b.type === "tool_use")
+      );
+      assert.ok(assistant && Array.isArray(assistant.content));
+      // The answers named "claude-mock-1" upstream but reached Claude Code under the model it asked
+      // for, so it kept the thinking block; the proxy gave the upstream its own signature back.
+      assert.deepEqual(assistant.content[0], {
+        type: "thinking",
+        thinking: "I should run the marker command.",
+        signature: SIGNATURE,
+      });
+      const records = await run.proxy.waitForRecords(requests.length);
+      const streamed = records.find((r) => r.stop_reason === "tool_use");
+      assert.ok(streamed, "the tool turn is logged with its stop reason");
+      assert.equal(streamed.provider, "anthropic");
+      assert.equal(streamed.output_tokens, 12);
+    },
+  });
+}

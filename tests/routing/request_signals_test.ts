@@ -198,3 +198,26 @@ Deno.test("estimateInputTokens counts short or plain-text data as text", () => {
   });
   assert.equal(estimateInputTokens(text, text.length), Math.ceil(text.length / 3));
 });
+
+Deno.test("requestSignals knows Claude Code 2.1.337's recorded subagent request both ways, its main turns as none", () => {
+  const read = (name: string) =>
+    JSON.parse(
+      Deno.readTextFileSync(
+        new URL(`../fixtures/claude-code/${name}.request.json`, import.meta.url),
+      ),
+    ) as { headers: Record<string, string>; body: MessagesRequestFields };
+  const subagent = read("subagent-2.1.337");
+  for (const signals of bothWays(subagent.body, subagent.headers)) {
+    assert.equal(signals.subagent(), "x-claude-code-agent-id");
+  }
+  const { "x-claude-code-agent-id": _, ...withoutHeader } = subagent.headers;
+  for (const signals of bothWays(subagent.body, withoutHeader)) {
+    assert.equal(signals.subagent(), "cc_is_subagent");
+  }
+  for (const name of ["interactive-first-turn-2.1.337", "session-title-2.1.337", "first-turn"]) {
+    const turn = read(name);
+    for (const signals of bothWays(turn.body, turn.headers)) {
+      assert.equal(signals.subagent(), undefined);
+    }
+  }
+});

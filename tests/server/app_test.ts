@@ -70,7 +70,7 @@ Deno.test("app lists configured models in the Anthropic list shape", async () =>
   const body = await response.json();
   const ids = body.data.map((m: { id: string }) => m.id);
   assert.ok(ids.includes("claude-sonnet-4-5-20250929"));
-  assert.ok(ids.includes("claude-haiku-4-5"), "glob routes list a matching Claude id");
+  assert.ok(ids.includes("claude-haiku-5-5"), "glob routes list a matching Claude id");
   assert.equal(body.has_more, false);
   assert.equal(body.first_id, ids[0]);
   for (const model of body.data) assert.equal(model.type, "model");

@@ -56,6 +56,34 @@ Deno.test("forcedWebSearchTool is set only when tool_choice makes the model sear
     undefined,
   );
   assert.equal(forcedWebSearchTool({ tools: [SEARCH_TOOL] }), undefined);
+  // Claude Code 2.1.3xx sends its WebSearch prompt with tool_choice auto and the one tool.
+  const prompt = (
+    text: string,
+  ) => [{ role: "user" as const, content: [{ type: "text" as const, text }] }];
+  assert.equal(
+    forcedWebSearchTool({
+      tools: [SEARCH_TOOL],
+      tool_choice: { type: "auto" },
+      messages: prompt("Perform a web search for the query: pong facts"),
+    }),
+    SEARCH_TOOL,
+  );
+  assert.equal(
+    forcedWebSearchTool({
+      tools: [SEARCH_TOOL, BASH],
+      tool_choice: { type: "auto" },
+      messages: prompt("Perform a web search for the query: pong facts"),
+    }),
+    undefined,
+  );
+  assert.equal(
+    forcedWebSearchTool({
+      tools: [SEARCH_TOOL],
+      tool_choice: { type: "auto" },
+      messages: prompt("What is new in Deno?"),
+    }),
+    undefined,
+  );
   assert.equal(
     forcedWebSearchTool({
       tools: [SEARCH_TOOL, BASH],
