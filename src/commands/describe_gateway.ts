@@ -22,6 +22,33 @@ const RULE_MEANING: Readonly<Record<RouterRule, string>> = {
   image: "requests with images, when the model they go to cannot see images",
 };
 
+/**
+ * Every target the router and the fallback lists name, each with its provider (the default one
+ * for a router target without one; a model's fallback without one is left out: its provider
+ * depends on the route that failed).
+ */
+export function gatewayTargets(config: Config): Array<{ model: string; provider: string }> {
+  const out: Array<{ model: string; provider: string }> = [];
+  const router = config.router;
+  for (const rule of RULE_ORDER) {
+    const target = router?.[RULE_FIELDS[rule]];
+    if (target) {
+      out.push({ model: target.model, provider: target.provider ?? config.defaultProvider });
+    }
+  }
+  for (const provider of Object.values(config.providers)) {
+    for (const t of provider.fallback ?? []) {
+      out.push({ model: t.model, provider: t.provider ?? provider.name });
+    }
+  }
+  for (const options of Object.values(config.modelOptions)) {
+    for (const t of options.fallback ?? []) {
+      if (t.provider) out.push({ model: t.model, provider: t.provider });
+    }
+  }
+  return out;
+}
+
 /** Whether `config` sets anything a gateway keeps state for: fallbacks or key pools. */
 export function hasGatewayState(config: Config): boolean {
   return Object.values(config.providers).some((p) => p.fallback?.length || p.keyPool) ||

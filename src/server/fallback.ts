@@ -15,7 +15,6 @@ import { openaiChat } from "./handlers/openai_chat.ts";
 import { openaiResponses } from "./handlers/openai_responses.ts";
 import { proxiedWebSearchTool, webSearch } from "./handlers/web_search.ts";
 import type { RequestLog } from "./request_log.ts";
-import { plural } from "../util/plural.ts";
 
 /** What {@linkcode answerWithFallback} needs besides the Request and the chain. */
 export interface FallbackContext {
@@ -46,20 +45,14 @@ export async function answerWithFallback(
       const name = route.provider.name;
       const admission = breakers.admit(name);
       if (admission.state === "open" && i < chain.length - 1) {
-        const wait = admission.retryInMs > 0
+        const left = admission.retryInMs > 0
           ? `${Math.ceil(admission.retryInMs / 1000)} s left`
-          : "a probe is on its way";
-        log.decided(
-          `circuit open: skipped ${routeKey(route)} (${
-            plural(admission.failures, "failure")
-          }, ${wait})`,
-        );
+          : "probing";
+        log.decided(`circuit open: ${routeKey(route)} skipped (${left})`);
         continue;
       }
-      if (failed !== undefined) {
-        log.decided(`fallback: ${failed} → ${routeKey(route)}`);
-        log.routed(ctx.message.model, route, ctx.message.body?.stream === true);
-      }
+      if (failed !== undefined) log.decided(`fallback: ${failed} → ${routeKey(route)}`);
+      if (i > 0) log.routed(ctx.message.model, route, ctx.message.body?.stream === true);
       try {
         const response = await answerOn(deadline?.request ?? request, ctx, route);
         breakers.succeeded(name);
@@ -77,7 +70,7 @@ export async function answerWithFallback(
         if (breakers.failed(name)) gatewayOf(ctx.deps).circuitOpened(name, log);
         if (deadline?.request.signal.aborted) throw deadline.request.signal.reason;
         if (i === chain.length - 1) throw error;
-        failed = `${routeKey(route)} failed (${failure})`;
+        failed = `${routeKey(route)} ${failure}`;
       }
     }
   } finally {
@@ -88,16 +81,20 @@ export async function answerWithFallback(
 }
 
 /**
- * Why an error is a provider failure that a fallback may answer instead (`503 api_error`), or
- * undefined when it is not: only upstream errors with status 429, 5xx (unreachable and timed out
- * included) or type `overloaded_error` are.
+ * Why an error is a provider failure that a fallback may answer instead, in a word or two (`503`,
+ * `529 overloaded`, `504 timeout`), or undefined when it is not: only upstream errors with status
+ * 429, 5xx (unreachable and timed out included) or type `overloaded_error` are.
  */
 export function providerFailure(error: unknown): string | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
   const { status, type } = error;
-  return status === 429 || status >= 500 || type === "overloaded_error"
-    ? `${status} ${type}`
-    : undefined;
+  if (status !== 429 && status < 500 && type !== "overloaded_error") return undefined;
+  const kind = type === "overloaded_error"
+    ? " overloaded"
+    : type === "timeout_error"
+    ? " timeout"
+    : "";
+  return `${status}${kind}`;
 }
 
 /** Sends the request to one target with the handler for its kind, the body parsed if it must be. */

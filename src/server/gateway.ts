@@ -39,9 +39,9 @@ export class Gateway {
 
   /**
    * The `fetch` a request to `provider` uses: with a key pool, one that puts the pool's next key
-   * in each call and notes in `log` what the pool did; else `base` itself.
+   * in each call and notes in `log` (if any) what the pool did; else `base` itself.
    */
-  fetchFor(provider: ProviderConfig, base: typeof fetch, log: RequestLog): typeof fetch {
+  fetchFor(provider: ProviderConfig, base: typeof fetch, log?: RequestLog): typeof fetch {
     const pool = this.#pools.get(provider.name);
     const header = provider.apiKeyHeader;
     // A key header set by hand in `headers` wins over the pool, as it wins over `api_key`.
@@ -56,10 +56,12 @@ export class Gateway {
   /** Notes that a provider's circuit opened, in the log and on stderr. */
   circuitOpened(provider: string, log: RequestLog): void {
     const { circuitFailures: failures, circuitCooldownMs: cooldown } = this.#config.upstream;
-    const why = `failed ${failures === 1 ? "once" : `${failures} times in a row`}: skipped for ` +
-      `${seconds(cooldown)} s while another target is left`;
-    log.decided(`circuit opened: ${provider} ${why}`);
-    this.#warn(`claude-proxy: provider "${provider}" ${why}`);
+    const times = failures === 1 ? "once" : `${failures} times in a row`;
+    log.decided(`circuit opened: ${provider} (${times}; skipped ${seconds(cooldown)} s)`);
+    this.#warn(
+      `claude-proxy: provider "${provider}" failed ${times}: skipped for ${seconds(cooldown)} s ` +
+        "while another target is left",
+    );
   }
 
   /** Every provider's circuit and key pool, by provider name. */
@@ -75,13 +77,13 @@ export class Gateway {
     return out;
   }
 
-  #keyEvent(provider: ProviderConfig, event: KeyEvent, log: RequestLog): void {
-    const key = `key ${event.key.label} of ${provider.name}`;
+  #keyEvent(provider: ProviderConfig, event: KeyEvent, log: RequestLog | undefined): void {
+    const key = `key ${event.key.label} (${provider.name})`;
     if (event.kind === "rested") {
-      log.decided(`${key} got 429: resting ${seconds(event.ms)} s`);
+      log?.decided(`${key} 429: resting ${seconds(event.ms)} s`);
       return;
     }
-    log.decided(`${key} refused (${event.status}): set aside`);
+    log?.decided(`${key} ${event.status}: set aside`);
     if (event.first) {
       this.#warn(
         `claude-proxy: provider "${provider.name}" refused ${event.key.label} with ${event.status}: ` +

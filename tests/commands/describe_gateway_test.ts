@@ -38,14 +38,14 @@ circuit_failures = 1
 `;
 
 /** Runs `check` on `toml` (with the pool's keys in the environment), its fetch going to the real network. */
-async function check(toml: string) {
+async function check(toml: string, argv: string[] = []) {
   const root = await Deno.makeTempDir({ prefix: "claude-proxy-check-gw-" });
   try {
     const path = join(root, "config.toml");
     mkdirSync(root, { recursive: true });
     writeFileSync(path, toml);
     const lines: string[] = [];
-    const code = await runCheck(parseCli(["check", "-c", path]), {
+    const code = await runCheck(parseCli(["check", "-c", path, ...argv]), {
       env: { KEY_A, KEY_B },
       platform: "linux",
       cwd: root,
@@ -120,4 +120,31 @@ Deno.test("runCheck says when no proxy runs at the configured address", async ()
     TOML.replace("{url:main}", "http://m.test").replace("{url:backup}", "http://b.test");
   const { output } = await check(toml);
   assert.match(output, new RegExp(`Running proxy: none answers at http://127\\.0\\.0\\.1:${port}`));
+});
+
+Deno.test("runCheck --ping pings each key of a pool on its own, naming the key by its variable", async () => {
+  await withGateway({
+    providers: {
+      main: (req) =>
+        req.headers.authorization === `Bearer ${KEY_B}`
+          ? jsonResponse({ error: { message: "Incorrect API key provided" } }, 401)
+          : fakeModel(() => ({ text: "OK" }))(req),
+      backup: fakeModel(() => ({ text: "OK" })),
+    },
+    toml: TOML,
+    env: { KEY_A, KEY_B },
+  }, async ({ mocks, proxy }) => {
+    const port = new URL(proxy.url).port;
+    const toml = `port = ${port}\n` +
+      TOML.replace("{url:main}", mocks.main!.url).replace("{url:backup}", mocks.backup!.url);
+    const { code, output } = await check(toml, ["--ping"]);
+    assert.equal(code, 1, "a refused key fails the check");
+    assert.match(output, /main \(KEY_A\) main-model: ok: HTTP 200/);
+    assert.match(
+      output,
+      /main \(KEY_B\) main-model: failed: HTTP 401 .*Incorrect API key provided/,
+    );
+    assert.match(output, /backup cheap: ok/);
+    for (const key of [KEY_A, KEY_B]) assert.ok(!output.includes(key), "a key was printed");
+  });
 });

@@ -82,7 +82,7 @@ Deno.test("answerWithFallback sends a request its OpenAI provider fails with 503
       assert.equal(record.provider, "backup");
       assert.equal(record.upstream_model, "claude-fallback");
       assert.deepEqual(record.routing, [
-        "fallback: main/main-model failed (503 overloaded_error) → backup/claude-fallback",
+        "fallback: main/main-model 503 overloaded → backup/claude-fallback",
       ]);
     }
     const sent = mocks.backup!.requests.map((r) => r.json<MessagesRequest>());
@@ -115,7 +115,7 @@ Deno.test("answerWithFallback sends a request its Anthropic provider finds overl
       "the answer names the model the client asked for",
     );
     assert.deepEqual(record.routing, [
-      "fallback: main/main-model failed (529 overloaded_error) → backup/gpt-fallback",
+      "fallback: main/main-model 529 overloaded → backup/gpt-fallback",
     ]);
     const sent = mocks.backup!.requests[0]!.json<ChatCompletionRequest>();
     assert.equal(sent.model, "gpt-fallback");
@@ -144,7 +144,7 @@ Deno.test("answerWithFallback goes from a rate-limited Responses provider to a G
     assert.equal(mocks.main!.requests.length, 1, "a 429 on the last try is not waited for");
     assert.match(mocks.backup!.requests[0]!.path, /gemini-2\.5-flash:generateContent/);
     assert.deepEqual(record.routing, [
-      "fallback: main/main-model failed (429 rate_limit_error) → backup/gemini-2.5-flash",
+      "fallback: main/main-model 429 → backup/gemini-2.5-flash",
     ]);
   });
 });
@@ -168,7 +168,7 @@ Deno.test("answerWithFallback goes from an unavailable Gemini provider to a Resp
     assert.equal(mocks.backup!.requests[0]!.path, "/responses");
     assert.match(
       record.routing?.[0] ?? "",
-      /^fallback: main\/main-model failed \(503 \w+\) → backup\/gpt-resp$/,
+      /^fallback: main\/main-model 503 overloaded → backup\/gpt-resp$/,
     );
   });
 });
@@ -185,7 +185,10 @@ Deno.test("answerWithFallback falls back from a provider that cannot be reached"
     const { response, text, record } = await exchange(REQUEST);
     assert.equal(response.status, 200, text);
     assert.equal(answerText(text), "Reached.");
-    assert.match(record.routing?.[0] ?? "", /^fallback: main\/main-model failed \(502 api_error\)/);
+    assert.match(
+      record.routing?.[0] ?? "",
+      /^fallback: main\/main-model 502 → backup\/gpt-fallback$/,
+    );
   });
 });
 
@@ -205,7 +208,7 @@ Deno.test("answerWithFallback falls back from a provider that does not answer wi
     assert.equal(response.status, 200, text);
     assert.equal(answerText(text), "In time.");
     assert.deepEqual(record.routing, [
-      "fallback: main/main-model failed (504 timeout_error) → backup/gpt-fallback",
+      "fallback: main/main-model 504 timeout → backup/gpt-fallback",
     ]);
     await mocks.main!.requests[0]!.disconnected;
   });
@@ -310,8 +313,8 @@ Deno.test("answerWithFallback opens a failing provider's circuit, skips it, then
     await exchange(REQUEST);
     const second = await exchange(REQUEST);
     assert.deepEqual(second.record.routing, [
-      "circuit opened: main failed 2 times in a row: skipped for 30 s while another target is left",
-      "fallback: main/main-model failed (503 overloaded_error) → backup/gpt-fallback",
+      "circuit opened: main (2 times in a row; skipped 30 s)",
+      "fallback: main/main-model 503 overloaded → backup/gpt-fallback",
     ]);
     assert.deepEqual(warnings, [
       'claude-proxy: provider "main" failed 2 times in a row: skipped for 30 s while another target is left',
@@ -322,8 +325,10 @@ Deno.test("answerWithFallback opens a failing provider's circuit, skips it, then
     const skipped = await exchange(REQUEST);
     assert.equal(answerText(skipped.text), "backup");
     assert.deepEqual(skipped.record.routing, [
-      "circuit open: skipped main/main-model (2 failures, 30 s left)",
+      "circuit open: main/main-model skipped (30 s left)",
     ]);
+    assert.equal(skipped.record.provider, "backup", "the record names the target that answered");
+    assert.equal(skipped.record.upstream_model, "gpt-fallback");
     assert.equal(mocks.main!.requests.length, 2, "the open circuit sent nothing to main");
     clock.now += 30_000;
     mainUp = true;
@@ -349,7 +354,7 @@ Deno.test("answerWithFallback tries the last target even when its circuit is ope
     assert.equal(mocks.backup!.requests.length, 2, "the last target is always tried");
     assert.deepEqual(
       record.routing?.[0],
-      "circuit open: skipped main/main-model (1 failure, 30 s left)",
+      "circuit open: main/main-model skipped (30 s left)",
     );
     assert.equal(record.error_type, "api_error");
   });

@@ -74,7 +74,7 @@ Deno.test("a key pool sends a request whose key got a 429 again at once with the
   }, async ({ mocks, proxy, exchange }) => {
     const first = await exchange(REQUEST);
     assert.equal(first.response.status, 200);
-    assert.deepEqual(first.record.routing, ["key api_key #1 of main got 429: resting 60 s"]);
+    assert.deepEqual(first.record.routing, ["key api_key #1 (main) 429: resting 60 s"]);
     assert.equal(first.record.retries, 0, "no wait and no retry of the same key");
     for (let i = 0; i < 3; i++) await exchange(REQUEST);
     assert.deepEqual(mocks.main!.requests.map(keyOf), [
@@ -117,7 +117,7 @@ Deno.test("a key pool sets aside a key refused with 401, reports it once, and ne
       "KEY_3",
     ]);
     assert.deepEqual(answers[1]!.record.routing, [
-      "key api_key #2 of main refused (401): set aside",
+      "key api_key #2 (main) 401: set aside",
     ]);
     assert.equal(answers[2]!.record.routing, undefined);
     assert.equal(warnings.length, 1);
@@ -185,5 +185,36 @@ Deno.test("/health shows each provider's circuit and key counts, never a key", a
         keys: { total: 3, ready: 3, resting: 0, setAside: 0 },
       },
     });
+  });
+});
+
+Deno.test("count_tokens spreads over a key pool and skips a key the pool set aside", async () => {
+  const refused = () =>
+    jsonResponse(
+      { type: "error", error: { type: "authentication_error", message: "bad key" } },
+      401,
+    );
+  await withGateway({
+    providers: {
+      main: byKey(
+        (label) => label === "KEY_1" ? refused() : undefined,
+        fakeAnthropicModel(() => ({ text: "ok" })),
+      ),
+    },
+    toml: poolToml("anthropic"),
+  }, async ({ mocks, proxy, warnings }) => {
+    const count = () =>
+      fetch(`${proxy.url}/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-sonnet-4-5", messages: REQUEST.messages }),
+      });
+    for (let i = 0; i < 3; i++) {
+      const response = await count();
+      assert.equal(response.status, 200);
+      assert.ok((await response.json()).input_tokens > 0);
+    }
+    assert.deepEqual(mocks.main!.requests.map(keyOf), ["KEY_1", "KEY_2", "KEY_3", "KEY_2"]);
+    assert.equal(warnings.length, 1);
   });
 });
