@@ -30,7 +30,7 @@ export interface SignalSource {
 }
 
 /** The header Claude Code sends on every request a subagent (or teammate) makes. */
-export const AGENT_ID_HEADER = "x-claude-code-agent-id";
+const AGENT_ID_HEADER = "x-claude-code-agent-id";
 
 const BILLING_PREFIX = "x-anthropic-billing-header:";
 const SUBAGENT_FLAG = /\bcc_is_subagent=true\b/;
@@ -130,7 +130,7 @@ export const IMAGE_TOKENS = 1_600;
 /** A PDF costs about 3,000 tokens a page (its text and a page image)... */
 export const PDF_TOKENS_PER_PAGE = 3_000;
 /** ... and a page takes about 50 KB. */
-export const PDF_BYTES_PER_PAGE = 50_000;
+const PDF_BYTES_PER_PAGE = 50_000;
 /** Shorter base64 strings are counted as text. */
 const MEDIA_MIN_CHARS = 1_024;
 

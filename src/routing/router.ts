@@ -113,7 +113,7 @@ function matches(
 }
 
 /** Whether a model name is of Claude Code's small background class (its haiku calls). */
-export function isBackgroundModel(model: string): boolean {
+function isBackgroundModel(model: string): boolean {
   return /haiku/i.test(normalizeModelName(model));
 }
 
@@ -121,7 +121,7 @@ export function isBackgroundModel(model: string): boolean {
  * Whether a route's model can see images: not when the model catalog says it cannot, or
  * `[model_options]` says `images = false`; a model neither knows is taken to see them.
  */
-export function seesImages(route: Route): boolean {
+function seesImages(route: Route): boolean {
   return route.facts.images !== false;
 }
 

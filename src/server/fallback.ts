@@ -85,7 +85,7 @@ export async function answerWithFallback(
  * `529 overloaded`, `504 timeout`), or undefined when it is not: only upstream errors with status
  * 429, 5xx (unreachable and timed out included) or type `overloaded_error` are.
  */
-export function providerFailure(error: unknown): string | undefined {
+function providerFailure(error: unknown): string | undefined {
   if (!(error instanceof UpstreamError)) return undefined;
   const { status, type } = error;
   if (status !== 429 && status < 500 && type !== "overloaded_error") return undefined;

@@ -16,7 +16,7 @@ export interface ProviderState {
  * The circuits of all providers and the key pools of those that have one, kept for the life of
  * the app. Warnings (a circuit opened, a key refused) go to `warn`, each once per event.
  */
-export class Gateway {
+class Gateway {
   readonly breakers: CircuitBreakers;
   #config: Config;
   #pools = new Map<string, KeyPool>();

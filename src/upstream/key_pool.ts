@@ -5,7 +5,7 @@ import { retryAfterHintMs } from "./retry.ts";
 /** How long a key rests after a 429 that says nothing of when to come back. */
 export const DEFAULT_KEY_REST_MS = 10_000;
 /** The longest rest a 429 can ask of a key. */
-export const MAX_KEY_REST_MS = 10 * 60_000;
+const MAX_KEY_REST_MS = 10 * 60_000;
 
 /** The keys of a pool by what they are doing, for `/health` and `check` (counts, never keys). */
 export interface KeyPoolCounts {
