@@ -26,5 +26,5 @@ export async function handleCountTokens(request: Request, deps: AppDeps): Promis
     const counted = await geminiCountTokens(request, { deps: counting, body, route });
     if (counted !== undefined) return Response.json({ input_tokens: counted });
   }
-  return Response.json({ input_tokens: await countTokens(body) });
+  return Response.json({ input_tokens: await countTokens(body, { signal: request.signal }) });
 }

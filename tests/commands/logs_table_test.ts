@@ -1,7 +1,7 @@
 // Tests for the request log table: the golden sample, colors, and widths kept across calls.
 import assert from "node:assert/strict";
 import { formatLogRows, formatLogTable, TYPICAL_WIDTHS } from "../../src/commands/logs_table.ts";
-import { readLogRecords } from "../../src/log/jsonl_log.ts";
+import { readLogRecords } from "../../src/log/log_lines.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
 
