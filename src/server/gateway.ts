@@ -2,6 +2,7 @@
 import type { Config, ProviderConfig } from "../config/schema.ts";
 import { CircuitBreakers, type CircuitSnapshot } from "../upstream/circuit_breaker.ts";
 import { type KeyEvent, KeyPool, type KeyPoolCounts, pooledFetch } from "../upstream/key_pool.ts";
+import { FETCH_RESENDS_ON_RESET } from "../runtime.ts";
 import type { AppDeps } from "./deps.ts";
 import type { RequestLog } from "./request_log.ts";
 
@@ -50,6 +51,7 @@ class Gateway {
       pool,
       header,
       onEvent: (event) => this.#keyEvent(provider, event, log),
+      ...(base === globalThis.fetch && FETCH_RESENDS_ON_RESET ? { oneShot: true } : {}),
     });
   }
 

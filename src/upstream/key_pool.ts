@@ -111,6 +111,11 @@ export interface PooledFetchOptions {
   /** The header the provider takes its key in. */
   header: ApiKeyHeader;
   onEvent?: (event: KeyEvent) => void;
+  /**
+   * Send each body as a stream read once, as `sendUpstream` does with the runtime's own fetch, so
+   * that the runtime cannot send it a second time on a reset connection (a 411 gets the bytes).
+   */
+  oneShot?: boolean;
 }
 
 /**
@@ -120,15 +125,32 @@ export interface PooledFetchOptions {
  */
 export function pooledFetch(base: typeof fetch, options: PooledFetchOptions): typeof fetch {
   const { pool, header } = options;
+  const send = async (input: RequestInfo | URL, init: RequestInit | undefined, key: PoolKey) => {
+    const headers = new Headers(init?.headers);
+    headers.set(header, header === "authorization" ? `Bearer ${key.key}` : key.key);
+    const bytes = init?.body;
+    if (options.oneShot && bytes instanceof Uint8Array && bytes.byteLength > 0) {
+      headers.set("content-length", String(bytes.byteLength));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+      const once = { ...init, headers, body, duplex: "half" } as RequestInit;
+      const response = await base(input, once);
+      if (response.status !== 411) return response;
+      await response.body?.cancel().catch(() => {});
+    }
+    return await base(input, { ...init, headers });
+  };
   return async (input, init) => {
     const tried = new Set<PoolKey>();
     let key = pool.take();
     for (;;) {
       if (key === undefined) return await base(input, init);
       tried.add(key);
-      const headers = new Headers(init?.headers);
-      headers.set(header, header === "authorization" ? `Bearer ${key.key}` : key.key);
-      const response = await base(input, { ...init, headers });
+      const response = await send(input, init, key);
       const event = keyEvent(pool, key, response);
       if (!event) return response;
       options.onEvent?.(event);

@@ -161,3 +161,26 @@ Deno.test("pooledFetch sets aside a key refused with 401 or 403 and goes on with
   await (await pooled("http://x/", {})).text();
   assert.equal(seen.at(-1), KEYS[2]!.key, "set-aside keys are not used while another is left");
 });
+
+Deno.test("pooledFetch sends each try's body as a stream read once, and bytes to a server that wants a length", async () => {
+  const { pool: p } = pool();
+  const bodies: Array<{ stream: boolean; length: string | null; text: string }> = [];
+  const fetchFn: typeof fetch = async (_input, init) => {
+    const headers = new Headers(init?.headers);
+    const stream = init?.body instanceof ReadableStream;
+    const text = await new Response(init?.body).text();
+    bodies.push({ stream, length: headers.get("content-length"), text });
+    if (bodies.length === 1) return new Response("slow down", { status: 429 });
+    if (bodies.length === 2) return new Response("length required", { status: 411 });
+    return new Response("ok");
+  };
+  const pooled = pooledFetch(fetchFn, { pool: p, header: "authorization", oneShot: true });
+  const body = new TextEncoder().encode('{"model":"m"}');
+  const response = await pooled("http://x/", { method: "POST", body });
+  assert.equal(await response.text(), "ok");
+  assert.deepEqual(bodies, [
+    { stream: true, length: "13", text: '{"model":"m"}' },
+    { stream: true, length: "13", text: '{"model":"m"}' },
+    { stream: false, length: "13", text: '{"model":"m"}' },
+  ]);
+});
