@@ -33,6 +33,7 @@ export function resolveRouter(
     longContextTokens: table.long_context_tokens ?? DEFAULT_LONG_CONTEXT_TOKENS,
   };
   let rules = 0;
+  const declared = declaredProviders(options.file);
   for (const [key, field] of Object.entries(RULE_KEYS)) {
     const target = table[key as keyof typeof RULE_KEYS];
     if (target === undefined) continue;
@@ -42,6 +43,7 @@ export function resolveRouter(
       origin,
       label: `[router] ${key}`,
       providers: options.providers,
+      declared,
     });
     if (!parsed) continue;
     router[field] = parsed;
@@ -71,6 +73,7 @@ export function resolveFallbacks(
   },
 ): void {
   const { file, providers, modelOptions } = options;
+  const declared = declaredProviders(file);
   const tables: Array<[string[], string, string[] | undefined]> = [];
   if (file.provider) {
     tables.push([
@@ -90,6 +93,7 @@ export function resolveFallbacks(
       path: [...path, "fallback"],
       label: `provider "${name}" fallback`,
       providers,
+      declared,
     });
     provider.fallback = targets.map((t) => ({ ...t, provider: t.provider ?? name }));
   }
@@ -101,6 +105,7 @@ export function resolveFallbacks(
       path: ["model_options", model, "fallback"],
       label: `[model_options."${model}"] fallback`,
       providers,
+      declared,
     });
   }
 }
@@ -112,6 +117,7 @@ function parseList(
     path: string[];
     label: string;
     providers: Record<string, ProviderConfig>;
+    declared: ReadonlySet<string>;
   },
 ): RouteTarget[] {
   const origin = fileOrigin(context, options.path);
@@ -121,7 +127,15 @@ function parseList(
       origin,
       label: options.label,
       providers: options.providers,
+      declared: options.declared,
     });
     return parsed ? [parsed] : [];
   });
+}
+
+/** Providers the file defines, resolved or not (one that did not resolve was reported already). */
+function declaredProviders(file: FileConfig): Set<string> {
+  return new Set(
+    [...Object.keys(file.providers ?? {}), file.provider?.name ?? ""].map((n) => n.toLowerCase()),
+  );
 }
