@@ -383,3 +383,68 @@ Deno.test("answerWithFallback ends a chain that does not start answering within 
     assert.equal(mocks.backup!.requests.length, 0);
   });
 });
+
+Deno.test("answerWithFallback gives the last target the same request it would get alone, after two others translated it", async () => {
+  const turn = JSON.parse(
+    Deno.readTextFileSync(
+      new URL(
+        "../fixtures/claude-code/tool-search-second-turn-2.1.337.request.json",
+        import.meta.url,
+      ),
+    ),
+  );
+  const body = { ...turn.body, stream: false };
+  const toml = (chain: string) => `
+[providers.chat]
+name = "openai"
+base_url = "{url:chat}"
+api_key = "sk-chat-key-00000001"
+fallback = ${chain}
+[providers.gem]
+name = "gemini"
+format = "gemini"
+base_url = "{url:gem}"
+api_key = "${FAKE_GEMINI_KEY}"
+[providers.resp]
+name = "openai-responses"
+base_url = "{url:resp}"
+api_key = "sk-resp-key-00000002"
+[providers.claude]
+name = "anthropic"
+base_url = "{url:claude}"
+api_key = "sk-claude-key-0000003"
+[models]
+"*" = "first@chat"
+[upstream]
+retries = 0
+`;
+  for (const last of ["resp", "claude"]) {
+    const answer = last === "resp"
+      ? fakeResponsesModel(() => ({ text: "done" }))
+      : fakeAnthropicModel(() => ({ text: "done" }));
+    const providers = {
+      chat: openaiError(503),
+      gem: openaiError(503),
+      resp: answer,
+      claude: answer,
+    };
+    const direct = await withGateway({
+      providers,
+      toml: toml("[]").replace(`"*" = "first@chat"`, `"*" = "last-model@${last}"`),
+    }, async ({ mocks, exchange }) => {
+      assert.equal((await exchange(body)).response.status, 200);
+      return mocks[last]!.requests[0]!.body;
+    });
+    const chained = await withGateway({
+      providers,
+      toml: toml(`["g@gem", "last-model@${last}"]`),
+    }, async ({ mocks, exchange }) => {
+      const { response, record } = await exchange(body);
+      assert.equal(response.status, 200);
+      assert.equal(record.routing?.length, 2);
+      assert.equal(mocks.gem!.requests.length, 1, "gemini translated it and failed");
+      return mocks[last]!.requests[0]!.body;
+    });
+    assert.equal(chained, direct, `${last} got another request after the fallbacks`);
+  }
+});
