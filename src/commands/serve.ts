@@ -41,6 +41,7 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     warn: options.write,
   });
   const cut = new AbortController();
+  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const deps: AppDeps = {
     config,
     // One line per finished request on stderr, unless --quiet.
@@ -49,8 +50,9 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     newId: randomId,
     metrics: options.metrics ?? new Metrics({ models: modelLabels(config) }),
     shutdown: cut.signal,
+    // Warnings about providers as they happen (a circuit opened, a key refused).
+    warn: (text) => writeError(text),
   };
-  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const removeLastResort = runtime.installLastResort(writeError);
   const app = createApp(deps);
   const onWarning = (message: string) => writeError(`claude-proxy: ${message}`);
