@@ -13,7 +13,7 @@ import { runServe } from "./src/commands/serve.ts";
 import type { Config } from "./src/config/schema.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
 import { defaultLogPath } from "./src/log/default_path.ts";
-import { openJsonlLog } from "./src/log/jsonl_log.ts";
+import { openRequestLog } from "./src/log/request_log.ts";
 import type { RequestLogger } from "./src/log/record.ts";
 import { configSecrets } from "./src/server/deps.ts";
 import * as runtime from "./src/runtime.ts";
@@ -91,11 +91,11 @@ function openLogger(
 ): Promise<RequestLogger> {
   const path = config.log.file ??
     defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
-  return openJsonlLog({
+  return openRequestLog({
     path,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
-    onError: (error) => console.error(`claude-proxy: request log: ${String(error)}`),
+    warn: (line) => console.error(line),
   });
 }
 

@@ -62,6 +62,13 @@ const bun: BunGlobal | undefined = (globalThis as any).Bun;
 export const RUNTIME_NAME: "deno" | "bun" = bun ? "bun" : "deno";
 
 /**
+ * Whether this runtime's fetch sends a request again by itself when a reused keep-alive connection
+ * is reset: Deno's does, for a body it can replay, even after the server read it; Bun's does not
+ * (tests/binary checks it on the Bun build).
+ */
+export const FETCH_RESENDS_ON_RESET: boolean = !bun;
+
+/**
  * Serves `handler` over HTTP on `hostname:port`. A connection that sends no request headers in
  * time, or stays idle between requests too long, is closed; running out of file descriptors keeps
  * the open connections served and is reported once through `onWarning`.

@@ -105,6 +105,11 @@ export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
   }
   const subagent = config.claudeCode?.subagentModel;
   if (subagent) env.CLAUDE_CODE_SUBAGENT_MODEL = subagent;
+  // Without a haiku model set, Claude Code makes its background calls with the main model's id,
+  // where [router] background cannot tell them apart: name the small model they use.
+  if (config.router?.background && !env.ANTHROPIC_DEFAULT_HAIKU_MODEL) {
+    env.ANTHROPIC_SMALL_FAST_MODEL = tierModelId(config, "haiku");
+  }
   Object.assign(env, compactWindow(window));
   if (!routes.every(routeSupportsToolSearch)) env.ENABLE_TOOL_SEARCH = "false";
   if (!routes.some(routeServesAdvisor)) env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL = "1";

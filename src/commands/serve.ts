@@ -8,8 +8,8 @@ import { withRequestLines } from "./request_line.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { defaultLogPath } from "../log/default_path.ts";
-import { openJsonlLog } from "../log/jsonl_log.ts";
-import { Metrics } from "../log/metrics.ts";
+import { openRequestLog } from "../log/request_log.ts";
+import { Metrics, modelLabels } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
@@ -37,28 +37,25 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
   const config = await loadConfig(loadOptionsFor(cli, { env }));
   const logPath = config.log.file ??
     defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
-  let warned = false;
-  const logger = options.openLogger ? await options.openLogger(config) : await openJsonlLog({
+  const logger = options.openLogger ? await options.openLogger(config) : await openRequestLog({
     path: logPath,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
-    onError: (err) => {
-      if (warned) return;
-      warned = true;
-      options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
-    },
+    warn: options.write,
   });
   const cut = new AbortController();
+  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const deps: AppDeps = {
     config,
     // One line per finished request on stderr, unless --quiet.
     logger: cli.quiet ? logger : withRequestLines(logger, options.writeRequestLine ?? writeStderr),
     now: () => Date.now(),
     newId: randomId,
-    metrics: options.metrics ?? new Metrics(),
+    metrics: options.metrics ?? new Metrics({ models: modelLabels(config) }),
     shutdown: cut.signal,
+    // Warnings about providers as they happen (a circuit opened, a key refused).
+    warn: (text) => writeError(text),
   };
-  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const removeLastResort = runtime.installLastResort(writeError);
   const app = createApp(deps);
   const onWarning = (message: string) => writeError(`claude-proxy: ${message}`);

@@ -19,6 +19,9 @@ export function keyStatus(provider: ProviderConfig, origin: string | undefined):
   if (provider.apiKeyFrom === "client") {
     return { ok: true, text: `the client's own key (api_key_from = "client")` };
   }
+  if (provider.keyPool) {
+    return { ok: true, text: `a pool of ${provider.keyPool.length} keys (${origin ?? "config"})` };
+  }
   if (provider.apiKey !== undefined) return { ok: true, text: `present (${origin ?? "config"})` };
   if (!provider.apiKeyEnv) return { ok: true, text: "none needed" };
   return { ok: false, text: `missing: set ${provider.apiKeyEnv}` };
@@ -75,7 +78,9 @@ export function describeConfig(config: Config): string {
   if (options.length > 0) {
     lines.push("", "Model options:");
     for (const [model, value] of options) {
-      const parts = Object.entries(value).map(([k, v]) => `${snake(k)} = ${JSON.stringify(v)}`);
+      // Fallback lists are shown with the other fallback chains (see `check`).
+      const parts = Object.entries(value).filter(([k]) => k !== "fallback")
+        .map(([k, v]) => `${snake(k)} = ${JSON.stringify(v)}`);
       lines.push(`  ${model}: ${parts.join(", ") || "(none)"}`);
     }
   }

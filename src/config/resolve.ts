@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.ts";
 import { findPreset, PROVIDER_PRESETS } from "../providers/presets.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
+import { resolveFallbacks, resolveRouter } from "./resolve_gateway.ts";
 import { resolveModelOptions, resolveModels } from "./resolve_models.ts";
 import { findProviderName, resolveProviders, suggestProvider } from "./resolve_providers.ts";
 import { resolveWebSearch } from "./resolve_web_search.ts";
@@ -116,6 +117,9 @@ export function resolveConfig(input: ResolveInput): Config {
     defaultLogFile: input.defaultLogFile,
   });
   const webSearch = resolveWebSearch(context, { file, env });
+  const router = resolveRouter(context, { file, providers });
+  const modelOptions = resolveModelOptions(file.model_options ?? {});
+  resolveFallbacks(context, { file, providers, modelOptions });
   if (context.problems.length > 0) {
     const count = context.problems.length === 1
       ? "1 problem"
@@ -130,8 +134,9 @@ export function resolveConfig(input: ResolveInput): Config {
     providers,
     defaultProvider,
     models,
-    modelOptions: resolveModelOptions(file.model_options ?? {}),
+    modelOptions,
     ...(webSearch ? { webSearch } : {}),
+    ...(router ? { router } : {}),
     source: input.source,
     files: input.files ?? [],
     origins: context.origins,
@@ -273,6 +278,8 @@ function resolveSettings(
       deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
+      circuitFailures: upstream.circuit_failures ?? DEFAULT_UPSTREAM.circuitFailures,
+      circuitCooldownMs: upstream.circuit_cooldown_ms ?? DEFAULT_UPSTREAM.circuitCooldownMs,
     },
   };
 }

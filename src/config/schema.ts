@@ -48,6 +48,26 @@ export interface ModelOptions {
   price?: ModelPrice;
   /** Which OpenAI API the model needs on an OpenAI-format provider (overrides the catalog). */
   api?: "chat" | "responses";
+  /**
+   * Where a request for this model goes when its provider fails before answering, in order
+   * (replaces the provider's `fallback`); a target without a provider stays on the same provider.
+   */
+  fallback?: RouteTarget[];
+}
+
+/** A `[models]`-style target: a model, optionally on a named provider (`model@provider`). */
+export interface RouteTarget {
+  model: string;
+  /** The provider's name in the config; absent: the default provider (or, in a fallback list, the same one). */
+  provider?: string;
+}
+
+/** One key of a provider's key pool, with the name it is reported by (never the key). */
+export interface PoolKey {
+  /** The secret; never logged or printed. */
+  key: string;
+  /** What messages call it: its variable (`OPENAI_KEY_2`) or its place (`api_key #2`). */
+  label: string;
 }
 
 /** One provider, fully resolved (preset merged with the file). */
@@ -58,8 +78,13 @@ export interface ProviderConfig {
   preset: string;
   baseUrl: string;
   format: ProviderFormat;
-  /** The resolved secret; never logged or printed. */
+  /** The resolved secret (the first key of a pool); never logged or printed. */
   apiKey?: string;
+  /**
+   * With two keys or more (`api_key_env = ["A", "B"]`, `api_key = [...]`): every key, in order;
+   * requests spread over them. Never logged or printed.
+   */
+  keyPool?: PoolKey[];
   /** The environment variable the key came from (for messages). */
   apiKeyEnv?: string;
   /** `"client"`: forward the client's own key upstream instead of a server key. */
@@ -87,6 +112,8 @@ export interface ProviderConfig {
   rejectedBetas?: string[];
   /** Anthropic format: features the provider lacks; a request that needs one is refused. */
   unsupported?: ProviderFeature[];
+  /** Where requests go, in order, when this provider fails before answering (`fallback`). */
+  fallback?: RouteTarget[];
 }
 
 /** One `[models]` rule: a Claude model name or glob → an upstream model, optionally on a provider. */
@@ -123,6 +150,8 @@ export interface Config {
   upstream: UpstreamConfig;
   /** The search backend that answers web search requests (`[web_search]`); absent when not set up. */
   webSearch?: WebSearchConfig;
+  /** Routing by kind of request (`[router]`); absent when no rule is set. */
+  router?: RouterConfig;
   /** What `run` and `env` tell Claude Code beyond the routes (`[claude_code]`). */
   claudeCode?: ClaudeCodeConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
@@ -138,6 +167,27 @@ export interface Config {
   /** Things the user should know that are not errors (ignored overrides, skipped credentials). */
   notices: string[];
 }
+
+/** The `[router]` table: where each kind of request goes instead of its `[models]` route. */
+export interface RouterConfig {
+  /** Claude Code's small background calls (haiku-class model names). */
+  background?: RouteTarget;
+  /** Requests with thinking enabled. */
+  think?: RouteTarget;
+  /** Requests whose estimated input passes `longContextTokens`. */
+  longContext?: RouteTarget;
+  /** The input size, in estimated tokens, past which `longContext` applies. */
+  longContextTokens: number;
+  /** Requests with images, when the model they are routed to cannot see images. */
+  image?: RouteTarget;
+  /** Requests from Claude Code's subagents. */
+  subagent?: RouteTarget;
+  /** Requests that carry the web search server tool. */
+  webSearch?: RouteTarget;
+}
+
+/** The default `long_context_tokens`: past 100k estimated input tokens. */
+export const DEFAULT_LONG_CONTEXT_TOKENS = 100_000;
 
 /** The `[claude_code]` table: settings for Claude Code started by `run` or set up by `env`. */
 export interface ClaudeCodeConfig {
@@ -162,6 +212,10 @@ export interface UpstreamConfig {
   deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
+  /** Failed requests in a row that open a provider's circuit (0: never). */
+  circuitFailures: number;
+  /** How long an open circuit skips its provider before one request probes it, in milliseconds. */
+  circuitCooldownMs: number;
 }
 
 /** A search API the proxy can query itself. */
@@ -199,7 +253,10 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to begin. */
+/**
+ * Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to
+ * begin, a circuit open for 30 s after 3 failures.
+ */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
   connectTimeoutMs: 10_000,
@@ -207,4 +264,6 @@ export const DEFAULT_UPSTREAM: UpstreamConfig = {
   deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
+  circuitFailures: 3,
+  circuitCooldownMs: 30_000,
 };

@@ -10,8 +10,10 @@ import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from 
 export interface FileProvider {
   name?: string;
   base_url?: string;
-  api_key_env?: string;
-  api_key?: string;
+  /** The variable that holds the key, or several for a key pool. */
+  api_key_env?: string | string[];
+  /** The key itself, or several for a key pool. */
+  api_key?: string | string[];
   api_key_from?: "config" | "client";
   format?: ProviderFormat;
   headers?: Record<string, string>;
@@ -33,6 +35,8 @@ export interface FileProvider {
   disable_quirks?: string[];
   /** Quirks added to the preset's (or `quirks`) list. */
   enable_quirks?: string[];
+  /** Where requests go when this provider fails: `model@provider` (or `model`, on this provider). */
+  fallback?: string[];
 }
 
 /** Per-model options as written in the file. */
@@ -44,6 +48,19 @@ export interface FileModelOptions {
   context_window?: number;
   price?: { input: number; output: number; cache_read?: number; cache_write?: number };
   api?: "chat" | "responses";
+  /** Where requests for this model go when its provider fails (replaces the provider's list). */
+  fallback?: string[];
+}
+
+/** The `[router]` table as written in the file: each rule a `[models]` target. */
+export interface FileRouter {
+  background?: string;
+  think?: string;
+  long_context?: string;
+  long_context_tokens?: number;
+  image?: string;
+  subagent?: string;
+  web_search?: string;
 }
 
 /** The config file after validation: every key optional, types checked. */
@@ -58,6 +75,7 @@ export interface FileConfig {
   providers?: Record<string, FileProvider>;
   models?: Record<string, string>;
   model_options?: Record<string, FileModelOptions>;
+  router?: FileRouter;
   params?: { drop?: string[] };
   log?: { file?: string; max_entries?: number; bodies?: boolean };
   upstream?: {
@@ -67,6 +85,8 @@ export interface FileConfig {
     deadline_ms?: number;
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
+    circuit_failures?: number;
+    circuit_cooldown_ms?: number;
   };
   limits?: { max_body_bytes?: number; shutdown_grace_ms?: number };
   web_search?: FileWebSearch;
@@ -91,6 +111,7 @@ type Kind =
   | "amount"
   | "boolean"
   | "string[]"
+  | "strings"
   | { oneOf: readonly string[] }
   | { between: readonly [number, number] }
   | { table: Spec }
@@ -101,8 +122,8 @@ type Spec = Record<string, Kind>;
 const PROVIDER_SPEC: Spec = {
   name: "string",
   base_url: "string",
-  api_key_env: "string",
-  api_key: "string",
+  api_key_env: "strings",
+  api_key: "strings",
   api_key_from: { oneOf: ["config", "client"] },
   format: { oneOf: ["openai", "openai-responses", "anthropic", "gemini"] },
   headers: { map: "string" },
@@ -118,6 +139,7 @@ const PROVIDER_SPEC: Spec = {
   quirks: "string[]",
   disable_quirks: "string[]",
   enable_quirks: "string[]",
+  fallback: "string[]",
 };
 
 const EFFORTS = ["minimal", "low", "medium", "high", "xhigh"] as const;
@@ -143,6 +165,18 @@ const FILE_SPEC: Spec = {
         table: { input: "amount", output: "amount", cache_read: "amount", cache_write: "amount" },
       },
       api: { oneOf: ["chat", "responses"] },
+      fallback: "string[]",
+    },
+  },
+  router: {
+    table: {
+      background: "string",
+      think: "string",
+      long_context: "string",
+      long_context_tokens: "positive",
+      image: "string",
+      subagent: "string",
+      web_search: "string",
     },
   },
   params: { table: { drop: "string[]" } },
@@ -155,6 +189,8 @@ const FILE_SPEC: Spec = {
       deadline_ms: "count",
       idle_timeout_ms: "count",
       ping_interval_ms: "count",
+      circuit_failures: "count",
+      circuit_cooldown_ms: "count",
     },
   },
   limits: { table: { max_body_bytes: "count", shutdown_grace_ms: "count" } },
@@ -301,6 +337,14 @@ function checkValue(
       case "string[]":
         if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
           fail("a list of strings");
+        }
+        return;
+      case "strings":
+        if (
+          typeof item !== "string" &&
+          (!Array.isArray(item) || item.length === 0 || item.some((x) => typeof x !== "string"))
+        ) {
+          fail("a string or a non-empty list of strings");
         }
         return;
     }

@@ -8,6 +8,7 @@ import { findRule } from "../routing/route.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
+import { gatewayOf } from "./gateway.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { requestGuard } from "./guard.ts";
 import { type LifecycleEnv, requestLifecycle } from "./lifecycle.ts";
@@ -40,7 +41,13 @@ export function createApp(deps: AppDeps): Hono<LifecycleEnv> {
   app.on(
     ["GET", "HEAD"],
     "/health",
-    (c) => c.json({ status: "ok", version: VERSION, config: fingerprint }),
+    (c) =>
+      c.json({
+        status: "ok",
+        version: VERSION,
+        config: fingerprint,
+        providers: gatewayOf(deps).state(),
+      }),
   );
   app.get("/metrics", (c) => {
     if (!deps.metrics) return c.text("", 404);

@@ -56,6 +56,11 @@ export class RequestLog {
     });
   }
 
+  /** Records a routing decision: a `[router]` rule and why, a fallback, a skipped circuit, a key set aside. */
+  decided(decision: string): void {
+    (this.record.routing ??= []).push(decision);
+  }
+
   /** Records a change made to the request or answer (fields dropped, tokens capped, quirks). */
   note(change: string): void {
     (this.record.changes ??= []).push(change);

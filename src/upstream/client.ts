@@ -1,5 +1,6 @@
 // Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
 import { ProxyError, UpstreamError } from "../errors.ts";
+import { FETCH_RESENDS_ON_RESET } from "../runtime.ts";
 import type { ChunkSource } from "../wire/chunk_source.ts";
 import { chunkStream, idleTimeoutError, timedChunkReader } from "./idle_timeout.ts";
 import {
@@ -100,7 +101,9 @@ type TryOutcome =
 
 /**
  * Sends `request`, retrying network errors, first-byte timeouts and retryable statuses (see
- * `RETRY_STATUSES`) with backoff until the first response is handed over. A non-retryable status, or
+ * `RETRY_STATUSES`) with backoff until the first response is handed over. These are the only tries:
+ * the body goes as a stream read once, so the runtime's fetch never sends it again by itself (see
+ * {@linkcode sentBody}). A non-retryable status, or
  * a retryable one on the last try, resolves with that response for the caller to map. A network
  * error or timeout on the last try throws an `UpstreamError` (502 or 504) that names only the host.
  * Aborting `options.signal` aborts the call, the wait and the body, and rejects with its reason.
@@ -141,7 +144,10 @@ export async function sendUpstream(
         attempt >= attempts || delayMs >= (deadline?.left() ?? Infinity);
       let info: RetryInfo;
       if ("failure" in outcome) {
-        const delayMs = retryDelayMs(attempt, policy);
+        // A first try that could not reach the provider is usually a reused connection it had
+        // closed: the next try, on a new one, goes at once (as the runtimes' own retry did).
+        const unreachable = outcome.failure.status === 502 && attempt === 1;
+        const delayMs = unreachable ? 0 : retryDelayMs(attempt, policy);
         if (last(delayMs)) throw outcome.failure;
         info = { attempt, error: outcome.failure.message, delayMs };
       } else {
@@ -222,12 +228,25 @@ async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<T
     ? setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
     : undefined;
   try {
-    const response = await (options.fetch ?? fetch)(request.url, {
-      method: request.method ?? "POST",
-      headers: request.headers,
-      body: request.body,
-      signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
-    });
+    const send = (body: SentBody) =>
+      (options.fetch ?? fetch)(request.url, {
+        method: request.method ?? "POST",
+        headers: body.headers,
+        body: body.body,
+        signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
+        ...(body.body instanceof ReadableStream ? { duplex: "half" } : {}),
+      } as RequestInit);
+    const origin = new URL(request.url).origin;
+    // Only the runtime's own fetch resends; one passed in gets the bytes as they are.
+    const stream = FETCH_RESENDS_ON_RESET && options.fetch === undefined &&
+      !CHUNKED_REFUSED.has(origin);
+    let response = await send(sentBody(request, stream));
+    if (response.status === 411 && stream) {
+      // Length Required: a server that takes no chunked body refused it unread; send it plainly.
+      await response.body?.cancel().catch(() => {});
+      CHUNKED_REFUSED.add(origin);
+      response = await send(sentBody(request, false));
+    }
     // The same controller later ends a whole-body read that outlasts the idle timeout.
     return { response, abort: (reason) => deadline.abort(reason) };
   } catch (error) {
@@ -237,6 +256,43 @@ async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<T
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Origins that answered a streamed body with 411 Length Required: later bodies go to them as plain
+ * bytes (which Deno's fetch may then send twice on a reset reused connection; such servers are
+ * rare, and under Bun, as released, bodies always go as bytes).
+ */
+const CHUNKED_REFUSED = new Set<string>();
+const encoder = new TextEncoder();
+
+/** A try's body and headers. */
+interface SentBody {
+  body: BodyInit | undefined;
+  headers: Record<string, string>;
+}
+
+/**
+ * The body of one try; with `stream`, a stream read once, which a runtime's fetch cannot send a
+ * second time on its own. Deno's sends a body it can replay (text, bytes) again when a reused
+ * keep-alive connection is reset, even after the provider read it, so `retries = 0` would still
+ * send twice; given a stream it cannot, and sends it chunked (HTTP/1.1; HTTP/2 frames bodies its
+ * own way), at no measurable cost (bench/upstream_body.ts). Bun's never resends, and a stream
+ * costs it about 0.15 ms more per 76 KB request, so Bun gets the bytes. A GET or HEAD has no body.
+ */
+function sentBody(request: UpstreamRequest, stream: boolean): SentBody {
+  const method = (request.method ?? "POST").toUpperCase();
+  if (method === "GET" || method === "HEAD") return { body: undefined, headers: request.headers };
+  const bytes = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
+  if (!stream || bytes.byteLength === 0) return { body: bytes, headers: request.headers };
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  const headers = { ...request.headers, "content-length": String(bytes.byteLength) };
+  return { body, headers };
 }
 
 /** How an answer's body is read: its idle timeout, the client's signal, and how to end the call. */

@@ -73,7 +73,8 @@ export function retryDelayMs(
   return Math.round(backoff / 2 + (backoff / 2) * random);
 }
 
-function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
+/** The wait an answer asks for in `retry-after-ms` or `Retry-After` (seconds or an HTTP-date), in ms. */
+export function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
   const ms = options.retryAfterMs?.trim();
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
   const value = options.retryAfter?.trim();

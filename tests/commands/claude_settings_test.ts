@@ -87,6 +87,23 @@ Deno.test("claudeCodeSettings passes the subagent model of [claude_code]", () =>
   assert.equal(claudeCodeSettings(config(CUSTOM)).env.CLAUDE_CODE_SUBAGENT_MODEL, undefined);
 });
 
+Deno.test("claudeCodeSettings names Claude Code's small model for [router] background when no haiku route does", () => {
+  const native = config({
+    providers: { anthropic: { api_key: "sk-a" }, deepseek: { api_key: "sk-d" } },
+    models: { "*": "claude-opus-5-5@anthropic" },
+    router: { background: "deepseek-chat@deepseek" },
+  });
+  assert.equal(claudeCodeSettings(native).env.ANTHROPIC_SMALL_FAST_MODEL, "claude-haiku-5-5");
+  const translated = config({ ...CUSTOM, router: { background: "small-model" } });
+  assert.equal(claudeCodeSettings(translated).env.ANTHROPIC_SMALL_FAST_MODEL, undefined);
+  assert.equal(
+    claudeCodeSettings(translated).env.ANTHROPIC_DEFAULT_HAIKU_MODEL,
+    "claude-haiku-5-5",
+  );
+  const { router: _, ...withoutRouter } = { ...native, router: undefined };
+  assert.equal(claudeCodeSettings(withoutRouter).env.ANTHROPIC_SMALL_FAST_MODEL, undefined);
+});
+
 Deno.test("compactWindow sets the window, and below Claude Code's 100k minimum a lower threshold", () => {
   assert.deepEqual(compactWindow(undefined), {});
   assert.deepEqual(compactWindow(128_000), { CLAUDE_CODE_AUTO_COMPACT_WINDOW: "128000" });

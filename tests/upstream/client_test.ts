@@ -14,6 +14,7 @@ import {
   startMockUpstream,
   streamResponse,
 } from "../helpers/mock_upstream.ts";
+import { startResettingUpstream } from "../helpers/resetting_upstream.ts";
 import { readSourceText } from "../helpers/streams.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
@@ -812,6 +813,85 @@ Deno.test({
       assert.equal(result.response.status, 503);
       assert.equal(result.attempts, 1);
       await result.response.body?.cancel();
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "sendUpstream with no retries sends a request once when its reused connection is reset after the body was read",
+  ...SANITIZE,
+  async fn() {
+    const server = await startResettingUpstream({ ok: true });
+    try {
+      const first = await sendUpstream(
+        { url: `${server.url}/chat/completions`, headers: HEADERS, body: '{"n":1}' },
+        { retry: { attempts: 1 } },
+      );
+      assert.equal(await first.text(), '{"ok":true}');
+      const error = await sendUpstream(
+        { url: `${server.url}/chat/completions`, headers: HEADERS, body: '{"n":2}' },
+        { retry: { attempts: 1 } },
+      ).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof UpstreamError, String(error));
+      assert.equal(error.status, 502);
+      assert.deepEqual(server.bodies, ['{"n":1}', '{"n":2}'], "the second body was sent once");
+      assert.equal(server.connections(), 1, "the second request went on the reused connection");
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream with one retry sends it again, at once, on a new connection",
+  ...SANITIZE,
+  async fn() {
+    const server = await startResettingUpstream({ ok: true });
+    const { retries, sleeps, options } = recorder();
+    try {
+      const first = await sendUpstream({
+        url: `${server.url}/chat/completions`,
+        headers: HEADERS,
+        body: '{"n":1}',
+      });
+      await first.text();
+      const second = await sendUpstream(
+        { url: `${server.url}/chat/completions`, headers: HEADERS, body: '{"n":2}' },
+        { ...options, retry: { attempts: 2 } },
+      );
+      assert.equal(await second.text(), '{"ok":true}');
+      assert.equal(second.attempts, 2);
+      assert.deepEqual(server.bodies, ['{"n":1}', '{"n":2}', '{"n":2}'], "sent twice: one retry");
+      assert.equal(server.connections(), 2);
+      assert.equal(retries.length, 1);
+      assert.deepEqual(sleeps, [0], "a connection that broke is retried without a backoff");
+    } finally {
+      await server.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "sendUpstream sends a body plainly to a server that refuses a streamed one with 411",
+  ...SANITIZE,
+  async fn() {
+    const mock = await startMockUpstream((req) =>
+      req.headers["content-length"] === undefined
+        ? new Response("Length Required", { status: 411 })
+        : jsonResponse({ got: req.json() })
+    );
+    try {
+      for (let i = 0; i < 2; i++) {
+        const result = await sendUpstream({ url: `${mock.url}/v1`, headers: HEADERS, body: BODY });
+        assert.deepEqual(JSON.parse(await result.text()), { got: JSON.parse(BODY) });
+        assert.equal(result.attempts, 1);
+      }
+      // Under Deno the first body goes chunked and is refused; the next goes plainly at once.
+      const statuses = mock.requests.map((r) => r.headers["content-length"] ?? "chunked");
+      assert.ok(statuses.at(-1) === String(BODY.length), statuses.join(" "));
     } finally {
       await mock.close();
     }

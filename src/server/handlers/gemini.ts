@@ -51,7 +51,7 @@ export const gemini: RouteHandler = async (request, ctx) => {
   if (names.size > 0) options.clientToolName = (name) => names.get(name) ?? name;
   const contentType = result.response.headers.get("content-type") ?? "";
   if (stream && contentType.includes("text/event-stream") && result.body) {
-    return streamAnswer(result, options, ctx);
+    return streamAnswer(result, options, { ...ctx, secrets: upstreamSecrets(deps, request) });
   }
   const text = await result.text();
   log.bodies?.set("response", text);
@@ -66,13 +66,17 @@ export const gemini: RouteHandler = async (request, ctx) => {
 function streamAnswer(
   result: UpstreamResult,
   options: GeminiStreamTranslatorOptions,
-  ctx: HandlerContext,
+  ctx: HandlerContext & { secrets: string[] },
 ): Response {
   const { deps, log } = ctx;
   const events = anthropicEventStream<GeminiResponse>(
     result.chunks(),
     new GeminiStreamTranslator(options),
-    { pingIntervalMs: deps.config.upstream.pingIntervalMs, onEnd: log.streaming() },
+    {
+      pingIntervalMs: deps.config.upstream.pingIntervalMs,
+      onEnd: log.streaming(),
+      redact: (text) => redactSecrets(text, ctx.secrets),
+    },
   );
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
   return new Response(out, { status: 200, headers: SSE_HEADERS });

@@ -62,7 +62,7 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
     const streamed = translated.body.stream === true;
     const contentType = result.response.headers.get("content-type") ?? "";
     if (streamed && contentType.includes("text/event-stream") && result.body) {
-      return streamAnswer(result, answer);
+      return streamAnswer(result, answer, upstreamSecrets(deps, request));
     }
     return await wholeAnswer(result, answer);
   };
@@ -148,7 +148,7 @@ function answerSetup(ctx: AnswerContext) {
 }
 
 /** Translates the upstream's event stream as it arrives; the log record ends with the stream. */
-function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
+function streamAnswer(result: UpstreamResult, ctx: AnswerContext, secrets: string[]): Response {
   const { deps, log } = ctx;
   const { ids, quirkContext, translation } = answerSetup(ctx);
   const translator = new StreamTranslator({ ...translation, ...ids });
@@ -157,6 +157,7 @@ function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
     ...(transform ? { transform } : {}),
     pingIntervalMs: deps.config.upstream.pingIntervalMs,
     onEnd: log.streaming(),
+    redact: (text) => redactSecrets(text, secrets),
   });
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
   return new Response(out, { status: 200, headers: SSE_HEADERS });
