@@ -180,7 +180,7 @@ interface CheckContext {
   memory: MemoryFigures;
 }
 
-/** The project's performance goals (see the Performance section of README.md). */
+/** The project's performance goals (see docs/performance.md). */
 const CHECKS: Check[] = [
   ["added latency p50, 76 KB non-streaming (ms)", (c) => c.added("real-json", "total"), 1, "≤"],
   ["added latency p50, 76 KB streaming (ms)", (c) => c.added("real-stream", "total"), 1, "≤"],
