@@ -5,6 +5,7 @@ import { dirname, join, relative } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
 import { parseConfig } from "../src/config/parse.ts";
 import { validateConfig } from "../src/config/validate.ts";
+import { SUPPORTED_CLAUDE_CODE } from "../src/commands/find_claude.ts";
 import { PROVIDER_PRESETS } from "../src/providers/presets.ts";
 import { fromFileUrl } from "./helpers/paths.ts";
 
@@ -127,6 +128,15 @@ Deno.test("the README opens with the two commands that run the proxy from source
   ]);
   assert.ok(existsSync(join(ROOT, "main.ts")));
   assert.ok(denoJson.tasks.test, "deno.json has the test task");
+});
+
+Deno.test("the README's first screen names the supported Claude Code versions run checks against", () => {
+  const top = readFileSync(join(ROOT, "README.md"), "utf8").split("\n").slice(0, 70).join("\n");
+  const { oldest, newest } = SUPPORTED_CLAUDE_CODE;
+  assert.ok(
+    top.includes(`Supported Claude Code versions: ${oldest} (the oldest) to ${newest}`),
+    `the first screen says ${oldest} to ${newest}`,
+  );
 });
 
 /** The section of `text` under the `## title` heading. */
