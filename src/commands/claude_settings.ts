@@ -44,6 +44,15 @@ export function routeServesAdvisor(route: Pick<Route, "provider" | "format">): b
   return route.format === "anthropic" && isAnthropicApi(route.provider);
 }
 
+/**
+ * Whether a route serves auto mode's server-side safety check (the `safeguards` field, answered
+ * with `safeguard_results` on the model's own answer): Anthropic's own API only. Elsewhere Claude
+ * Code checks actions with its own classifier requests, which go through the proxy like any other.
+ */
+export function routeServesSafetyCheck(route: Pick<Route, "provider" | "format">): boolean {
+  return route.format === "anthropic" && isAnthropicApi(route.provider);
+}
+
 /** Whether a route is a Claude model on an Anthropic-format provider, which Claude Code knows. */
 export function isNativeRoute(route: Pick<Route, "model" | "format">): boolean {
   return route.format === "anthropic" && /^claude-/i.test(route.model);
@@ -79,8 +88,9 @@ export function tierModelId(config: Config, family: string): string {
  * a model Claude Code does not know, ANTHROPIC_DEFAULT_<FAMILY>_MODEL with its _NAME,
  * _DESCRIPTION and _SUPPORTED_CAPABILITIES; CLAUDE_CODE_SUBAGENT_MODEL from `[claude_code]`; the
  * auto-compact window of the smallest main model; gateway model discovery (the `/model` picker
- * lists the proxy's routes); and, where the routes need it, tool search and the advisor tool off
- * and `skipWebFetchPreflight`.
+ * lists the proxy's routes); and, where the routes need it, tool search and the advisor tool off,
+ * auto mode's server-side check off (its own classifier checks actions instead) and
+ * `skipWebFetchPreflight`.
  */
 export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
   const env: Record<string, string> = { CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1" };
@@ -113,6 +123,9 @@ export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
   Object.assign(env, compactWindow(window));
   if (!routes.every(routeSupportsToolSearch)) env.ENABLE_TOOL_SEARCH = "false";
   if (!routes.some(routeServesAdvisor)) env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL = "1";
+  // Without it Claude Code sends its safety context (paths, git remotes) that no route uses, and
+  // holds the first action it checks behind a notice, or asks about every such action.
+  if (!routes.some(routeServesSafetyCheck)) env.CLAUDE_CODE_AUTO_MODE_SERVER = "0";
   const settings: Record<string, unknown> = {};
   // WebFetch asks api.anthropic.com about each domain first; behind other providers it may be unreachable.
   if (!routes.every((route) => isAnthropicApi(route.provider))) {

@@ -12,15 +12,19 @@ import { answerWithFallback } from "./fallback.ts";
 import type { ClientMessage } from "./handler.ts";
 import type { RequestLog } from "./request_log.ts";
 
-/** Handles `POST /v1/messages`: reads the body, then {@linkcode dispatch}es it. */
-export async function handleMessages(
+/**
+ * Handles `POST /v1/messages`: reads the body, then {@linkcode dispatch}es it. Not an async
+ * function: JavaScriptCore keeps an async function's locals until it returns, and the body's bytes
+ * and text would then stay alive for the whole upstream call.
+ */
+export function handleMessages(
   request: Request,
   deps: AppDeps,
   log: RequestLog,
 ): Promise<Response> {
-  const bytes = await readBodyBytes(request, deps.config.maxBodyBytes);
-  const text = new TextDecoder().decode(bytes);
-  return await dispatch(request, { deps, log, bytes, text });
+  return readBodyBytes(request, deps.config.maxBodyBytes).then((bytes) =>
+    dispatch(request, { deps, log, bytes, text: new TextDecoder().decode(bytes) })
+  );
 }
 
 /** What {@linkcode dispatch} needs: the app, the request's log and the body as received. */

@@ -36,36 +36,51 @@ export interface OpenAIDialect {
   /** The path requests go to, under the provider's base URL. */
   path: string;
   /** The body sent for a finished Chat Completions request; may note changes in `ctx.log`. */
-  encode(request: ChatCompletionRequest, ctx: HandlerContext): unknown;
+  encode(request: ChatCompletionRequest, ctx: RouteContext): unknown;
   /** The stream stage that turns the answer's chunks into Chat Completions chunks, after `quirks`. */
   chunks(quirks: ChunkTransform | undefined): ChunkTransform | undefined;
   /** A whole answer as a Chat Completions response, or undefined when it is not in this API's shape. */
   decode?(json: Record<string, unknown>): ChatCompletionResponse | undefined;
 }
 
+/** A handler's context without the client's body as received, which translation leaves behind. */
+export type RouteContext = Omit<HandlerContext, "message">;
+
 /**
  * The handler for an OpenAI-format route: translates the request, sends it, and translates the
  * answer back, streamed or whole. An upstream error answer is thrown as an UpstreamError.
  */
 export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
-  return async (request, ctx) => {
-    const { deps, log, route } = ctx;
-    const translated = openaiRequest(messageBody(ctx.message), {
-      route,
-      log,
-      drop: deps.config.drop,
-    });
-    log.bodies?.set("client", ctx.message.text);
-    const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
-    const result = await send(request, ctx, dialect, translated);
-    const answer = { ...ctx, ...translated, dialect, shape };
-    const streamed = translated.body.stream === true;
-    const contentType = result.response.headers.get("content-type") ?? "";
-    if (streamed && contentType.includes("text/event-stream") && result.body) {
-      return streamAnswer(result, answer, upstreamSecrets(deps, request));
+  // Translating is synchronous and done here; the async part gets the context without the client's
+  // body as received (JavaScriptCore keeps an async function's locals until it returns, so the
+  // body's bytes and text would stay alive through the upstream call of every request in flight).
+  return (request, { message, ...ctx }) => {
+    try {
+      const { deps, log, route } = ctx;
+      const translated = openaiRequest(messageBody(message), {
+        route,
+        log,
+        drop: deps.config.drop,
+      });
+      log.bodies?.set("client", message.text);
+      const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
+      return forward(request, { ...ctx, ...translated, dialect, shape });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return await wholeAnswer(result, answer);
   };
+}
+
+/** Sends the translated request and translates the answer back, streamed or whole. */
+async function forward(request: Request, answer: AnswerContext): Promise<Response> {
+  // `answer` is also the translated request `send` may replace with the quirks' retry.
+  const result = await send(request, answer, answer.dialect, answer);
+  const streamed = answer.body.stream === true;
+  const contentType = result.response.headers.get("content-type") ?? "";
+  if (streamed && contentType.includes("text/event-stream") && result.body) {
+    return streamAnswer(result, answer, upstreamSecrets(answer.deps, request));
+  }
+  return await wholeAnswer(result, answer);
 }
 
 /**
@@ -76,7 +91,7 @@ export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
  */
 async function send(
   request: Request,
-  ctx: HandlerContext,
+  ctx: RouteContext,
   dialect: OpenAIDialect,
   translated: OpenAIRequest,
 ): Promise<UpstreamResult> {
@@ -125,7 +140,7 @@ async function send(
 }
 
 /** What answering needs: the handler's context, the translated request, the dialect, the shape asked for. */
-type AnswerContext = HandlerContext & OpenAIRequest & {
+type AnswerContext = RouteContext & OpenAIRequest & {
   dialect: OpenAIDialect;
   shape: AnswerShape;
 };

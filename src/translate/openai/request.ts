@@ -328,7 +328,10 @@ function copyParameters(
     else out[key] = req[key];
   }
   if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) {
-    out.stop = req.stop_sequences;
+    // OpenAI's reasoning models refuse `stop` ("Unsupported parameter"); the answer is cut instead.
+    if (isOpenAIReasoningModel(state.options.model)) {
+      state.changes.push("stop_sequences applied to the answer (the model takes no stop)");
+    } else out.stop = req.stop_sequences;
   }
   if (req.stream === true) {
     out.stream = true;
