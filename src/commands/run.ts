@@ -96,7 +96,7 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
 }
 
 /** What `run` says about Claude Code's state file. */
-function claudeJsonMessages(state: ClaudeJsonReport): string[] {
+export function claudeJsonMessages(state: ClaudeJsonReport): string[] {
   const lines: string[] = [];
   if (state.onboardingMarked) {
     lines.push(

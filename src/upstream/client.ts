@@ -198,7 +198,7 @@ function answerDeadline(
 }
 
 /** The 504 when no answer began before the deadline. */
-function deadlineError(deadlineMs: number, tries: number): UpstreamError {
+export function deadlineError(deadlineMs: number, tries: number): UpstreamError {
   return new UpstreamError(
     504,
     "timeout_error",
@@ -376,7 +376,7 @@ const EMPTY_SOURCE: ChunkSource = Object.freeze({
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /** The 504 a try ends with when no response headers arrived in time. */
-function firstByteTimeoutError(firstByteMs: number): UpstreamError {
+export function firstByteTimeoutError(firstByteMs: number): UpstreamError {
   return new UpstreamError(
     504,
     "timeout_error",
