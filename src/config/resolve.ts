@@ -280,13 +280,27 @@ function resolveSettings(
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
-      deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
+      deadlineMs: upstream.deadline_ms ?? defaultDeadline(file),
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
       circuitFailures: upstream.circuit_failures ?? DEFAULT_UPSTREAM.circuitFailures,
       circuitCooldownMs: upstream.circuit_cooldown_ms ?? DEFAULT_UPSTREAM.circuitCooldownMs,
     },
   };
+}
+
+/**
+ * The deadline when the file sets none: the default, or the longest first-byte timeout the file
+ * sets when that is longer, so a provider given more time to answer gets it. A deadline the file
+ * sets is kept as it is, shorter than a first-byte timeout or not.
+ */
+function defaultDeadline(file: FileConfig): number {
+  const firstByte = [
+    file.upstream?.first_byte_timeout_ms,
+    file.provider?.timeout_ms,
+    ...Object.values(file.providers ?? {}).map((provider) => provider.timeout_ms),
+  ].filter((ms): ms is number => ms !== undefined && ms > 0);
+  return Math.max(DEFAULT_UPSTREAM.deadlineMs, ...firstByte);
 }
 
 function parsePort(context: ResolveContext, value: string | undefined): number | undefined {

@@ -174,19 +174,15 @@ export async function sendUpstream(
 }
 
 /**
- * The timer of `timeouts.deadlineMs` (at least one first-byte timeout), or undefined when it is
- * off; its signal aborts with a 504 that names the setting and how many tries were made.
+ * The timer of `timeouts.deadlineMs`, or undefined when it is off; its signal aborts with a 504 that names the setting and how many tries were made.
  */
 function answerDeadline(
   timeouts: UpstreamTimeouts,
   options: { tries: () => number; timers: Timers },
 ) {
   const { tries, timers } = options;
-  const { deadlineMs, firstByteMs } = timeouts;
-  if (!(deadlineMs > 0 && deadlineMs < 2 ** 31)) return undefined;
-  const ms = firstByteMs > 0 && firstByteMs < 2 ** 31
-    ? Math.max(deadlineMs, firstByteMs)
-    : deadlineMs;
+  const ms = timeouts.deadlineMs;
+  if (!(ms > 0 && ms < 2 ** 31)) return undefined;
   const controller = new AbortController();
   const ends = timers.now() + ms;
   const timer = timers.setTimeout(() => controller.abort(deadlineError(ms, tries())), ms);

@@ -501,3 +501,21 @@ Deno.test("resolveConfig notes that upstream.connect_timeout_ms is ignored and k
   assert.equal("connectTimeoutMs" in config.upstream, false);
   assert.deepEqual(resolve().notices, []);
 });
+
+Deno.test("resolveConfig keeps a deadline_ms the file sets, shorter than a first-byte timeout or not", () => {
+  const config = resolve({
+    file: { ...FILE, upstream: { deadline_ms: 1500, first_byte_timeout_ms: 300_000 } },
+  });
+  assert.equal(config.upstream.deadlineMs, 1500);
+});
+
+Deno.test("resolveConfig's default deadline is the longest first-byte timeout when that is longer", () => {
+  assert.equal(resolve().upstream.deadlineMs, 300_000);
+  const config = resolve({
+    file: {
+      provider: { name: "deepseek", api_key: "sk-file", timeout_ms: 600_000 },
+      providers: { slow: { name: "openai", api_key: "sk-2", timeout_ms: 900_000 } },
+    },
+  });
+  assert.equal(config.upstream.deadlineMs, 900_000);
+});

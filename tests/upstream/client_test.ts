@@ -854,6 +854,36 @@ Deno.test({
 });
 
 Deno.test({
+  name: "sendUpstream ends the wait at a deadline shorter than one first-byte timeout",
+  ...SANITIZE,
+  async fn() {
+    const slow = arrivingNeverAnswered();
+    const mock = await startMockUpstream([slow.step]);
+    const timers = new FakeTimers();
+    try {
+      const sending = tracked(sendUpstream({ url: mock.url, headers: HEADERS, body: BODY }, {
+        timers,
+        retry: { attempts: 1 },
+        timeouts: { firstByteMs: 300_000, deadlineMs: 1500 },
+      }));
+      await timers.runUntil(slow.arrival);
+      await timers.advance(1499);
+      assert.equal(sending.settled, false, "the wait lasts until the deadline");
+      await timers.advance(1);
+      await assert.rejects(sending.promise, (error) => {
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(error.status, 504);
+        assert.match(error.message, /^Upstream did not start answering within 1\.5 s \(1 try/);
+        return true;
+      });
+      await mock.requests[0]!.disconnected;
+    } finally {
+      await mock.close();
+    }
+  },
+});
+
+Deno.test({
   name:
     "sendUpstream makes no retry that could not start before the deadline, and keeps the answer",
   ...SANITIZE,
