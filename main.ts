@@ -1,6 +1,5 @@
 // The entry point: parse the command line, run the command, and exit with its code.
 // deno-lint-ignore-file no-console -- the entry point is where output goes to the terminal
-import { homedir } from "node:os";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { type CliOptions, HELP, parseCli } from "./src/cli.ts";
@@ -14,10 +13,9 @@ import { parseSince } from "./src/log/usage_summary.ts";
 import { runEnv } from "./src/commands/env.ts";
 import { runRun } from "./src/commands/run.ts";
 import { runServe } from "./src/commands/serve.ts";
-import type { Config } from "./src/config/schema.ts";
+import type { LoadedConfig } from "./src/config/load.ts";
 import { ConfigError, UsageError } from "./src/errors.ts";
-import { defaultLogPath } from "./src/log/default_path.ts";
-import { openJsonlLog } from "./src/log/jsonl_log.ts";
+import { openRequestLog } from "./src/log/request_log.ts";
 import type { RequestLogger } from "./src/log/record.ts";
 import { configSecrets } from "./src/server/deps.ts";
 import * as runtime from "./src/runtime.ts";
@@ -60,16 +58,12 @@ async function runCommand(cli: CliOptions): Promise<number> {
   if (cli.showConfigPaths) return await runConfigPaths(cli, { env, write });
   switch (cli.command) {
     case "serve":
-      return await runServe(cli, {
-        write,
-        writeError,
-        openLogger: (config) => openLogger(config, env),
-      });
+      return await runServe(cli, { write, writeError, openLogger });
     case "run":
       return await runRun(cli, {
         env,
         write: writeError,
-        openLogger: (config) => openLogger(config, env),
+        openLogger,
       });
     case "env":
       return await runEnv(cli, { env, write, writeError });
@@ -103,18 +97,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** The request log: the configured file, else the platform's default path. */
-function openLogger(
-  config: Config,
-  env: Record<string, string | undefined>,
-): Promise<RequestLogger> {
-  const path = config.log.file ??
-    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
-  return openJsonlLog({
-    path,
+/** The request log: the configured file, else the platform's default path (see loadConfig). */
+function openLogger(config: LoadedConfig): Promise<RequestLogger> {
+  return openRequestLog({
+    path: config.log.file,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
-    onError: (error) => console.error(`claude-proxy: request log: ${String(error)}`),
+    warn: (line) => console.error(line),
   });
 }
 

@@ -21,7 +21,8 @@ import { decodeOutput } from "../tests/helpers/process.ts";
 const ROOT = new URL("../", import.meta.url);
 const SETTLE_MS = 1000;
 
-interface Figures {
+/** Start-up and memory figures of one program. */
+export interface StartupFigures {
   label: string;
   sizeBytes?: number;
   startMs: number[];
@@ -107,7 +108,11 @@ async function startOnce(command: ProxyCommand, home: TempHome, measureRss: bool
   }
 }
 
-async function measure(command: ProxyCommand, runs: number): Promise<Figures> {
+/**
+ * Starts `command` once to warm the file cache, then `runs` times, timing spawn → first 200 from
+ * /health; reads the idle RSS after the last start.
+ */
+export async function measureStartup(command: ProxyCommand, runs: number): Promise<StartupFigures> {
   const home = await makeTempHome();
   try {
     await Deno.writeTextFile(
@@ -136,7 +141,8 @@ async function measure(command: ProxyCommand, runs: number): Promise<Figures> {
   }
 }
 
-function median(values: number[]): number {
+/** The median of `values`. */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -150,7 +156,7 @@ function ratio(value: number | undefined, base: number | undefined): string {
   return value === undefined || base === undefined ? "-" : `${(value / base).toFixed(2)}x`;
 }
 
-function report(figures: Figures[], runs: number): string {
+function report(figures: StartupFigures[], runs: number): string {
   const base = figures[0]!;
   const baseStart = median(base.startMs);
   const header = [
@@ -186,10 +192,10 @@ if (import.meta.main) {
     allowPositionals: true,
   });
   const runs = Number(values.runs);
-  const figures: Figures[] = [];
+  const figures: StartupFigures[] = [];
   for (const command of await commands(positionals)) {
     console.error(`measuring ${command.label} ...`);
-    figures.push(await measure(command, runs));
+    figures.push(await measureStartup(command, runs));
   }
   console.log(`claude-proxy on ${Deno.build.target}; ratios against "${figures[0]!.label}"\n`);
   console.log(report(figures, runs));

@@ -1,4 +1,4 @@
-// Summarises a V8 .cpuprofile (from `deno run --cpu-prof`): the top functions by self and total time.
+// Summarises a .cpuprofile (from Deno's or Bun's --cpu-prof): the top functions by self and total time.
 //
 //   deno run --allow-read bench/profile_summary.ts PROFILE.cpuprofile [--top N] [--filter TEXT]
 //
@@ -41,9 +41,15 @@ export function summarise(profile: Profile): { functions: FunctionTime[]; totalM
   for (const node of profile.nodes) {
     for (const child of node.children ?? []) parent.set(child, node.id);
   }
+  // V8 samples idle time as "(idle)"; JavaScriptCore (Bun) records no sample while idle, so the
+  // delta before a sample can hold an idle gap. A sample counts at most the median interval.
+  const sorted = [...profile.timeDeltas].sort((a, b) => a - b);
+  const cap = profile.nodes.some((n) => n.callFrame.functionName === "(idle)")
+    ? Infinity
+    : sorted[Math.floor(sorted.length / 2)] ?? 0;
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    selfUs.set(id, (selfUs.get(id) ?? 0) + Math.min(profile.timeDeltas[i] ?? 0, cap));
   });
   const self = new Map<string, number>();
   const total = new Map<string, number>();

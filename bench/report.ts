@@ -1,5 +1,7 @@
-// The benchmark report: Markdown tables of the figures, their ratios to direct, and the goals.
+// The benchmark report: Markdown tables of the figures, their ratios to direct, and the goals met or missed.
 import type { CountTokensFigures } from "./count_tokens.ts";
+import { BARE_BUN, type GoalResult } from "./goals.ts";
+import type { InstructionFigures } from "./instructions.ts";
 import type { Sample } from "./load.ts";
 import type { Scenario } from "./scenarios.ts";
 
@@ -170,91 +172,38 @@ export function machine(loadBefore: number): string {
     `load average ${load}`;
 }
 
-type Check = [label: string, value: (c: CheckContext) => number, goal: number, op: "≤" | "≥"];
-
-interface CheckContext {
-  tokens: CountTokensFigures;
-  added(name: string, metric: Metric): number;
-  cpu(name: string): number;
-  share(name: string, concurrency: number): number;
-  memory: MemoryFigures;
+/** The goals table: each goal met or missed, with the figure, what it was read against, and the target. */
+export function goalsReport(results: GoalResult[]): string {
+  return table(
+    ["goal", "claude-proxy", "against", "target", "met"],
+    results.map((r) => [r.goal, r.figure, r.reference, r.target, r.met ? "yes" : "**no**"]),
+  );
 }
 
-/** The project's performance goals (see the Performance section of README.md). */
-const CHECKS: Check[] = [
-  ["added latency p50, 76 KB non-streaming (ms)", (c) => c.added("real-json", "total"), 1, "≤"],
-  ["added latency p50, 76 KB streaming (ms)", (c) => c.added("real-stream", "total"), 1, "≤"],
-  [
-    "added first token p50, 76 KB streaming (ms)",
-    (c) => c.added("real-stream", "firstToken"),
-    1,
-    "≤",
-  ],
-  [
-    "added latency p50, 76 KB passthrough non-streaming (ms)",
-    (c) => c.added("passthrough-real-json", "total"),
-    1,
-    "≤",
-  ],
-  [
-    "added latency p50, 76 KB passthrough streaming (ms)",
-    (c) => c.added("passthrough-real-stream", "total"),
-    1,
-    "≤",
-  ],
-  [
-    "added first byte p50, 76 KB passthrough streaming (ms)",
-    (c) => c.added("passthrough-real-stream", "firstByte"),
-    1,
-    "≤",
-  ],
-  [
-    "added first token p50, 76 KB passthrough streaming (ms)",
-    (c) => c.added("passthrough-real-stream", "firstToken"),
-    1,
-    "≤",
-  ],
-  ["CPU per request, 76 KB non-streaming (ms)", (c) => c.cpu("real-json"), 1, "≤"],
-  ["CPU per request, 76 KB streaming (ms)", (c) => c.cpu("real-stream"), 1.5, "≤"],
-  ["CPU per request, 200-chunk small stream (ms)", (c) => c.cpu("small-stream"), 1, "≤"],
-  ["requests/s at 16, 76 KB non-streaming (% of direct)", (c) => c.share("real-json", 16), 40, "≥"],
-  ["requests/s at 16, 76 KB streaming (% of direct)", (c) => c.share("real-stream", 16), 40, "≥"],
-  ["requests/s at 16, small streams (% of direct)", (c) => c.share("small-stream", 16), 30, "≥"],
-  ["RSS idle after start (MB)", (c) => c.memory.idleFresh / 2 ** 20, 60, "≤"],
-  ["RSS peak at concurrency 64 (MB)", (c) => c.memory.peakAt64 / 2 ** 20 || NaN, 120, "≤"],
-  ["count_tokens p50, a new 76 KB prompt (ms)", (c) => c.tokens.newPromptMs, 5, "≤"],
-];
-
-/** The pass/fail table for the goals; goals whose case did not run are left out. */
-export function targetChecks(
-  byName: Map<string, Map<string, Figures>>,
-  memoryFigures: Map<string, MemoryFigures>,
-  tokens: CountTokensFigures,
+/**
+ * Instructions per request under QEMU for each case: claude-proxy, the bare forwarder, and their
+ * ratio; the median of the counted rounds, with their spread.
+ */
+export function instructionsReport(
+  cases: string[],
+  counted: Map<string, Map<string, InstructionFigures>>,
+  counting: { warmup: number; rounds: number; perRound: number },
 ): string {
-  const direct = byName.get("direct")!;
-  const proxy = byName.get("claude-proxy")!;
-  const p50 = (f: Figures | undefined, metric: Metric) =>
-    f ? percentile(values(f.samples, metric), 0.5) : NaN;
-  const context: CheckContext = {
-    tokens,
-    added: (name, metric) => p50(proxy.get(name), metric) - p50(direct.get(name), metric),
-    cpu: (name) => {
-      const f = proxy.get(name);
-      return f ? f.cpuMs / f.requests : NaN;
-    },
-    share: (name, concurrency) => {
-      const p = proxy.get(name);
-      const d = direct.get(name);
-      return p && d ? 100 * rps(p.load, concurrency) / rps(d.load, concurrency) : NaN;
-    },
-    memory: memoryFigures.get("claude-proxy")!,
-  };
-  const rows: string[][] = [];
-  for (const [label, value, goal, op] of CHECKS) {
-    const v = value(context);
-    if (!Number.isFinite(v)) continue;
-    const met = op === "≤" ? v <= goal : v >= goal;
-    rows.push([label, ms(v), `${op} ${goal}`, met ? "yes" : "**no**"]);
-  }
-  return table(["goal", "claude-proxy", "target", "met"], rows);
+  const proxy = counted.get("claude-proxy");
+  const bare = counted.get(BARE_BUN);
+  const millions = (f: InstructionFigures | undefined) =>
+    f
+      ? `${(f.median / 1e6).toFixed(2)} (${(f.min / 1e6).toFixed(2)}–${(f.max / 1e6).toFixed(2)})`
+      : "–";
+  const rows = cases.map((name) => {
+    const p = proxy?.get(name);
+    const b = bare?.get(name);
+    return [name, millions(p), millions(b), p && b ? times(p.median, b.median) : "–"];
+  });
+  return [
+    `Instructions per request under QEMU, millions (median and range of ${counting.rounds} rounds ` +
+    `of ${counting.perRound}, after ${counting.warmup} untimed), user space only:`,
+    "",
+    table(["case", "claude-proxy", "bare forwarder (Bun)", "× bare"], rows),
+  ].join("\n");
 }

@@ -1,35 +1,50 @@
-// The end-to-end benchmark: the direct baseline and claude-proxy (and claude-code-router) in one run.
+// The end-to-end benchmark: the release binary against the direct baseline and the bare Bun forwarder, in one run.
 //
-//   deno run -A bench/run.ts [--ccr] [--quick] [--case NAME]... [--binary PATH] [--json FILE]
-//                            [--profile DIR] [--v8-flags FLAGS] [--compare CHECKOUT|BINARY]...
-//                            [--bare deno|bun]...
+//   deno task bench          (= deno bench bench/translate_bench.ts, then deno run -A bench/run.ts)
+//   deno run -A bench/run.ts [--quick] [--case NAME]... [--binary PATH | --source] [--ccr]
+//                            [--compare CHECKOUT|BINARY]... [--bare deno]... [--json FILE]
+//                            [--no-instructions] [--profile DIR] [--v8-flags FLAGS]
 //
-// One invocation starts the mock OpenAI upstream and claude-proxy (and, with --ccr,
-// claude-code-router 2.0.0 installed from npm) as separate processes on 127.0.0.1, checks each
-// answer once, warms up, then alternates targets phase by phase: sequential requests for latency
-// and CPU per request, then closed-loop load at concurrency 1, 16 and 64 for throughput. "direct"
-// sends the same case straight to the mock as the proxy itself sends it upstream: in OpenAI format,
-// or, for the `passthrough-*` cases (routed to an Anthropic-format provider), as the same Anthropic
-// request with the upstream model. claude-code-router has no passthrough here: it gets those cases
-// through its OpenAI provider, like the others. `--bare` adds bench/bare_proxy.ts, a plain
-// forwarder (read the body, re-serialise it or pass its bytes, pipe the answer through one stage,
-// translate and log nothing), so each figure can be read against what the runtime itself costs.
-// Every loop is bounded by a count or a time; the whole run takes about two minutes (four with
-// --ccr, one with --quick). The figures print as Markdown, each with its ratio to direct.
+// claude-proxy is the release binary: built for this machine with `bun build --compile` (as the
+// release workflow builds it) into a temporary directory, unless --binary names a build or
+// --source asks for `deno run main.ts`. One invocation starts the mock upstream, claude-proxy and
+// bench/bare_proxy.ts on Bun (a plain forwarder: read the body, re-serialise it or pass its bytes,
+// pipe the answer through one stage, translate and log nothing; the floor the goals are read
+// against where the issue says so), and with --ccr claude-code-router 2.0.0, as separate processes
+// on 127.0.0.1. It checks each answer once, warms up, then alternates targets phase by phase:
+// sequential requests for latency and CPU per request, then closed-loop load at concurrency 1, 16
+// and 64 for throughput and peak memory. "direct" sends the same case straight to the mock as the
+// proxy itself sends it upstream: in OpenAI format, or for the `passthrough-*` cases (routed to an
+// Anthropic-format provider) as the same Anthropic request with the upstream model. Then it times
+// start-up to the first /health, count_tokens, and (on linux x86_64 with qemu-user and a C
+// compiler) counts the instructions per request of claude-proxy and the bare forwarder under
+// QEMU, which the machine's load does not move (bench/instructions.ts). It prints the figures as
+// Markdown, each with its ratio to direct, and every goal (bench/goals.ts) met or missed.
+// Every loop is bounded by a count or a time; a full run takes about ten minutes, --quick four.
 // deno-lint-ignore-file no-console
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { measureCountTokens, variant } from "./count_tokens.ts";
-import { type Endpoint, runLoad, timedRequest } from "./load.ts";
-import { cpuMs, memory, sampleRss } from "./proc_stats.ts";
+import { binaryName, bunCommand, compileCommand, hostTarget } from "../scripts/compile.ts";
+import { fromFileUrl } from "../tests/helpers/paths.ts";
+import { checkGoals } from "./goals.ts";
+import { countingUnavailable, type InstructionFigures } from "./instructions.ts";
 import {
-  ANTHROPIC_UPSTREAM_KEY,
-  anthropicRequest,
-  directRequest,
-  type PreparedRequest,
-  type Scenario,
-  scenarios,
-} from "./scenarios.ts";
+  countTokensPhase,
+  emptyFigures,
+  endpoints,
+  FULL,
+  instructionPhase,
+  latencyPhases,
+  loadPhases,
+  log,
+  QUICK,
+  type Routes,
+  startupPhase,
+  type Target,
+} from "./phases.ts";
+import { timedRequest } from "./load.ts";
+import { memory } from "./proc_stats.ts";
+import { ANTHROPIC_UPSTREAM_KEY, anthropicRequest, directRequest, scenarios } from "./scenarios.ts";
 import {
   type BareRuntime,
   CCR_PACKAGE,
@@ -41,216 +56,82 @@ import {
 } from "./targets.ts";
 import {
   countTokensReport,
-  type Figures,
+  goalsReport,
+  instructionsReport,
   machine,
   type MemoryFigures,
   memoryReport,
   scenarioReport,
-  targetChecks,
 } from "./report.ts";
 import { verifyAnswer } from "./verify.ts";
-
-interface Settings {
-  rounds: number;
-  perRound: number;
-  /**
-   * Untimed requests per case and target before the timed ones. A long-running proxy is measured
-   * once its JIT has settled: under `deno run`, after only 150 the passthrough stream's
-   * `message_stop` was still about 0.5 ms slower than after 1500.
-   */
-  warmup: number;
-  concurrencies: number[];
-  loadWarmupMs: number;
-  loadWindowMs: number;
-  loadRounds: number;
-  /** Cases run under load (the others get latency and CPU only). */
-  loadCases: string[];
-}
-
-const FULL: Settings = {
-  rounds: 6,
-  perRound: 50,
-  warmup: 1000,
-  concurrencies: [1, 16, 64],
-  loadWarmupMs: 300,
-  loadWindowMs: 1200,
-  loadRounds: 2,
-  loadCases: ["real-json", "real-stream", "small-stream", "passthrough-real-stream"],
-};
-
-const QUICK: Settings = {
-  ...FULL,
-  rounds: 3,
-  perRound: 30,
-  warmup: 300,
-  loadWindowMs: 600,
-  loadRounds: 1,
-};
-
-interface Target {
-  name: string;
-  /** The process whose CPU and memory are reported (none for direct). */
-  server?: ServerProcess;
-  endpoints: Map<string, Endpoint>;
-  /** Whether it answers in the upstream's format (direct, a bare proxy): its answers are not checked. */
-  upstreamFormat?: boolean;
-}
-
-const ANTHROPIC_MARKERS = { tokenMarker: '"text_delta"', stopMarker: "event: message_stop" };
-const OPENAI_MARKERS = { tokenMarker: '"delta":{"content":"', stopMarker: "data: [DONE]" };
-
-/** Anthropic frames from the proxies; direct answers in the format of the case's upstream. */
-function markers(direct: boolean, scenario: Scenario) {
-  return direct && scenario.upstream === "openai" ? OPENAI_MARKERS : ANTHROPIC_MARKERS;
-}
-
-async function endpoints(
-  url: string,
-  list: Scenario[],
-  prepare: (s: Scenario) => PreparedRequest | Promise<PreparedRequest>,
-  direct = false,
-): Promise<Map<string, Endpoint>> {
-  const map = new Map<string, Endpoint>();
-  for (const scenario of list) {
-    map.set(scenario.name, {
-      url,
-      request: await prepare(scenario),
-      stream: scenario.stream,
-      ...markers(direct, scenario),
-    });
-  }
-  return map;
-}
-
-function readCpu(pid: number | undefined): number {
-  return pid === undefined ? 0 : cpuMs(pid);
-}
-
-function emptyFigures(): Figures {
-  return {
-    samples: [],
-    cpuMs: 0,
-    mockCpuMs: 0,
-    driverCpuMs: 0,
-    requests: 0,
-    load: new Map(),
-  };
-}
-
-/** Rotates the target order each round so no target always runs first or last. */
-function rotated<T>(list: T[], round: number): T[] {
-  const k = round % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
-}
-
-async function latencyPhases(
-  targets: Target[],
-  list: Scenario[],
-  mockPid: number,
-  settings: Settings,
-  figures: Map<string, Map<string, Figures>>,
-): Promise<void> {
-  for (const scenario of list) {
-    log(`latency: ${scenario.name}`);
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const target of rotated(targets, round)) {
-        const endpoint = target.endpoints.get(scenario.name)!;
-        const entry = figures.get(target.name)!.get(scenario.name)!;
-        const cpu0 = readCpu(target.server?.pid);
-        const mock0 = cpuMs(mockPid);
-        const driver0 = cpuMs(Deno.pid);
-        for (let i = 0; i < settings.perRound; i++) {
-          entry.samples.push(await timedRequest(endpoint));
-        }
-        entry.cpuMs += readCpu(target.server?.pid) - cpu0;
-        entry.mockCpuMs += cpuMs(mockPid) - mock0;
-        entry.driverCpuMs += cpuMs(Deno.pid) - driver0;
-        entry.requests += settings.perRound;
-      }
-    }
-  }
-}
-
-async function loadPhases(
-  targets: Target[],
-  list: Scenario[],
-  mockPid: number,
-  settings: Settings,
-  figures: Map<string, Map<string, Figures>>,
-  peaks: Map<string, number>,
-): Promise<void> {
-  for (const scenario of list.filter((s) => settings.loadCases.includes(s.name))) {
-    for (const concurrency of settings.concurrencies) {
-      log(`throughput: ${scenario.name} at concurrency ${concurrency}`);
-      for (let round = 0; round < settings.loadRounds; round++) {
-        for (const target of rotated(targets, round)) {
-          const pid = target.server?.pid;
-          const sampler = pid !== undefined && concurrency === 64 ? sampleRss(pid) : undefined;
-          let cpu0 = 0;
-          let mock0 = 0;
-          let cpu = 0;
-          let mock = 0;
-          const result = await runLoad(target.endpoints.get(scenario.name)!, {
-            concurrency,
-            warmupMs: settings.loadWarmupMs,
-            windowMs: settings.loadWindowMs,
-            onWindow: (edge) => {
-              if (edge === "start") {
-                cpu0 = readCpu(pid);
-                mock0 = cpuMs(mockPid);
-              } else {
-                cpu = readCpu(pid) - cpu0;
-                mock = cpuMs(mockPid) - mock0;
-              }
-            },
-          });
-          if (sampler) {
-            peaks.set(target.name, Math.max(peaks.get(target.name) ?? 0, sampler.stop()));
-          }
-          if (result.errors > 0) {
-            log(`  ${target.name}: ${result.errors} errors, first: ${result.firstError}`);
-          }
-          const entry = figures.get(target.name)!.get(scenario.name)!;
-          const sum = entry.load.get(concurrency) ??
-            { completed: 0, windowMs: 0, cpuMs: 0, mockCpuMs: 0, errors: 0 };
-          sum.completed += result.completed;
-          sum.windowMs += result.windowMs;
-          sum.cpuMs += cpu;
-          sum.mockCpuMs += mock;
-          sum.errors += result.errors;
-          entry.load.set(concurrency, sum);
-        }
-      }
-    }
-  }
-}
-
-function log(text: string): void {
-  console.error(text);
-}
 
 /** The usage text; `cases` are the case names. */
 function usage(cases: string[]): string {
   return `Usage: deno run -A bench/run.ts [options]
 
-Runs the mock upstream, the direct baseline and claude-proxy in one invocation and prints the
-figures as Markdown, each with its ratio to direct.
+Builds the release binary for this machine (bun build --compile) and runs it, the mock upstream,
+the direct baseline and the bare Bun forwarder in one invocation; prints the figures as Markdown,
+each with its ratio to direct, and every performance goal met or missed.
 
 Options:
-  --quick                 a shorter run (about a minute)
+  --quick                 a shorter run (about four minutes)
   --case NAME             only this case (repeatable): ${cases.join(", ")}
+  --binary PATH           run this build as claude-proxy instead of building the release binary
+  --source                run deno run main.ts as claude-proxy instead of the release binary
   --ccr                   also claude-code-router 2.0.0, installed from npm into a temp dir
   --compare PATH          also another checkout or a compiled binary, in the same run (repeatable)
-  --bare RUNTIME          also a plain forwarder (bench/bare_proxy.ts) on deno or bun (repeatable)
-  --binary PATH           run this compiled binary as claude-proxy instead of deno run main.ts
-  --v8-flags FLAGS        V8 flags for claude-proxy under deno run
-  --profile DIR           write CPU profiles of claude-proxy to DIR (see bench/profile_summary.ts)
+  --bare RUNTIME          also a plain forwarder on deno (the one on bun always runs)
+  --no-instructions       skip counting instructions per request under QEMU
+  --v8-flags FLAGS        V8 flags for claude-proxy under --source
+  --profile DIR           write a CPU profile of claude-proxy to DIR when it stops
+                          (Bun's or Deno's --cpu-prof; see bench/profile_summary.ts)
   --json FILE             also write every figure as JSON
   -h, --help              show this help`;
 }
 
 async function caseNames(): Promise<string[]> {
   return (await scenarios()).map((s) => s.name);
+}
+
+const ROOT = fromFileUrl(new URL("../", import.meta.url));
+
+/**
+ * Builds this machine's release binary into `dir` with Bun, as the release workflow does; returns
+ * its path and the Bun version that built it.
+ */
+async function buildReleaseBinary(dir: string): Promise<{ binary: string; bun: string }> {
+  const target = hostTarget(Deno.build.os, Deno.build.arch);
+  if (!target) throw new Error(`No release target for ${Deno.build.target}: use --source`);
+  const output = `${dir}/${binaryName(target)}`;
+  const [program, ...args] = [
+    ...await bunCommand(),
+    ...compileCommand(target, { compiler: "bun", output }),
+  ] as [string, ...string[]];
+  log(`building the release binary (${program} ${args.join(" ")}) ...`);
+  const built = await new Deno.Command(program, {
+    args,
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  })
+    .output();
+  if (!built.success) {
+    throw new Error(
+      `Building the release binary failed:\n${new TextDecoder().decode(built.stderr)}`,
+    );
+  }
+  const version = await new Deno.Command(program, { args: ["--version"] }).output();
+  return { binary: output, bun: new TextDecoder().decode(version.stdout).trim() };
+}
+
+/** The bare forwarders to run: Bun's always (the goals' floor), Deno's when asked. */
+function bareRuntimes(asked: string[]): BareRuntime[] {
+  for (const runtime of asked) {
+    if (runtime !== "deno" && runtime !== "bun") {
+      throw new Error(`--bare takes deno or bun, not ${JSON.stringify(runtime)}`);
+    }
+  }
+  return ["bun", ...(asked.includes("deno") ? ["deno" as const] : [])];
 }
 
 async function main(): Promise<void> {
@@ -261,6 +142,8 @@ async function main(): Promise<void> {
       ccr: { type: "boolean", default: false },
       quick: { type: "boolean", default: false },
       binary: { type: "string" },
+      source: { type: "boolean", default: false },
+      "no-instructions": { type: "boolean", default: false },
       json: { type: "string" },
       profile: { type: "string" },
       case: { type: "string", multiple: true },
@@ -270,34 +153,52 @@ async function main(): Promise<void> {
     },
   });
   if (flags.help) return console.log(usage(await caseNames()));
+  if (flags.binary && flags.source) throw new Error("Give --binary or --source, not both");
   const settings = flags.quick ? QUICK : FULL;
-  const bares = (flags.bare ?? []).map((runtime) => {
-    if (runtime !== "deno" && runtime !== "bun") {
-      throw new Error(`--bare takes deno or bun, not ${JSON.stringify(runtime)}`);
-    }
-    return runtime as BareRuntime;
-  });
+  const bares = bareRuntimes(flags.bare ?? []);
   const loadBefore = Deno.loadavg()[0]!;
   const all = await scenarios();
   const list = flags.case ? all.filter((s) => flags.case!.includes(s.name)) : all;
   if (list.length === 0) {
     throw new Error(`No such case; known: ${all.map((s) => s.name).join(", ")}`);
   }
+  const noCounting = flags["no-instructions"]
+    ? "--no-instructions"
+    : flags.source
+    ? "it counts the compiled binary, not deno run"
+    : await countingUnavailable();
+  const buildDir = await Deno.makeTempDir({ prefix: "claude-proxy-bench-build-" });
   const servers: ServerProcess[] = [];
   try {
+    const built = flags.source || flags.binary ? undefined : await buildReleaseBinary(buildDir);
+    const binary = built?.binary ??
+      (flags.binary ? fromFileUrl(new URL(flags.binary, `file://${Deno.cwd()}/`)) : undefined);
+    const subject = built
+      ? `the release binary (${basename(built.binary)}, built for this run with Bun ${built.bun})`
+      : binary
+      ? `the binary ${flags.binary}`
+      : "deno run main.ts";
+    log(`claude-proxy: ${subject}`);
     const mock = await startMock();
     servers.push(mock);
-    const routes = {
+    const routes: Routes = {
       passthrough: Object.fromEntries(
         all.filter((s) => s.upstream === "anthropic").map((s) => [s.clientModel, s.model]),
       ),
       anthropicKey: ANTHROPIC_UPSTREAM_KEY,
     };
+    const profile = flags.profile
+      ? fromFileUrl(new URL(flags.profile, `file://${Deno.cwd()}/`))
+      : "";
     const proxy = await startClaudeProxy(mock.url, {
       ...routes,
-      ...(flags.binary ? { binary: flags.binary } : {}),
+      ...(binary ? { binary } : {}),
+      // A Bun-compiled binary takes runtime flags from BUN_OPTIONS.
+      ...(binary && profile
+        ? { env: { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } }
+        : {}),
       denoFlags: [
-        ...(flags.profile ? ["--cpu-prof", `--cpu-prof-dir=${flags.profile}`] : []),
+        ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
         ...(flags["v8-flags"] ? [`--v8-flags=${flags["v8-flags"]}`] : []),
       ],
     });
@@ -314,6 +215,17 @@ async function main(): Promise<void> {
         endpoints: await endpoints(proxy.url, list, (s) => anthropicRequest(s)),
       },
     ];
+    for (const runtime of bares) {
+      const bare = await startBareProxy(mock.url, runtime);
+      servers.push(bare);
+      targets.push({
+        name: `bare proxy (${runtime})`,
+        server: bare,
+        // It answers in the upstream's format, so it is read as direct is.
+        endpoints: await endpoints(bare.url, list, (s) => anthropicRequest(s), true),
+        upstreamFormat: true,
+      });
+    }
     if (flags.ccr) {
       log(`installing and starting ${CCR_PACKAGE} ...`);
       const ccr = await startClaudeCodeRouter(mock.url, list.map((s) => s.model));
@@ -329,27 +241,16 @@ async function main(): Promise<void> {
       });
     }
     for (const path of flags.compare ?? []) {
-      const binary = Deno.statSync(path).isFile;
+      const isBinary = Deno.statSync(path).isFile;
       const other = await startClaudeProxy(
         mock.url,
-        { ...routes, ...(binary ? { binary: path } : { checkout: path }) },
+        { ...routes, ...(isBinary ? { binary: path } : { checkout: path }) },
       );
       servers.push(other);
       targets.push({
         name: `claude-proxy (${basename(path)})`,
         server: other,
         endpoints: await endpoints(other.url, list, (s) => anthropicRequest(s)),
-      });
-    }
-    for (const runtime of bares) {
-      const bare = await startBareProxy(mock.url, runtime);
-      servers.push(bare);
-      targets.push({
-        name: `bare proxy (${runtime})`,
-        server: bare,
-        // It answers in the upstream's format, so it is read as direct is.
-        endpoints: await endpoints(bare.url, list, (s) => anthropicRequest(s), true),
-        upstreamFormat: true,
       });
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -385,31 +286,24 @@ async function main(): Promise<void> {
       entry.hwm = m.peak;
       entry.peakAt64 = peaks.get(target.name) ?? 0;
     }
-    // Last, so that the memory figures of every claude-proxy target are taken in the same state
-    // (the tokenizer count_tokens loads is not in any of them).
-    log("count_tokens ...");
-    const small = all.find((s) => s.name === "small-stream")!;
-    const real = all.find((s) => s.name === "real-json")!;
-    const realRequest = await anthropicRequest(real);
-    const newPrompts = async (from: number, count: number) => {
-      const requests = [];
-      for (let i = from; i < from + count; i++) {
-        requests.push(await anthropicRequest({ ...real, anthropic: variant(real.anthropic, i) }));
-      }
-      return requests;
-    };
-    const tokens = await measureCountTokens(proxy.url, {
-      small: await anthropicRequest(small),
-      warmup: await newPrompts(1000, 20),
-      variants: await newPrompts(0, 40),
-      repeat: Array.from({ length: 50 }, () => realRequest),
-    }, proxy.pid);
+    // After the memory figures, so that the tokenizer count_tokens loads is in none of them.
+    const tokens = await countTokensPhase(all, proxy);
+    for (const server of servers.splice(1).reverse()) await server.stop();
+    const startupMs = await startupPhase(binary, settings.startups);
+    let instructions: Map<string, Map<string, InstructionFigures>> | undefined;
+    if (noCounting === undefined && binary) {
+      instructions = await instructionPhase(binary, mock.url, routes, list, settings);
+    } else {
+      log(`instructions per request not counted: ${noCounting}`);
+    }
+    const goals = checkGoals({ figures, memory: memoryFigures, tokens, startupMs });
     const out: string[] = [];
     out.push(`Machine: ${machine(loadBefore)}`);
+    out.push(`claude-proxy: ${subject}.`);
     out.push(
       `Each case: ${settings.rounds * settings.perRound} sequential requests per target ` +
         `(${settings.rounds} alternating rounds); load windows of ${settings.loadWindowMs} ms × ` +
-        `${settings.loadRounds} per concurrency. "added" is claude-proxy minus direct.`,
+        `${settings.loadRounds} per concurrency. "added" is the target minus direct.`,
     );
     for (const scenario of list) {
       out.push(
@@ -422,12 +316,22 @@ async function main(): Promise<void> {
       );
     }
     out.push("", memoryReport(targets.slice(1).map((t) => t.name), memoryFigures));
+    out.push(
+      "",
+      `Start-up to the first answered /health: ${
+        startupMs.toFixed(0)
+      } ms (median of ${settings.startups}).`,
+    );
     out.push("", countTokensReport(tokens));
-    out.push("", targetChecks(figures, memoryFigures, tokens));
+    if (instructions) {
+      out.push("", instructionsReport(list.map((s) => s.name), instructions, settings.counting));
+    }
+    out.push("", goalsReport(goals));
     console.log(out.join("\n"));
     if (flags.json) {
       const dump = {
         machine: machine(loadBefore),
+        subject,
         settings,
         figures: Object.fromEntries([...figures].map(([name, byCase]) => [
           name,
@@ -436,11 +340,17 @@ async function main(): Promise<void> {
           ),
         ])),
         memory: Object.fromEntries(memoryFigures),
+        startupMs,
+        tokens,
+        instructions: instructions &&
+          Object.fromEntries([...instructions].map(([name, m]) => [name, Object.fromEntries(m)])),
+        goals,
       };
       await Deno.writeTextFile(flags.json, JSON.stringify(dump, null, 2));
     }
   } finally {
     for (const server of servers.reverse()) await server.stop();
+    await Deno.remove(buildDir, { recursive: true });
   }
 }
 

@@ -78,6 +78,19 @@ export async function startMock(): Promise<ServerProcess> {
   return { url: match[1]!, pid: child.pid, stop: () => stopChild(child) };
 }
 
+/** The absolute path of `name` on PATH. */
+export async function onPath(name: string): Promise<string> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    const path = `${dir}/${name}`;
+    try {
+      if ((await Deno.stat(path)).isFile) return await Deno.realPath(path);
+    } catch {
+      // Not in this directory.
+    }
+  }
+  throw new Error(`${name} is not on PATH`);
+}
+
 /** A runtime the bare proxy runs on. */
 export type BareRuntime = "deno" | "bun";
 
@@ -85,11 +98,17 @@ export type BareRuntime = "deno" | "bun";
 export async function startBareProxy(
   upstream: string,
   runtime: BareRuntime,
+  options: { prefix?: string[] } = {},
 ): Promise<ServerProcess> {
   const script = new URL("bench/bare_proxy.ts", ROOT).pathname;
-  const [program, args] = runtime === "bun"
-    ? ["bun", [script, upstream]]
-    : [Deno.execPath(), ["run", "--quiet", "--allow-net", script, upstream]];
+  // A prefix (an emulator, valgrind) may not search PATH for the program it runs.
+  const bun = options.prefix ? await onPath("bun") : "bun";
+  const [program, ...args] = [
+    ...(options.prefix ?? []),
+    ...(runtime === "bun"
+      ? [bun, script, upstream]
+      : [Deno.execPath(), "run", "--quiet", "--allow-net", script, upstream]),
+  ] as [string, ...string[]];
   const command = new Deno.Command(program, {
     args,
     stdin: "null",
@@ -103,6 +122,10 @@ export async function startBareProxy(
 /** Options for {@linkcode startClaudeProxy}. */
 export interface ProxyOptions {
   binary?: string;
+  /** A command to run the binary under (QEMU counting instructions). */
+  prefix?: string[];
+  /** More environment, e.g. `BUN_OPTIONS` for a Bun-compiled binary. */
+  env?: Record<string, string>;
   denoFlags?: string[];
   checkout?: string;
   /**
@@ -151,8 +174,16 @@ export async function startClaudeProxy(
   const main = options.checkout
     ? resolve(options.checkout, "main.ts")
     : new URL("main.ts", ROOT).pathname;
+  const prefix = options.prefix ?? [];
   const command = options.binary
-    ? { label: "binary", program: resolve(options.binary), args: [], env: {} }
+    ? prefix.length > 0
+      ? {
+        label: "binary",
+        program: prefix[0]!,
+        args: [...prefix.slice(1), resolve(options.binary)],
+        env: {},
+      }
+      : { label: "binary", program: resolve(options.binary), args: [], env: {} }
     : {
       label: "deno run main.ts",
       program: Deno.execPath(),
@@ -162,6 +193,7 @@ export async function startClaudeProxy(
   const proxy = await startProxyProcess(command, {
     args: ["-c", config, "-p", "0", "--log-file", logPath],
     home,
+    ...(options.env ? { env: options.env } : {}),
   });
   return {
     url: proxy.url,

@@ -1,15 +1,19 @@
-// Builds the single-file executables into dist/ with `deno compile` (or `bun build --compile`), plus SHA256SUMS.
+// Builds the single-file executables into dist/ with `bun build --compile` (or `deno compile`), plus SHA256SUMS.
 //
-//   deno task compile                          all five targets with deno compile (downloads denort)
-//   deno task compile:bun                      all five targets with bun build --compile (needs npm)
+//   deno task compile:bun                      all five targets with bun build --compile (the release build)
 //   deno task compile:bun --target linux-x64   one target ("host" for this machine); may repeat
-//   deno task compile --release-tag v0.1.0     also fail unless the tag is "v" + deno.json's version
+//   deno task compile:bun --release-tag v0.1.0 also fail unless the tag is "v" + deno.json's version
+//   deno task compile:deno                     the same with deno compile (downloads denort), a Deno-runtime binary
+//
+// The macOS binaries must carry a code signature that matches their bytes: each is checked after the
+// build, and signed again ad hoc when the compiler left a stale one (scripts/macho_signature.ts).
 // deno-lint-ignore-file no-console
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
+import { adHocSign, machOSignatureProblems } from "./macho_signature.ts";
 
-/** The Bun release used by `compile:bun` and CI (installed from npm as `bun@BUN_VERSION`). */
+/** The Bun release that builds the release binaries (installed from npm as `bun@BUN_VERSION`). */
 export const BUN_VERSION = "1.4.5";
 
 /** The version stamped into every binary: deno.json's `version` (src/version.ts reads the same). */
@@ -49,7 +53,7 @@ export const DENO_PERMISSIONS: readonly string[] = [
   "--allow-run",
 ];
 
-/** The compiler that builds the binaries. */
+/** The compiler that builds the binaries: Bun for releases, Deno for a Deno-runtime binary. */
 export type Compiler = "deno" | "bun";
 
 /** The file name of the binary for `target`, e.g. `claude-proxy-windows-x64.exe`. */
@@ -149,7 +153,7 @@ export function selectTargets(names: readonly string[]): Target[] {
 }
 
 /** How to run bun: $BUN, `bun` on PATH, or `npx -y bun@BUN_VERSION`. */
-async function bunCommand(): Promise<string[]> {
+export async function bunCommand(): Promise<string[]> {
   const explicit = Deno.env.get("BUN");
   if (explicit) return [explicit];
   try {
@@ -192,18 +196,39 @@ export async function writeSums(outDir: string): Promise<string> {
   return text;
 }
 
+/** The identifier of the ad hoc signature a macOS binary gets when its compiler left a stale one. */
+export const SIGNATURE_IDENTIFIER = "claude-proxy";
+
+/**
+ * Checks the code signature of the macOS binary at `path`; when it does not match the file, signs
+ * it again ad hoc. Returns what was wrong ([] when the compiler's signature was right); throws
+ * when the new signature does not check either.
+ */
+export async function ensureMacSignature(path: string): Promise<string[]> {
+  const bytes = await Deno.readFile(path);
+  const problems = machOSignatureProblems(bytes);
+  if (problems.length === 0) return [];
+  const signed = adHocSign(bytes, SIGNATURE_IDENTIFIER);
+  const left = machOSignatureProblems(signed);
+  if (left.length > 0) throw new Error(`Signing ${path} ad hoc left: ${left.join("; ")}`);
+  await Deno.writeFile(path, signed);
+  return problems;
+}
+
 /** Builds the binaries named by `argv`; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       bun: { type: "boolean", default: false },
+      deno: { type: "boolean", default: false },
       target: { type: "string", multiple: true, default: [] },
       out: { type: "string", default: "dist" },
       "release-tag": { type: "string" },
     },
     strict: true,
   });
+  if (values.bun === values.deno) throw new Error("Name one compiler: --bun or --deno");
   if (values["release-tag"] !== undefined) checkReleaseTag(values["release-tag"]);
   const targets = selectTargets(values.target);
   const compiler: Compiler = values.bun ? "bun" : "deno";
@@ -213,6 +238,14 @@ export async function main(argv: string[]): Promise<number> {
     const output = `${values.out}/${binaryName(target)}`;
     console.log(`== claude-proxy ${VERSION} for ${target.name} (${compiler}) → ${output}`);
     await run([...tool, ...compileCommand(target, { compiler, output })]);
+    if (target.name.startsWith("darwin-")) {
+      const problems = await ensureMacSignature(output);
+      console.log(
+        problems.length === 0
+          ? `   code signature checked`
+          : `   stale code signature (${problems.join("; ")}): signed again ad hoc`,
+      );
+    }
   }
   const sums = await writeSums(values.out);
   console.log(`\n${values.out}/SHA256SUMS:\n${sums}`);

@@ -135,7 +135,7 @@ export class UsageError extends Error {
 }
 
 /** Builds the Anthropic error envelope. */
-export function errorBody(type: AnthropicErrorType, message: string): AnthropicErrorBody {
+function errorBody(type: AnthropicErrorType, message: string): AnthropicErrorBody {
   return { type: "error", error: { type, message } };
 }
 

@@ -30,9 +30,9 @@ export interface ServeOptions {
 }
 
 /** A new connection gets this long to send its request headers. */
-export const HEADER_TIMEOUT_MS = 10_000;
+const HEADER_TIMEOUT_MS = 10_000;
 /** A connection with no request in flight is closed after this long. */
-export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /** A warning about the same trouble is repeated only after this long without it. */
 const WARNING_QUIET_MS = 60_000;
 
@@ -58,8 +58,12 @@ interface BunGlobal {
 // deno-lint-ignore no-explicit-any
 const bun: BunGlobal | undefined = (globalThis as any).Bun;
 
-/** The name of the runtime running this code. */
-export const RUNTIME_NAME: "deno" | "bun" = bun ? "bun" : "deno";
+/**
+ * Whether this runtime's fetch sends a request again by itself when a reused keep-alive connection
+ * is reset: Deno's does, for a body it can replay, even after the server read it; Bun's does not
+ * (tests/binary checks it on the Bun build).
+ */
+export const FETCH_RESENDS_ON_RESET: boolean = !bun;
 
 /**
  * Serves `handler` over HTTP on `hostname:port`. A connection that sends no request headers in

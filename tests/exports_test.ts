@@ -196,11 +196,10 @@ Deno.test("the main export builds an app that answers through an injected fetch"
   assert.deepEqual(seen, ["http://upstream.test/v1/chat/completions"]);
 });
 
-/** The ```ts blocks of the README's "## Library use" section, in order. */
-function readmeExamples(): string[] {
-  const readme = Deno.readTextFileSync(`${ROOT}README.md`);
-  const section = readme.split(/^## /m).find((part) => part.startsWith("Library use\n")) ?? "";
-  return [...section.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+/** The ```ts blocks of docs/library.md, in order. */
+function libraryExamples(): string[] {
+  const page = Deno.readTextFileSync(`${ROOT}docs/library.md`);
+  return [...page.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
 }
 
 async function deno(args: string[], cwd: string): Promise<CommandResult> {
@@ -214,9 +213,9 @@ async function deno(args: string[], cwd: string): Promise<CommandResult> {
   return decodeOutput(output);
 }
 
-Deno.test("a separate project linking this repo type-checks and runs the README's library examples", async () => {
-  const examples = readmeExamples();
-  assert.equal(examples.length, 2, "README has a translate and an embed example");
+Deno.test("a separate project linking this repo type-checks and runs the library examples of docs/library.md", async () => {
+  const examples = libraryExamples();
+  assert.equal(examples.length, 2, "docs/library.md has a translate and an embed example");
   const dir = await Deno.makeTempDir({ prefix: "claude-proxy-user-" });
   try {
     const user = {

@@ -1,6 +1,7 @@
 // `claude-proxy check`: load the config, print routes and key status, and with --ping try each provider.
 import type { CliOptions } from "../cli.ts";
-import { describeConfig, keyStatus } from "../config/describe.ts";
+import { describeConfig, keyStatus } from "./describe_config.ts";
+import { configFingerprint } from "../config/fingerprint.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 import { redactSecrets } from "../log/redact.ts";
@@ -12,6 +13,12 @@ import { plural } from "../util/plural.ts";
 import { geminiUrl, upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import { searchWeb, WebSearchError } from "../web_search/search.ts";
 import { type CommandContext, loadOptionsFor } from "./config_paths.ts";
+import {
+  describeGateway,
+  describeRunningGateway,
+  gatewayTargets,
+  hasGatewayState,
+} from "./describe_gateway.ts";
 
 /** Options for {@linkcode runCheck}. */
 export interface CheckCommandOptions extends CommandContext {
@@ -37,6 +44,16 @@ export interface PingResult {
 export async function runCheck(cli: CliOptions, options: CheckCommandOptions): Promise<number> {
   const config = await loadConfig(loadOptionsFor(cli, options));
   options.write(describeConfig(config));
+  const gateway = describeGateway(config);
+  if (gateway) options.write(gateway);
+  if (hasGatewayState(config)) {
+    options.write(
+      await describeRunningGateway(config, {
+        fingerprint: configFingerprint(config),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    );
+  }
   let ok = Object.values(config.providers).every((p) =>
     keyStatus(p, config.origins[`providers.${p.name}.api_key`]).ok
   );
@@ -61,10 +78,10 @@ export async function runCheck(cli: CliOptions, options: CheckCommandOptions): P
 }
 
 /** The query a web search ping sends. */
-export const PING_QUERY = "claude-proxy";
+const PING_QUERY = "claude-proxy";
 
 /** Runs one search on the `[web_search]` backend: how many results, how long, or why none. */
-export async function pingWebSearch(
+async function pingWebSearch(
   settings: WebSearchConfig,
   fetchImpl?: typeof fetch,
 ): Promise<{ ok: boolean; detail: string }> {
@@ -79,31 +96,44 @@ export async function pingWebSearch(
   }
 }
 
-/** The model a ping uses for `provider`: a haiku route to it, else any route to it, else its preset's small default. */
+/**
+ * The model a ping uses for `provider`: a haiku route to it, else any route to it, else a
+ * `[router]` or fallback target on it.
+ */
 export function pingModel(config: Config, provider: ProviderConfig): string | undefined {
   const routes = config.models.filter((r) =>
     (r.provider ?? config.defaultProvider) === provider.name
   );
-  return (routes.find((r) => /haiku/i.test(r.pattern)) ?? routes[0])?.model;
+  const ruled = (routes.find((r) => /haiku/i.test(r.pattern)) ?? routes[0])?.model;
+  return ruled ?? gatewayTargets(config).find((t) => t.provider === provider.name)?.model;
 }
 
 /** Sends a one-token request to every provider, in parallel; never throws. */
-export function pingProviders(
+function pingProviders(
   config: Config,
   options: { fetch?: typeof fetch; timeoutMs: number },
 ): Promise<PingResult[]> {
+  // Each key of a pool is pinged on its own, named by its label, so that a refused key shows.
+  const targets = Object.values(config.providers).flatMap((provider) =>
+    provider.keyPool
+      ? provider.keyPool.map((k) => ({
+        provider: { ...provider, apiKey: k.key },
+        label: `${provider.name} (${k.label})`,
+      }))
+      : [{ provider, label: provider.name }]
+  );
   return Promise.all(
-    Object.values(config.providers).map((provider) => pingProvider(config, provider, options)),
+    targets.map(({ provider, label }) => pingProvider(config, provider, { ...options, label })),
   );
 }
 
 async function pingProvider(
   config: Config,
   provider: ProviderConfig,
-  options: { fetch?: typeof fetch; timeoutMs: number },
+  options: { fetch?: typeof fetch; timeoutMs: number; label: string },
 ): Promise<PingResult> {
   const model = pingModel(config, provider);
-  const base = { provider: provider.name, ...(model ? { model } : {}) };
+  const base = { provider: options.label, ...(model ? { model } : {}) };
   if (model === undefined) return { ...base, ok: true, detail: "skipped: no route uses it" };
   if (provider.apiKeyFrom === "client") {
     return { ...base, ok: true, detail: "skipped: it uses the client's key" };

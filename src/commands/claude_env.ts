@@ -20,7 +20,7 @@ export function forwardsClientKey(config: Config): boolean {
  * ANTHROPIC_AUTH_TOKEN, else a placeholder; ANTHROPIC_API_KEY is then left out. When a provider
  * forwards the client's key, the user's variables are kept as they are.
  */
-export function claudeCredentials(
+function claudeCredentials(
   env: Record<string, string | undefined>,
   config: Config,
 ): { ANTHROPIC_AUTH_TOKEN?: string; ANTHROPIC_API_KEY?: string } {

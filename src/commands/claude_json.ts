@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 const KEY_SUFFIX_LENGTH = 20;
 
 /** The suffix a backup of Claude Code's state file gets before claude-proxy changes it. */
-export const BACKUP_SUFFIX = ".claude-proxy.bak";
+const BACKUP_SUFFIX = ".claude-proxy.bak";
 
 /**
  * The file Claude Code keeps its state in, as Claude Code finds it: a legacy

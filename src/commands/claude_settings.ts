@@ -5,16 +5,16 @@ import { resolveRoute, type Route } from "../routing/route.ts";
 import { formatTokens, routeLabel } from "../routing/route_label.ts";
 
 /** The model families Claude Code has a default-model variable for (ANTHROPIC_DEFAULT_<FAMILY>_MODEL). */
-export const CLAUDE_CODE_TIERS = ["opus", "sonnet", "haiku", "fable"] as const;
+const CLAUDE_CODE_TIERS = ["opus", "sonnet", "haiku", "fable"] as const;
 
 /** The families that run the main conversation, whose context window decides compaction. */
 const MAIN_TIERS: ReadonlySet<string> = new Set(["opus", "sonnet", "fable"]);
 
 /** Claude Code refuses an auto-compact window below this (CLAUDE_CODE_AUTO_COMPACT_WINDOW). */
-export const MIN_AUTO_COMPACT_WINDOW = 100_000;
+const MIN_AUTO_COMPACT_WINDOW = 100_000;
 
 /** The window assumed for a routed model the catalog does not know (Claude's classic 200k). */
-export const UNKNOWN_CONTEXT_WINDOW = 200_000;
+const UNKNOWN_CONTEXT_WINDOW = 200_000;
 
 /** What Claude Code reserves below the window: its compaction margin and the answer's room. */
 const COMPACT_MARGIN = 33_000;
@@ -40,17 +40,26 @@ export function routeSupportsToolSearch(route: Pick<Route, "provider" | "format"
 }
 
 /** Whether a route serves Anthropic's server-side advisor tool: Anthropic's own API only. */
-export function routeServesAdvisor(route: Pick<Route, "provider" | "format">): boolean {
+function routeServesAdvisor(route: Pick<Route, "provider" | "format">): boolean {
+  return route.format === "anthropic" && isAnthropicApi(route.provider);
+}
+
+/**
+ * Whether a route serves auto mode's server-side safety check (the `safeguards` field, answered
+ * with `safeguard_results` on the model's own answer): Anthropic's own API only. Elsewhere Claude
+ * Code checks actions with its own classifier requests, which go through the proxy like any other.
+ */
+export function routeServesSafetyCheck(route: Pick<Route, "provider" | "format">): boolean {
   return route.format === "anthropic" && isAnthropicApi(route.provider);
 }
 
 /** Whether a route is a Claude model on an Anthropic-format provider, which Claude Code knows. */
-export function isNativeRoute(route: Pick<Route, "model" | "format">): boolean {
+function isNativeRoute(route: Pick<Route, "model" | "format">): boolean {
   return route.format === "anthropic" && /^claude-/i.test(route.model);
 }
 
 /** The capabilities Claude Code reads from ANTHROPIC_DEFAULT_<FAMILY>_MODEL_SUPPORTED_CAPABILITIES. */
-export function claudeCapabilities(route: Pick<Route, "facts" | "provider">): string[] | undefined {
+function claudeCapabilities(route: Pick<Route, "facts" | "provider">): string[] | undefined {
   const { thinking, effort } = route.facts;
   if (thinking === undefined && effort === undefined) return undefined;
   const capabilities: string[] = [];
@@ -79,8 +88,9 @@ export function tierModelId(config: Config, family: string): string {
  * a model Claude Code does not know, ANTHROPIC_DEFAULT_<FAMILY>_MODEL with its _NAME,
  * _DESCRIPTION and _SUPPORTED_CAPABILITIES; CLAUDE_CODE_SUBAGENT_MODEL from `[claude_code]`; the
  * auto-compact window of the smallest main model; gateway model discovery (the `/model` picker
- * lists the proxy's routes); and, where the routes need it, tool search and the advisor tool off
- * and `skipWebFetchPreflight`.
+ * lists the proxy's routes); and, where the routes need it, tool search and the advisor tool off,
+ * auto mode's server-side check off (its own classifier checks actions instead) and
+ * `skipWebFetchPreflight`.
  */
 export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
   const env: Record<string, string> = { CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1" };
@@ -105,9 +115,17 @@ export function claudeCodeSettings(config: Config): ClaudeCodeSettings {
   }
   const subagent = config.claudeCode?.subagentModel;
   if (subagent) env.CLAUDE_CODE_SUBAGENT_MODEL = subagent;
+  // Without a haiku model set, Claude Code makes its background calls with the main model's id,
+  // where [router] background cannot tell them apart: name the small model they use.
+  if (config.router?.background && !env.ANTHROPIC_DEFAULT_HAIKU_MODEL) {
+    env.ANTHROPIC_SMALL_FAST_MODEL = tierModelId(config, "haiku");
+  }
   Object.assign(env, compactWindow(window));
   if (!routes.every(routeSupportsToolSearch)) env.ENABLE_TOOL_SEARCH = "false";
   if (!routes.some(routeServesAdvisor)) env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL = "1";
+  // Without it Claude Code sends its safety context (paths, git remotes) that no route uses, and
+  // holds the first action it checks behind a notice, or asks about every such action.
+  if (!routes.some(routeServesSafetyCheck)) env.CLAUDE_CODE_AUTO_MODE_SERVER = "0";
   const settings: Record<string, unknown> = {};
   // WebFetch asks api.anthropic.com about each domain first; behind other providers it may be unreachable.
   if (!routes.every((route) => isAnthropicApi(route.provider))) {

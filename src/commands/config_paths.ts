@@ -5,7 +5,7 @@ import { type LoadConfigOptions, locateConfigFiles, readConfigLayers } from "../
 import { mergeLayers } from "../config/layers.ts";
 import { openCodeAuthPath } from "../config/paths.ts";
 import { ConfigError } from "../errors.ts";
-import { defaultLogPath } from "../log/default_path.ts";
+import { defaultLogPath } from "../config/default_log_path.ts";
 import * as runtime from "../runtime.ts";
 
 /** Where a command runs: the environment and the machine facts config loading needs. */

@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.ts";
 export const SUPPORTED_CLAUDE_CODE = { oldest: "2.1.197", newest: "2.1.337" } as const;
 
 /** What to do when there is no Claude Code to run. */
-export const INSTALL_HINT = `install it with "npm install -g @anthropic-ai/claude-code" ` +
+const INSTALL_HINT = `install it with "npm install -g @anthropic-ai/claude-code" ` +
   `(Node.js 18 or newer; versions ${SUPPORTED_CLAUDE_CODE.oldest} to ` +
   `${SUPPORTED_CLAUDE_CODE.newest} are tested), or name it with --claude PATH (or CLAUDE_PATH)`;
 

@@ -52,7 +52,7 @@ export async function runInit(cli: CliOptions, options: InitCommandOptions): Pro
 }
 
 /** Where init writes. */
-export function initTarget(
+function initTarget(
   cli: Pick<CliOptions, "config" | "scope">,
   context: CommandContext & { cwd: string },
 ): string {
@@ -127,7 +127,7 @@ const PRESET_HINT = ["openai", "openrouter", "deepseek", "gemini", "groq", "olla
   .join(", ");
 
 /** The first preset whose key is in the environment, else openai. */
-export function guessProvider(env: Record<string, string | undefined>): string {
+function guessProvider(env: Record<string, string | undefined>): string {
   for (const [name, preset] of Object.entries(PROVIDER_PRESETS)) {
     if (preset.autoDetect !== false && preset.apiKeyEnv && env[preset.apiKeyEnv]) return name;
   }

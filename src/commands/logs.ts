@@ -1,6 +1,6 @@
 // `claude-proxy logs`: the recent requests from the JSONL log as a table or raw lines, optionally followed.
 import { type FileHandle, open } from "node:fs/promises";
-import { type LogLine, parseLogEntries, type StartLine } from "../log/jsonl_log.ts";
+import { type LogLine, parseLogEntries, type StartLine } from "../log/log_lines.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import { formatLogRows, type LogRow, type LogTableWidths, TYPICAL_WIDTHS } from "./logs_table.ts";
 

@@ -68,8 +68,8 @@ export async function runLogsSummary(options: LogsSummaryOptions): Promise<numbe
   return 0;
 }
 
-/** The summary as an aligned table: one row per group, then the total. Pure. */
-export function summaryTable(
+/** The summary as an aligned table: one row per group, then the total. */
+function summaryTable(
   rows: SummaryRow[],
   total: SummaryRow,
   options: { by?: SummaryGroup | undefined; sinceText?: string | undefined; color?: boolean },

@@ -176,6 +176,7 @@ function noteCell(record: RequestLogRecord, context: CellContext): Segment[] {
   if (record.error_type !== undefined || record.error_message !== undefined) {
     notes.push({ text: errorNote(record), style: "red" });
   }
+  for (const decision of record.routing ?? []) notes.push({ text: decision, style: "cyan" });
   if (record.model !== undefined && record.path !== "/v1/messages") {
     notes.push({ text: record.path, style: "dim" });
   }

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { homedir } from "node:os";
 import type { CliOptions } from "../cli.ts";
 import { configFingerprint } from "../config/fingerprint.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { ConfigError } from "../errors.ts";
 import { NULL_LOGGER, type RequestLogger } from "../log/record.ts";
@@ -34,7 +34,7 @@ export type SpawnFunction = (
 export interface RunCommandOptions extends CommandContext {
   /** Receives the proxy's own messages (stderr: stdout belongs to claude). */
   write: (text: string) => void;
-  openLogger?: (config: Config) => Promise<RequestLogger>;
+  openLogger?: (config: LoadedConfig) => Promise<RequestLogger>;
   /** Starts claude (default: node:child_process with inherited stdio). */
   spawn?: SpawnFunction;
   /** Checks that claude starts (default: `claude --version`). */
@@ -158,7 +158,7 @@ async function findRunningProxy(
 }
 
 async function startProxy(
-  config: Config,
+  config: LoadedConfig,
   cli: CliOptions,
   options: RunCommandOptions,
 ): Promise<{ url: string; stop: () => Promise<void> }> {

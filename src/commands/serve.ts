@@ -1,15 +1,13 @@
 // The serve command: load the config, start the server, print where it listens, drain on SIGINT/SIGTERM.
-import { homedir } from "node:os";
 import process from "node:process";
 import type { CliOptions } from "../cli.ts";
 import { loadOptionsFor } from "./config_paths.ts";
 import { listenError } from "./listen_error.ts";
 import { withRequestLines } from "./request_line.ts";
-import { loadConfig } from "../config/load.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { defaultLogPath } from "../log/default_path.ts";
-import { openJsonlLog } from "../log/jsonl_log.ts";
-import { Metrics } from "../log/metrics.ts";
+import { openRequestLog } from "../log/request_log.ts";
+import { Metrics, modelLabels } from "../log/metrics.ts";
 import type { RequestLogger } from "../log/record.ts";
 import { resolveRoute } from "../routing/route.ts";
 import * as runtime from "../runtime.ts";
@@ -24,7 +22,7 @@ export interface ServeCommandOptions {
   write: (text: string) => void;
   /** Receives warnings that belong on stderr (default: the process's stderr). */
   writeError?: (text: string) => void;
-  openLogger?: (config: Config) => Promise<RequestLogger>;
+  openLogger?: (config: LoadedConfig) => Promise<RequestLogger>;
   metrics?: MetricsSink;
   /** Where the per-request lines go (default: stderr). */
   writeRequestLine?: (line: string) => void;
@@ -36,20 +34,15 @@ export interface ServeCommandOptions {
 export async function runServe(cli: CliOptions, options: ServeCommandOptions): Promise<number> {
   const env = runtime.env();
   const config = await loadConfig(loadOptionsFor(cli, { env }));
-  const logPath = config.log.file ??
-    defaultLogPath({ env, platform: runtime.platform(), home: homedir() });
-  let warned = false;
-  const logger = options.openLogger ? await options.openLogger(config) : await openJsonlLog({
+  const logPath = config.log.file;
+  const logger = options.openLogger ? await options.openLogger(config) : await openRequestLog({
     path: logPath,
     maxEntries: config.log.maxEntries,
     secrets: configSecrets(config),
-    onError: (err) => {
-      if (warned) return;
-      warned = true;
-      options.write(`warning: request log "${logPath}": ${(err as Error).message}`);
-    },
+    warn: options.write,
   });
   const cut = new AbortController();
+  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const dashboard = new Dashboard({ config, logPath });
   const deps: AppDeps = {
     config,
@@ -58,10 +51,11 @@ export async function runServe(cli: CliOptions, options: ServeCommandOptions): P
     observers: [dashboard.observer],
     now: () => Date.now(),
     newId: randomId,
-    metrics: options.metrics ?? new Metrics(),
+    metrics: options.metrics ?? new Metrics({ models: modelLabels(config) }),
     shutdown: cut.signal,
+    // Warnings about providers as they happen (a circuit opened, a key refused).
+    warn: (text) => writeError(text),
   };
-  const writeError = options.writeError ?? ((text: string) => runtime.writeStderr(`${text}\n`));
   const removeLastResort = runtime.installLastResort(writeError);
   const app = createApp(deps, { dashboard });
   const onWarning = (message: string) => writeError(`claude-proxy: ${message}`);
@@ -146,12 +140,12 @@ async function listen(
 }
 
 /** Whether `host` binds only the loopback interface. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
 }
 
 /** The short block printed on start. */
-export function startBanner(config: Config, port: number, logPath?: string): string {
+function startBanner(config: Config, port: number, logPath?: string): string {
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
   const lines = [
     `claude-proxy ${VERSION} listening on ${url}`,

@@ -11,7 +11,7 @@ export function isHttpUrl(text: string): boolean {
 }
 
 /** The URL with the scheme it most likely lacks: http:// for this machine, else https://. */
-export function withScheme(text: string): string {
+function withScheme(text: string): string {
   const bare = text.trim().replace(/^\/+/, "");
   const host = bare.split(/[/:]/, 1)[0]!.toLowerCase();
   const local = host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) ||

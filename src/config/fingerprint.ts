@@ -10,15 +10,17 @@ import type { Config } from "./schema.ts";
  * configFingerprint(config) === configFingerprint(structuredClone(config)); // true
  */
 export function configFingerprint(config: Config): string {
-  const providers = Object.values(config.providers).map(({ apiKey, ...rest }) => ({
+  const providers = Object.values(config.providers).map(({ apiKey, keyPool, ...rest }) => ({
     ...rest,
     hasKey: apiKey !== undefined,
+    keys: keyPool?.length,
   }));
   const relevant = {
     providers,
     defaultProvider: config.defaultProvider,
     models: config.models,
     modelOptions: config.modelOptions,
+    router: config.router,
     drop: config.drop,
     auth: config.authToken !== undefined,
     maxBodyBytes: config.maxBodyBytes,

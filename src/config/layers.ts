@@ -1,5 +1,5 @@
 // Merges the config layers (user < project < managed) key by key, remembering where each key came from. Pure.
-import { lineOf } from "./parse.ts";
+import { keyPath, lineOfPath } from "./key_path.ts";
 import type { FileConfig } from "./validate.ts";
 
 /** Which layer a file belongs to. */
@@ -26,11 +26,6 @@ export interface MergedConfig {
 }
 
 const PRECEDENCE: Record<LayerKind, number> = { user: 0, explicit: 0, project: 1, managed: 2 };
-
-/** Formats a key path the TOML way: `providers.deepseek.base_url`, `models."*opus*"`. */
-export function keyPath(parts: readonly string[]): string {
-  return parts.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join(".");
-}
 
 /**
  * Merges layers: a higher layer overrides a lower one key by key; `[models]` rules of a higher
@@ -117,17 +112,6 @@ function forget(context: MergeContext, parts: string[]): void {
       context.pinned.delete(key);
     }
   }
-}
-
-/** The line of a nested key, or of the nearest enclosing key or table that has one. */
-export function lineOfPath(text: string, parts: readonly string[]): number | undefined {
-  for (let end = parts.length; end > 0; end--) {
-    const line = lineOf(text, parts.slice(0, end - 1), parts[end - 1]!);
-    if (line !== undefined) return line;
-    const table = lineOf(text, parts.slice(0, end), "");
-    if (table !== undefined) return table;
-  }
-  return undefined;
 }
 
 /** `[models]` in match order: the highest layer's rules first, each pattern once. */

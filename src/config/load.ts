@@ -2,7 +2,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { ConfigError } from "../errors.ts";
-import { defaultLogPath } from "../log/default_path.ts";
+import { defaultLogPath } from "./default_log_path.ts";
 import { type ConfigLayer, type LayerKind, mergeLayers } from "./layers.ts";
 import { type OpenCodeAuth, parseOpenCodeAuth } from "./opencode_auth.ts";
 import { parseConfig } from "./parse.ts";
@@ -33,13 +33,22 @@ export interface ConfigFiles {
   searched: Array<{ kind: LayerKind; path: string; used: boolean; exists: boolean }>;
 }
 
+/** A config read from the files: its request log always has a path (the default when none is set). */
+export type LoadedConfig = Config & { log: { file: string } };
+
+/** `config`, which names the default log file when nothing sets one (loadConfig passes it). */
+function withLogFile(config: Config): LoadedConfig {
+  if (config.log.file === undefined) throw new TypeError("resolveConfig lost the default log file");
+  return config as LoadedConfig;
+}
+
 /**
  * Loads, validates, merges and resolves the config.
  *
  * @example
  * const config = await loadConfig({ cli: {}, env: runtime.env(), platform: "linux", cwd: "." });
  */
-export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConfig> {
   // A file with problems is still resolved, cleaned, so one run reports every problem.
   let invalid: ConfigError | undefined;
   const files = await readConfigLayers(options).catch((err) => {
@@ -72,7 +81,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
         ...(authPath !== null ? { openCode: authPath } : {}),
       },
     });
-  if (!invalid) return resolve();
+  if (!invalid) return withLogFile(resolve());
   let more: ConfigError | undefined;
   try {
     resolve();
@@ -210,7 +219,7 @@ async function readText(path: string, required: boolean): Promise<string | undef
 }
 
 /** Reads OpenCode's auth.json; a missing or unreadable file gives no keys, never an error. */
-export async function readOpenCodeAuth(path: string): Promise<OpenCodeAuth | undefined> {
+async function readOpenCodeAuth(path: string): Promise<OpenCodeAuth | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

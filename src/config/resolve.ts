@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.ts";
 import { findPreset, PROVIDER_PRESETS } from "../providers/presets.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
 import { envValue, fileOrigin, pick, type ResolveContext } from "./resolve_context.ts";
+import { resolveFallbacks, resolveRouter } from "./resolve_gateway.ts";
 import { resolveModelOptions, resolveModels } from "./resolve_models.ts";
 import { findProviderName, resolveProviders, suggestProvider } from "./resolve_providers.ts";
 import { resolveWebSearch } from "./resolve_web_search.ts";
@@ -116,6 +117,9 @@ export function resolveConfig(input: ResolveInput): Config {
     defaultLogFile: input.defaultLogFile,
   });
   const webSearch = resolveWebSearch(context, { file, env });
+  const router = resolveRouter(context, { file, providers });
+  const modelOptions = resolveModelOptions(file.model_options ?? {});
+  resolveFallbacks(context, { file, providers, modelOptions });
   if (context.problems.length > 0) {
     const count = context.problems.length === 1
       ? "1 problem"
@@ -130,8 +134,9 @@ export function resolveConfig(input: ResolveInput): Config {
     providers,
     defaultProvider,
     models,
-    modelOptions: resolveModelOptions(file.model_options ?? {}),
+    modelOptions,
     ...(webSearch ? { webSearch } : {}),
+    ...(router ? { router } : {}),
     source: input.source,
     files: input.files ?? [],
     origins: context.origins,
@@ -249,6 +254,12 @@ function resolveSettings(
     [file.auth_token || undefined, from("auth_token")],
   ]);
   const upstream = file.upstream ?? {};
+  if (upstream.connect_timeout_ms !== undefined) {
+    context.notices.push(
+      `Ignoring upstream.connect_timeout_ms (${from("upstream.connect_timeout_ms")}): ` +
+        "connecting counts against first_byte_timeout_ms, the upstream's time to answer",
+    );
+  }
   return {
     host,
     port,
@@ -268,13 +279,28 @@ function resolveSettings(
     shutdownGraceMs: file.limits?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS,
     upstream: {
       retries: upstream.retries ?? DEFAULT_UPSTREAM.retries,
-      connectTimeoutMs: upstream.connect_timeout_ms ?? DEFAULT_UPSTREAM.connectTimeoutMs,
       firstByteTimeoutMs: upstream.first_byte_timeout_ms ?? DEFAULT_UPSTREAM.firstByteTimeoutMs,
-      deadlineMs: upstream.deadline_ms ?? DEFAULT_UPSTREAM.deadlineMs,
+      deadlineMs: upstream.deadline_ms ?? defaultDeadline(file),
       idleTimeoutMs: upstream.idle_timeout_ms ?? DEFAULT_UPSTREAM.idleTimeoutMs,
       pingIntervalMs: upstream.ping_interval_ms ?? DEFAULT_UPSTREAM.pingIntervalMs,
+      circuitFailures: upstream.circuit_failures ?? DEFAULT_UPSTREAM.circuitFailures,
+      circuitCooldownMs: upstream.circuit_cooldown_ms ?? DEFAULT_UPSTREAM.circuitCooldownMs,
     },
   };
+}
+
+/**
+ * The deadline when the file sets none: the default, or the longest first-byte timeout the file
+ * sets when that is longer, so a provider given more time to answer gets it. A deadline the file
+ * sets is kept as it is, shorter than a first-byte timeout or not.
+ */
+function defaultDeadline(file: FileConfig): number {
+  const firstByte = [
+    file.upstream?.first_byte_timeout_ms,
+    file.provider?.timeout_ms,
+    ...Object.values(file.providers ?? {}).map((provider) => provider.timeout_ms),
+  ].filter((ms): ms is number => ms !== undefined && ms > 0);
+  return Math.max(DEFAULT_UPSTREAM.deadlineMs, ...firstByte);
 }
 
 function parsePort(context: ResolveContext, value: string | undefined): number | undefined {
@@ -288,7 +314,7 @@ function parsePort(context: ResolveContext, value: string | undefined): number |
 }
 
 /** The keys zero-config looks for, in the order it tries them. */
-export function zeroConfigKeyVariables(): string[] {
+function zeroConfigKeyVariables(): string[] {
   const names = Object.values(PROVIDER_PRESETS)
     .filter((p) => p.autoDetect !== false && p.apiKeyEnv)
     .map((p) => p.apiKeyEnv);

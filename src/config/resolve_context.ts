@@ -1,5 +1,5 @@
 // Shared state of one resolveConfig call: problems, notices, and where each value came from. Pure.
-import { keyPath } from "./layers.ts";
+import { keyPath } from "./key_path.ts";
 
 /** What resolving collects while it works. */
 export interface ResolveContext {

@@ -2,10 +2,10 @@
 import { CLAUDE_CODE_MODELS, CLAUDE_FAMILIES } from "../providers/claude_models.ts";
 import { findPreset } from "../providers/presets.ts";
 import { globMatch, isGlob } from "../util/glob.ts";
-import { keyPath } from "./layers.ts";
+import { keyPath } from "./key_path.ts";
 import { envValue, fileOrigin, isPinned, type ResolveContext } from "./resolve_context.ts";
 import { findProviderName, suggestProvider } from "./resolve_providers.ts";
-import type { ModelOptions, ModelRule, ProviderConfig } from "./schema.ts";
+import type { ModelOptions, ModelRule, ProviderConfig, RouteTarget } from "./schema.ts";
 import { suggest } from "./validate.ts";
 import type { FileConfig, FileModelOptions } from "./validate.ts";
 
@@ -86,7 +86,7 @@ export function resolveModels(
  * A notice for a `[models]` pattern no Claude model matches: a glob that matches none of the ids
  * Claude Code sends and no family, or a `claude-…` name with no family in it (likely typos).
  */
-export function unmatchedPattern(pattern: string, origin: string): string | undefined {
+function unmatchedPattern(pattern: string, origin: string): string | undefined {
   const glob = isGlob(pattern);
   if (pattern === "*" || (!glob && !/^claude-/i.test(pattern))) return undefined;
   const samples = CLAUDE_CODE_MODELS.flatMap((id) => [id, `${id}[1m]`]);
@@ -131,10 +131,37 @@ function parseRule(
   },
 ): ModelRule | undefined {
   const { pattern, target, origin, providers, declared } = options;
+  const label = `model rule ${JSON.stringify(pattern)}`;
+  const parsed = parseTarget(context, { target, origin, label, providers, declared });
+  if (!parsed) return undefined;
+  return { pattern, exact: !/[*?]/.test(pattern), ...parsed };
+}
+
+/** Options for {@linkcode parseTarget}. */
+export interface ParseTargetOptions {
+  /** What the config says: `model` or `model@provider`. */
+  target: string;
+  /** Where it was set ("FILE:LINE"). */
+  origin: string;
+  /** What messages call it, e.g. `model rule "*opus*"` or `[router] think`. */
+  label: string;
+  providers: Record<string, ProviderConfig>;
+  /** Providers the file defines that did not resolve (already reported): not reported again. */
+  declared?: ReadonlySet<string>;
+}
+
+/**
+ * Reads a `[models]`-style target, `model` or `model@provider` (the provider by its name, alias
+ * or preset); reports an empty model, an empty provider or one that is not configured.
+ */
+export function parseTarget(
+  context: ResolveContext,
+  options: ParseTargetOptions,
+): RouteTarget | undefined {
+  const { target, origin, label, providers } = options;
   const at = target.lastIndexOf("@");
   const model = (at >= 0 ? target.slice(0, at) : target).trim();
   const wanted = at >= 0 ? target.slice(at + 1).trim() : undefined;
-  const label = `model rule ${JSON.stringify(pattern)}`;
   if (!model) {
     context.problems.push(`${origin}: ${label} maps to an empty upstream model`);
     return undefined;
@@ -143,25 +170,18 @@ function parseRule(
     context.problems.push(`${origin}: ${label} ends with "@" but names no provider`);
     return undefined;
   }
-  let provider: string | undefined;
-  if (wanted !== undefined) {
-    provider = findProviderName(providers, wanted);
-    if (provider === undefined && declared.has(wanted.toLowerCase())) return undefined;
-    if (provider === undefined) {
-      const configured = Object.keys(providers).join(", ") || "none";
-      context.problems.push(
-        `${origin}: ${label} routes to provider "${wanted}", which is not configured` +
-          `${suggestProvider(providers, wanted)} (configured: ${configured})`,
-      );
-      return undefined;
-    }
+  if (wanted === undefined) return { model };
+  const provider = findProviderName(providers, wanted);
+  if (provider === undefined && options.declared?.has(wanted.toLowerCase())) return undefined;
+  if (provider === undefined) {
+    const configured = Object.keys(providers).join(", ") || "none";
+    context.problems.push(
+      `${origin}: ${label} routes to provider "${wanted}", which is not configured` +
+        `${suggestProvider(providers, wanted)} (configured: ${configured})`,
+    );
+    return undefined;
   }
-  return {
-    pattern,
-    exact: !/[*?]/.test(pattern),
-    model,
-    ...(provider !== undefined ? { provider } : {}),
-  };
+  return { model, provider };
 }
 
 /** Converts the `[model_options."name"]` tables (names may be globs). */

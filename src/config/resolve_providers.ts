@@ -5,11 +5,13 @@ import {
   PROVIDER_PRESETS,
   type ProviderPreset,
 } from "../providers/presets.ts";
-import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { QUIRK_NAMES } from "../providers/quirk_names.ts";
 import { baseUrlProblem } from "./base_url.ts";
 import type { OpenCodeAuth } from "./opencode_auth.ts";
+import { resolveProviderKeys } from "./resolve_keys.ts";
 import { envValue, fileOrigin, isPinned, pick, type ResolveContext } from "./resolve_context.ts";
-import { PROVIDER_FEATURES, type ProviderConfig, type ProviderFeature } from "./schema.ts";
+import { PROVIDER_FEATURES, type ProviderFeature } from "../providers/provider_format.ts";
+import type { ProviderConfig } from "./schema.ts";
 import type { FileConfig, FileProvider } from "./validate.ts";
 import { suggest } from "./validate.ts";
 
@@ -125,21 +127,34 @@ function resolveProvider(
     );
     return undefined;
   }
-  const apiKeyEnv = table.api_key_env ?? (preset.apiKeyEnv || undefined);
   const openCodeKey = preset.openCodeId && options.openCode?.keys[preset.openCodeId];
-  const apiKey = pick(context, `${out}.api_key`, [
-    [table.api_key?.trim() || undefined, where("api_key")],
-    [envValue(options.env, apiKeyEnv), `env ${apiKeyEnv}`],
-    [openCodeKey || undefined, `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`],
-  ]);
-  const consultedOpenCode = table.api_key === undefined && !envValue(options.env, apiKeyEnv);
+  const { apiKey, keyPool, apiKeyEnv, variables, consultedOpenCode } = resolveProviderKeys(
+    context,
+    {
+      name,
+      table,
+      preset,
+      env: options.env,
+      ...(path ? { path } : {}),
+      ...(openCodeKey
+        ? {
+          openCode: {
+            key: openCodeKey,
+            origin: `OpenCode "${options.openCode?.path}" (${preset.openCodeId})`,
+          },
+        }
+        : {}),
+    },
+  );
   const apiKeyFrom = table.api_key_from ?? "config";
   // Keyless presets (custom, local servers) need no key, unless the table names a variable.
   const wantsKey = !preset.keyless || table.api_key_env !== undefined;
   if (!apiKey && wantsKey && apiKeyFrom === "config") {
     context.notices.push(
       apiKeyEnv
-        ? `Provider "${name}" has no API key: ${apiKeyEnv} is not set` +
+        ? `Provider "${name}" has no API key: ${variables.join(", ")} ${
+          variables.length > 1 ? "are" : "is"
+        } not set` +
           (preset.openCodeId ? " (set it, or sign in with OpenCode)" : "")
         : `Provider "${name}" has no API key: set api_key_env to the variable that holds it`,
     );
@@ -152,6 +167,7 @@ function resolveProvider(
       baseUrl,
       format: table.format ?? preset.format,
       ...(apiKey ? { apiKey } : {}),
+      ...(keyPool ? { keyPool } : {}),
       ...(apiKeyEnv ? { apiKeyEnv } : {}),
       apiKeyFrom,
       apiKeyHeader: preset.apiKeyHeader,

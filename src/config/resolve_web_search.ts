@@ -4,14 +4,14 @@ import { DEFAULT_WEB_SEARCH, type WebSearchBackend, type WebSearchConfig } from 
 import type { FileConfig } from "./validate.ts";
 
 /** Each backend's API root when `base_url` is not given (SearXNG has none: it is self-hosted). */
-export const WEB_SEARCH_BASE_URLS: Readonly<Record<WebSearchBackend, string | undefined>> = {
+const WEB_SEARCH_BASE_URLS: Readonly<Record<WebSearchBackend, string | undefined>> = {
   brave: "https://api.search.brave.com/res/v1",
   tavily: "https://api.tavily.com",
   searxng: undefined,
 };
 
 /** The variable each backend's key is read from when `api_key_env` is not given. */
-export const WEB_SEARCH_KEY_VARIABLES: Readonly<Record<WebSearchBackend, string | undefined>> = {
+const WEB_SEARCH_KEY_VARIABLES: Readonly<Record<WebSearchBackend, string | undefined>> = {
   brave: "BRAVE_API_KEY",
   tavily: "TAVILY_API_KEY",
   searxng: undefined,

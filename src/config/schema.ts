@@ -1,36 +1,10 @@
 // The resolved configuration: types and defaults only.
-
-/** Prices in US dollars per million tokens (`[model_options] price`, the model catalog). */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  /** Input read from the provider's prompt cache. */
-  cache_read?: number;
-  /** Input written to the provider's prompt cache (Anthropic's 5-minute cache, OpenAI's 1.25×). */
-  cache_write?: number;
-}
-
-/** The API a provider speaks. */
-export type ProviderFormat = "openai" | "openai-responses" | "anthropic" | "gemini";
-
-/** How a provider expects its API key. */
-export type ApiKeyHeader = "authorization" | "x-api-key" | "api-key" | "x-goog-api-key";
-
-/**
- * A request feature some Anthropic-format providers lack: a request needing it gets a clear 400,
- * except web search, which the proxy answers from its `[web_search]` backend, and tool search
- * (`defer_loading`, `tool_reference`), which the proxy resolves from the conversation.
- */
-export type ProviderFeature = "images" | "documents" | "tool_choice" | "web_search" | "tool_search";
-
-/** Every {@linkcode ProviderFeature}, for validation. */
-export const PROVIDER_FEATURES: readonly ProviderFeature[] = [
-  "images",
-  "documents",
-  "tool_choice",
-  "web_search",
-  "tool_search",
-];
+import type { ModelPrice } from "../providers/model_price.ts";
+import type {
+  ApiKeyHeader,
+  ProviderFeature,
+  ProviderFormat,
+} from "../providers/provider_format.ts";
 
 /** Options for one upstream model (the `[model_options."name"]` tables). */
 export interface ModelOptions {
@@ -48,6 +22,26 @@ export interface ModelOptions {
   price?: ModelPrice;
   /** Which OpenAI API the model needs on an OpenAI-format provider (overrides the catalog). */
   api?: "chat" | "responses";
+  /**
+   * Where a request for this model goes when its provider fails before answering, in order
+   * (replaces the provider's `fallback`); a target without a provider stays on the same provider.
+   */
+  fallback?: RouteTarget[];
+}
+
+/** A `[models]`-style target: a model, optionally on a named provider (`model@provider`). */
+export interface RouteTarget {
+  model: string;
+  /** The provider's name in the config; absent: the default provider (or, in a fallback list, the same one). */
+  provider?: string;
+}
+
+/** One key of a provider's key pool, with the name it is reported by (never the key). */
+export interface PoolKey {
+  /** The secret; never logged or printed. */
+  key: string;
+  /** What messages call it: its variable (`OPENAI_KEY_2`) or its place (`api_key #2`). */
+  label: string;
 }
 
 /** One provider, fully resolved (preset merged with the file). */
@@ -58,8 +52,13 @@ export interface ProviderConfig {
   preset: string;
   baseUrl: string;
   format: ProviderFormat;
-  /** The resolved secret; never logged or printed. */
+  /** The resolved secret (the first key of a pool); never logged or printed. */
   apiKey?: string;
+  /**
+   * With two keys or more (`api_key_env = ["A", "B"]`, `api_key = [...]`): every key, in order;
+   * requests spread over them. Never logged or printed.
+   */
+  keyPool?: PoolKey[];
   /** The environment variable the key came from (for messages). */
   apiKeyEnv?: string;
   /** `"client"`: forward the client's own key upstream instead of a server key. */
@@ -87,6 +86,8 @@ export interface ProviderConfig {
   rejectedBetas?: string[];
   /** Anthropic format: features the provider lacks; a request that needs one is refused. */
   unsupported?: ProviderFeature[];
+  /** Where requests go, in order, when this provider fails before answering (`fallback`). */
+  fallback?: RouteTarget[];
 }
 
 /** One `[models]` rule: a Claude model name or glob → an upstream model, optionally on a provider. */
@@ -123,6 +124,8 @@ export interface Config {
   upstream: UpstreamConfig;
   /** The search backend that answers web search requests (`[web_search]`); absent when not set up. */
   webSearch?: WebSearchConfig;
+  /** Routing by kind of request (`[router]`); absent when no rule is set. */
+  router?: RouterConfig;
   /** What `run` and `env` tell Claude Code beyond the routes (`[claude_code]`). */
   claudeCode?: ClaudeCodeConfig;
   /** Where the config came from: the files used, highest precedence first, or "defaults". */
@@ -138,6 +141,27 @@ export interface Config {
   /** Things the user should know that are not errors (ignored overrides, skipped credentials). */
   notices: string[];
 }
+
+/** The `[router]` table: where each kind of request goes instead of its `[models]` route. */
+export interface RouterConfig {
+  /** Claude Code's small background calls (haiku-class model names). */
+  background?: RouteTarget;
+  /** Requests with thinking enabled. */
+  think?: RouteTarget;
+  /** Requests whose estimated input passes `longContextTokens`. */
+  longContext?: RouteTarget;
+  /** The input size, in estimated tokens, past which `longContext` applies. */
+  longContextTokens: number;
+  /** Requests with images, when the model they are routed to cannot see images. */
+  image?: RouteTarget;
+  /** Requests from Claude Code's subagents. */
+  subagent?: RouteTarget;
+  /** Requests that carry the web search server tool. */
+  webSearch?: RouteTarget;
+}
+
+/** The default `long_context_tokens`: past 100k estimated input tokens. */
+export const DEFAULT_LONG_CONTEXT_TOKENS = 100_000;
 
 /** The `[claude_code]` table: settings for Claude Code started by `run` or set up by `env`. */
 export interface ClaudeCodeConfig {
@@ -156,12 +180,16 @@ export interface LogConfig {
 export interface UpstreamConfig {
   /** Retries after the first try (so `retries + 1` tries in all). */
   retries: number;
-  connectTimeoutMs: number;
+  /** Until the response headers, connecting included. */
   firstByteTimeoutMs: number;
   /** The whole wait for an answer to begin, every try and the waits between them included. */
   deadlineMs: number;
   idleTimeoutMs: number;
   pingIntervalMs: number;
+  /** Failed requests in a row that open a provider's circuit (0: never). */
+  circuitFailures: number;
+  /** How long an open circuit skips its provider before one request probes it, in milliseconds. */
+  circuitCooldownMs: number;
 }
 
 /** A search API the proxy can query itself. */
@@ -199,12 +227,16 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The default number of request-log entries kept. */
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 
-/** Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to begin. */
+/**
+ * Upstream defaults: 2 retries (3 tries), streaming-friendly timeouts, 5 minutes for an answer to
+ * begin, a circuit open for 30 s after 3 failures.
+ */
 export const DEFAULT_UPSTREAM: UpstreamConfig = {
   retries: 2,
-  connectTimeoutMs: 10_000,
   firstByteTimeoutMs: 300_000,
   deadlineMs: 300_000,
   idleTimeoutMs: 300_000,
   pingIntervalMs: 10_000,
+  circuitFailures: 3,
+  circuitCooldownMs: 30_000,
 };

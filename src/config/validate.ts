@@ -1,17 +1,20 @@
 // Checks a parsed config file against the schema and collects every problem at once. Pure.
 import { ConfigError } from "../errors.ts";
 import { PRESET_ALIASES, presetName, PROVIDER_PRESETS } from "../providers/presets.ts";
-import { QUIRK_NAMES } from "../quirks/registry.ts";
+import { QUIRK_NAMES } from "../providers/quirk_names.ts";
+import type { ProviderFormat } from "../providers/provider_format.ts";
 import { isHttpUrl } from "./base_url.ts";
-import { keyPath, lineOfPath } from "./layers.ts";
-import { type ProviderFormat, WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
+import { keyPath, lineOfPath } from "./key_path.ts";
+import { WEB_SEARCH_BACKENDS, type WebSearchBackend } from "./schema.ts";
 
 /** A provider table as written in the file. */
 export interface FileProvider {
   name?: string;
   base_url?: string;
-  api_key_env?: string;
-  api_key?: string;
+  /** The variable that holds the key, or several for a key pool. */
+  api_key_env?: string | string[];
+  /** The key itself, or several for a key pool. */
+  api_key?: string | string[];
   api_key_from?: "config" | "client";
   format?: ProviderFormat;
   headers?: Record<string, string>;
@@ -33,6 +36,8 @@ export interface FileProvider {
   disable_quirks?: string[];
   /** Quirks added to the preset's (or `quirks`) list. */
   enable_quirks?: string[];
+  /** Where requests go when this provider fails: `model@provider` (or `model`, on this provider). */
+  fallback?: string[];
 }
 
 /** Per-model options as written in the file. */
@@ -44,6 +49,19 @@ export interface FileModelOptions {
   context_window?: number;
   price?: { input: number; output: number; cache_read?: number; cache_write?: number };
   api?: "chat" | "responses";
+  /** Where requests for this model go when its provider fails (replaces the provider's list). */
+  fallback?: string[];
+}
+
+/** The `[router]` table as written in the file: each rule a `[models]` target. */
+export interface FileRouter {
+  background?: string;
+  think?: string;
+  long_context?: string;
+  long_context_tokens?: number;
+  image?: string;
+  subagent?: string;
+  web_search?: string;
 }
 
 /** The config file after validation: every key optional, types checked. */
@@ -58,15 +76,19 @@ export interface FileConfig {
   providers?: Record<string, FileProvider>;
   models?: Record<string, string>;
   model_options?: Record<string, FileModelOptions>;
+  router?: FileRouter;
   params?: { drop?: string[] };
   log?: { file?: string; max_entries?: number; bodies?: boolean };
   upstream?: {
     retries?: number;
+    /** No longer used (connecting counts against `first_byte_timeout_ms`); a notice says so. */
     connect_timeout_ms?: number;
     first_byte_timeout_ms?: number;
     deadline_ms?: number;
     idle_timeout_ms?: number;
     ping_interval_ms?: number;
+    circuit_failures?: number;
+    circuit_cooldown_ms?: number;
   };
   limits?: { max_body_bytes?: number; shutdown_grace_ms?: number };
   web_search?: FileWebSearch;
@@ -91,6 +113,7 @@ type Kind =
   | "amount"
   | "boolean"
   | "string[]"
+  | "strings"
   | { oneOf: readonly string[] }
   | { between: readonly [number, number] }
   | { table: Spec }
@@ -101,8 +124,8 @@ type Spec = Record<string, Kind>;
 const PROVIDER_SPEC: Spec = {
   name: "string",
   base_url: "string",
-  api_key_env: "string",
-  api_key: "string",
+  api_key_env: "strings",
+  api_key: "strings",
   api_key_from: { oneOf: ["config", "client"] },
   format: { oneOf: ["openai", "openai-responses", "anthropic", "gemini"] },
   headers: { map: "string" },
@@ -118,6 +141,7 @@ const PROVIDER_SPEC: Spec = {
   quirks: "string[]",
   disable_quirks: "string[]",
   enable_quirks: "string[]",
+  fallback: "string[]",
 };
 
 const EFFORTS = ["minimal", "low", "medium", "high", "xhigh"] as const;
@@ -143,6 +167,18 @@ const FILE_SPEC: Spec = {
         table: { input: "amount", output: "amount", cache_read: "amount", cache_write: "amount" },
       },
       api: { oneOf: ["chat", "responses"] },
+      fallback: "string[]",
+    },
+  },
+  router: {
+    table: {
+      background: "string",
+      think: "string",
+      long_context: "string",
+      long_context_tokens: "positive",
+      image: "string",
+      subagent: "string",
+      web_search: "string",
     },
   },
   params: { table: { drop: "string[]" } },
@@ -155,6 +191,8 @@ const FILE_SPEC: Spec = {
       deadline_ms: "count",
       idle_timeout_ms: "count",
       ping_interval_ms: "count",
+      circuit_failures: "count",
+      circuit_cooldown_ms: "count",
     },
   },
   limits: { table: { max_body_bytes: "count", shutdown_grace_ms: "count" } },
@@ -301,6 +339,14 @@ function checkValue(
       case "string[]":
         if (!Array.isArray(item) || item.some((x) => typeof x !== "string")) {
           fail("a list of strings");
+        }
+        return;
+      case "strings":
+        if (
+          typeof item !== "string" &&
+          (!Array.isArray(item) || item.length === 0 || item.some((x) => typeof x !== "string"))
+        ) {
+          fail("a string or a non-empty list of strings");
         }
         return;
     }

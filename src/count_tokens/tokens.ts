@@ -9,7 +9,10 @@ import type {
   ToolChoice,
 } from "../wire/anthropic_types.ts";
 import { type ImageSize, imageSize } from "./image_size.ts";
-import { pieceCounter } from "./piece_counter.ts";
+import { jsonText } from "../util/json_text.ts";
+import { pdfPageCount } from "./pdf_pages.ts";
+import { type PieceCount, pieceCounter } from "./piece_counter.ts";
+import { countTexts, TextMemo } from "./text_counter.ts";
 
 /** Counts the tokens of one piece of text. */
 export type TextCounter = (text: string) => number;
@@ -28,14 +31,14 @@ export const TOOLS_PREAMBLE_TOKENS = 346;
 export const TOOLS_PREAMBLE_FORCED_TOKENS = 313;
 
 /** Anthropic bills an image as about width * height / 750 tokens after resizing. */
-export const IMAGE_PIXELS_PER_TOKEN = 750;
+const IMAGE_PIXELS_PER_TOKEN = 750;
 /** Images are scaled down so that the long edge is at most this many pixels. */
-export const IMAGE_MAX_LONG_EDGE = 1568;
+const IMAGE_MAX_LONG_EDGE = 1568;
 /**
  * ... and so that they cost at most about this many tokens (1.2 megapixels): Anthropic resizes
  * past "~1,600 tokens" and recommends 1.15 megapixels to avoid that resize.
  */
-export const IMAGE_MAX_TOKENS = 1600;
+const IMAGE_MAX_TOKENS = 1600;
 /** URL, file and unreadable images: assume the largest size an image can cost. */
 export const DEFAULT_IMAGE_TOKENS = IMAGE_MAX_TOKENS;
 
@@ -45,7 +48,7 @@ export const DEFAULT_IMAGE_TOKENS = IMAGE_MAX_TOKENS;
  */
 export const PDF_TOKENS_PER_PAGE = 3000;
 /** When no `/Type /Page` object is visible (compressed object streams), guess pages by size. */
-export const PDF_BYTES_PER_PAGE = 50_000;
+const PDF_BYTES_PER_PAGE = 50_000;
 /** URL and file documents: assume one PDF page. */
 export const DEFAULT_DOCUMENT_TOKENS = PDF_TOKENS_PER_PAGE;
 /** Non-PDF base64 documents (plain text): about four bytes per token. */
@@ -54,24 +57,36 @@ const BYTES_PER_TEXT_TOKEN = 4;
 /** Fields that hold opaque data (base64, signatures, ciphertext) and are never counted as text. */
 const OPAQUE_FIELDS = new Set(["data", "signature", "encrypted_content", "encrypted_index"]);
 
+/** Options for {@linkcode countTokens}. */
+export interface CountTokensOptions {
+  /** Stops a long count when the client has gone away. */
+  signal?: AbortSignal;
+}
+
 /**
- * Counts the input tokens of a request with the o200k tokenizer, loaded on first use.
+ * Counts the input tokens of a request with the o200k tokenizer, loaded on first use. Work grows
+ * linearly with the request's text, and a long count gives the event loop a turn every 10 ms
+ * (see {@linkcode countTexts}).
  *
  * @example
  * await countTokens({ model: "claude-sonnet-4", messages: [{ role: "user", content: "Hi" }] });
  */
-export async function countTokens(req: CountTokensRequest): Promise<number> {
+export async function countTokens(
+  req: CountTokensRequest,
+  options: CountTokensOptions = {},
+): Promise<number> {
   const count = await loadCounter();
-  return countTokensWith(count, req);
+  const { tokens, texts } = requestTexts(req);
+  const signal = options.signal === undefined ? {} : { signal: options.signal };
+  return tokens + await countTexts(texts, count, { memo: MEMO, ...signal });
 }
 
 /** Counts the input tokens of a request with the given text counter; pure. */
 export function countTokensWith(encode: TextCounter, req: CountTokensRequest): number {
-  let total = REQUEST_OVERHEAD_TOKENS + countSystem(encode, req.system);
-  for (const message of Array.isArray(req.messages) ? req.messages : []) {
-    total += MESSAGE_OVERHEAD_TOKENS + countContent(encode, message?.content);
-  }
-  return total + countTools(encode, req.tools, req.tool_choice);
+  const { tokens, texts } = requestTexts(req);
+  let total = tokens;
+  for (const text of texts) total += encode(text);
+  return total;
 }
 
 /** Returns the tokens of an image of the given size, or the default when the size is unknown. */
@@ -89,45 +104,69 @@ export function imageTokens(size: ImageSize | undefined): number {
   return Math.ceil(scaledWidth * scaledHeight / IMAGE_PIXELS_PER_TOKEN);
 }
 
-function countText(encode: TextCounter, text: unknown): number {
-  return typeof text === "string" && text.length > 0 ? encode(text) : 0;
+/** What a request costs besides its texts, and the texts to tokenize. */
+interface RequestTexts {
+  tokens: number;
+  texts: string[];
 }
 
-function countSystem(encode: TextCounter, system: unknown): number {
-  if (typeof system === "string") return countText(encode, system);
-  if (!Array.isArray(system)) return 0;
-  let total = 0;
-  for (const block of system as TextBlock[]) total += countText(encode, block?.text);
-  return total;
+/**
+ * Walks a request once, with an explicit stack (a tool_result or document nested any depth deep
+ * costs no call stack), into fixed costs and the texts to count. Tool inputs and schemas become
+ * their JSON text.
+ */
+function requestTexts(req: CountTokensRequest): RequestTexts {
+  const out: RequestTexts = { tokens: REQUEST_OVERHEAD_TOKENS, texts: [] };
+  addSystem(out, req.system);
+  const blocks: unknown[] = [];
+  for (const message of Array.isArray(req.messages) ? req.messages : []) {
+    out.tokens += MESSAGE_OVERHEAD_TOKENS;
+    addContent(out, message?.content, blocks);
+    while (blocks.length > 0) addBlock(out, blocks.pop() as ContentBlock, blocks);
+  }
+  addTools(out, req.tools, req.tool_choice);
+  return out;
 }
 
-function countContent(encode: TextCounter, content: unknown): number {
-  if (typeof content === "string") return countText(encode, content);
-  if (!Array.isArray(content)) return 0;
-  let total = 0;
-  for (const block of content as ContentBlock[]) total += countBlock(encode, block);
-  return total;
+function addText(out: RequestTexts, text: unknown): void {
+  if (typeof text === "string" && text.length > 0) out.texts.push(text);
 }
 
-function countBlock(encode: TextCounter, block: ContentBlock): number {
+function addSystem(out: RequestTexts, system: unknown): void {
+  if (typeof system === "string") return addText(out, system);
+  if (!Array.isArray(system)) return;
+  for (const block of system as TextBlock[]) addText(out, block?.text);
+}
+
+/** A string is text; an array's blocks go on `blocks`, in reverse so they pop in order. */
+function addContent(out: RequestTexts, content: unknown, blocks: unknown[]): void {
+  if (typeof content === "string") return addText(out, content);
+  if (!Array.isArray(content)) return;
+  for (let i = content.length - 1; i >= 0; i--) blocks.push(content[i]);
+}
+
+function addBlock(out: RequestTexts, block: ContentBlock, blocks: unknown[]): void {
   switch (block?.type) {
     case "text":
-      return countText(encode, block.text);
+      return addText(out, block.text);
     case "image":
-      return countImage(block);
+      out.tokens += countImage(block);
+      return;
     case "document":
-      return countDocument(encode, block);
+      return addDocument(out, block, blocks);
     case "tool_use":
-      return TOOL_BLOCK_OVERHEAD_TOKENS + countText(encode, block.name) +
-        countText(encode, JSON.stringify(block.input ?? {}));
+      out.tokens += TOOL_BLOCK_OVERHEAD_TOKENS;
+      addText(out, block.name);
+      return addText(out, jsonText(block.input ?? {}));
     case "tool_result":
-      return TOOL_BLOCK_OVERHEAD_TOKENS + countContent(encode, block.content);
+      out.tokens += TOOL_BLOCK_OVERHEAD_TOKENS;
+      return addContent(out, block.content, blocks);
     case "thinking":
-      return countText(encode, block.thinking);
+      return addText(out, block.thinking);
     case "redacted_thinking":
-      return 0; // encrypted: no text reaches an OpenAI-compatible upstream
+      return; // encrypted: no text reaches an OpenAI-compatible upstream
     default:
-      return countOpaque(encode, block);
+      return addOpaque(out, block);
   }
 }
 
@@ -137,55 +176,53 @@ function countImage(block: ImageBlock): number {
   return imageTokens(imageSize(source.data));
 }
 
-function countDocument(encode: TextCounter, block: DocumentBlock): number {
+function addDocument(out: RequestTexts, block: DocumentBlock, blocks: unknown[]): void {
   const source = block.source;
-  const meta = countText(encode, block.title) + countText(encode, block.context);
+  addText(out, block.title);
+  addText(out, block.context);
   switch (source?.type) {
     case "text":
-      return meta + countText(encode, source.data);
+      return addText(out, source.data);
     case "content":
-      return meta + countContent(encode, source.content);
+      return addContent(out, source.content, blocks);
     case "base64":
-      if (typeof source.data !== "string") return meta;
-      if (source.media_type === "application/pdf") return meta + pdfTokens(source.data);
-      return meta + Math.ceil(source.data.length * 3 / 4 / BYTES_PER_TEXT_TOKEN);
+      if (typeof source.data !== "string") return;
+      out.tokens += source.media_type === "application/pdf"
+        ? pdfTokens(source.data)
+        : Math.ceil(source.data.length * 3 / 4 / BYTES_PER_TEXT_TOKEN);
+      return;
     default:
-      return meta + DEFAULT_DOCUMENT_TOKENS;
+      out.tokens += DEFAULT_DOCUMENT_TOKENS;
   }
 }
 
-/** Server tool blocks and unknown blocks: counts their strings, skipping opaque fields. */
-function countOpaque(encode: TextCounter, value: unknown): number {
-  if (typeof value === "string") return countText(encode, value);
-  if (typeof value !== "object" || value === null) return 0;
-  let total = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) total += countOpaque(encode, item);
-    return total;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (!OPAQUE_FIELDS.has(key)) total += countOpaque(encode, item);
-  }
-  return total;
-}
-
-function countTools(
-  encode: TextCounter,
-  tools: unknown,
-  choice: unknown,
-): number {
-  if (!Array.isArray(tools) || tools.length === 0) return 0;
-  const type = (choice as ToolChoice | undefined)?.type;
-  const forced = type === "any" || type === "tool";
-  let total = forced ? TOOLS_PREAMBLE_FORCED_TOKENS : TOOLS_PREAMBLE_TOKENS;
-  for (const tool of tools as Tool[]) {
-    total += TOOL_DEFINITION_OVERHEAD_TOKENS + countText(encode, tool?.name) +
-      countText(encode, tool?.description) + countText(encode, tool?.type);
-    if (tool?.input_schema !== undefined) {
-      total += countText(encode, JSON.stringify(tool.input_schema));
+/** Server tool blocks and unknown blocks: their strings, skipping opaque fields, at any depth. */
+function addOpaque(out: RequestTexts, block: unknown): void {
+  const stack = [block];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === "string") addText(out, value);
+    else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
+    } else if (typeof value === "object" && value !== null) {
+      const entries = Object.entries(value).filter(([key]) => !OPAQUE_FIELDS.has(key));
+      for (let i = entries.length - 1; i >= 0; i--) stack.push(entries[i]![1]);
     }
   }
-  return total;
+}
+
+function addTools(out: RequestTexts, tools: unknown, choice: unknown): void {
+  if (!Array.isArray(tools) || tools.length === 0) return;
+  const type = (choice as ToolChoice | undefined)?.type;
+  const forced = type === "any" || type === "tool";
+  out.tokens += forced ? TOOLS_PREAMBLE_FORCED_TOKENS : TOOLS_PREAMBLE_TOKENS;
+  for (const tool of tools as Tool[]) {
+    out.tokens += TOOL_DEFINITION_OVERHEAD_TOKENS;
+    addText(out, tool?.name);
+    addText(out, tool?.description);
+    addText(out, tool?.type);
+    if (tool?.input_schema !== undefined) addText(out, jsonText(tool.input_schema));
+  }
 }
 
 /** Estimates a base64 PDF from its page count. */
@@ -195,45 +232,16 @@ function pdfTokens(base64: string): number {
   return pages * PDF_TOKENS_PER_PAGE;
 }
 
-/** Base64 characters decoded per step while scanning a PDF (1.5 MiB of data). */
-const PDF_SCAN_CHARS = 2 * 1024 * 1024;
-const PDF_PAGE_PATTERN = /\/Type\s*\/Page(?![A-Za-z])/g;
-/** Characters carried between steps so a marker split by a step boundary is still seen. */
-const PDF_SCAN_OVERLAP = 32;
-
-/** Counts `/Type /Page` objects in a base64 PDF, or undefined when none is visible. */
-function pdfPageCount(base64: string): number | undefined {
-  let pages = 0;
-  let tail = "";
-  for (let start = 0; start < base64.length; start += PDF_SCAN_CHARS) {
-    let binary: string;
-    try {
-      binary = tail + atob(base64.slice(start, start + PDF_SCAN_CHARS));
-    } catch {
-      return undefined;
-    }
-    for (const match of binary.matchAll(PDF_PAGE_PATTERN)) {
-      if (match.index + match[0].length > tail.length) pages++;
-    }
-    tail = binary.slice(-PDF_SCAN_OVERLAP);
-  }
-  return pages > 0 ? pages : undefined;
-}
-
-/** Strings shorter than this are counted directly; longer ones are memoized. */
-const MEMO_MIN_CHARS = 256;
-/** Total characters of memoized keys kept before the oldest entries are dropped. */
-const MEMO_MAX_CHARS = 4 * 1024 * 1024;
-
-let counterPromise: Promise<TextCounter> | undefined;
+const MEMO = new TextMemo();
+let counterPromise: Promise<PieceCount> | undefined;
 
 /**
  * Loads gpt-tokenizer's default (o200k_base) encoding once. Special-token text such as
  * `<|endoftext|>` is counted as plain text instead of throwing. Text is counted by the encoder's
- * own pieces, each looked up once (see {@linkcode pieceCounter}); Claude Code resends the same
- * system prompt and tool definitions on every call, so long strings are memoized whole too.
+ * own pieces, each looked up once and none longer than 128 characters (see
+ * {@linkcode pieceCounter}).
  */
-function loadCounter(): Promise<TextCounter> {
+function loadCounter(): Promise<PieceCount> {
   counterPromise ??= Promise.all([
     import("gpt-tokenizer"),
     import("gpt-tokenizer/encodingParams/constants"),
@@ -241,7 +249,7 @@ function loadCounter(): Promise<TextCounter> {
     ([tokenizer, { O200K_TOKEN_SPLIT_REGEX }]) => {
       const options = { disallowedSpecial: new Set<string>() };
       const count = (piece: string) => tokenizer.countTokens(piece, options);
-      return memoize(pieceCounter(count, O200K_TOKEN_SPLIT_REGEX));
+      return pieceCounter(count, O200K_TOKEN_SPLIT_REGEX);
     },
     (error: unknown) => {
       counterPromise = undefined;
@@ -249,27 +257,4 @@ function loadCounter(): Promise<TextCounter> {
     },
   );
   return counterPromise;
-}
-
-function memoize(count: TextCounter): TextCounter {
-  const memo = new Map<string, number>();
-  let memoChars = 0;
-  return (text) => {
-    if (text.length < MEMO_MIN_CHARS || text.length > MEMO_MAX_CHARS) return count(text);
-    const known = memo.get(text);
-    if (known !== undefined) { // move to the back so the least recently used goes first
-      memo.delete(text);
-      memo.set(text, known);
-      return known;
-    }
-    const tokens = count(text);
-    memo.set(text, tokens);
-    memoChars += text.length;
-    for (const key of memo.keys()) {
-      if (memoChars <= MEMO_MAX_CHARS) break;
-      memo.delete(key);
-      memoChars -= key.length;
-    }
-    return tokens;
-  };
 }

@@ -1,5 +1,5 @@
 // What a request cost: its tokens at the route's prices (USD per million tokens). Pure.
-import type { ModelPrice } from "../config/schema.ts";
+import type { ModelPrice } from "../providers/model_price.ts";
 
 /** A request's tokens, as Anthropic counts them: `input` excludes cache reads and writes. */
 export interface TokenCounts {

@@ -1,37 +1,31 @@
-// The request log file: one JSON line per finished request, bounded like a ring buffer.
+// The request log file: one JSON line per finished request, bounded like a ring buffer, shared
+// safely by several processes (two `claude-proxy run` sessions use the same default log).
 //
-// Design (one writer process per file):
-// - `write()` only queues the record; it never awaits and never throws. The records queued in one
-//   turn of the event loop are serialised (secrets redacted, no raw newline can survive
-//   JSON.stringify) in a task of their own, so a request's answer never waits for its log line.
-//   If the queue already holds `maxPending` lines or 32 MiB, the record is dropped and counted
-//   (`stats().dropped`) instead of letting memory grow while the disk is stuck.
-// - One drain loop empties the queue, so file operations never overlap. It appends whole lines
-//   (a batch of at most 1 MiB) with a single write() on a handle opened O_APPEND: lines from this
-//   process cannot interleave or tear, and a second process appending to the same file still adds
-//   whole lines.
-// - The file holds at most `ceil(maxEntries * 1.25)` lines (and at most `maxBytes` bytes when set).
-//   When the next batch would pass that, the drain compacts instead of appending: it copies the
-//   newest `maxEntries` lines (old lines plus the batch; with `maxBytes`, no more than 80% of it)
-//   into `<path>.tmp`, fsyncs it, closes the log handle, renames the copy over `<path>` and reopens.
-//   rename() is atomic, so at any moment `<path>` is either the old or the new complete file. The
-//   25% slack makes compaction cost O(1) amortised per line. If compaction fails the batch is
-//   dropped (and reported) rather than growing the file past its bound; the next batch retries.
-// - Crash safety: a kill -9 can only interrupt one write() in progress; Linux may leave part of a
-//   multi-page write, so only the last line can be torn (it then lacks its final newline). Every
-//   newline-terminated line is valid JSON. Readers skip a torn last line; on open the writer
-//   truncates it away and deletes a leftover `<path>.tmp`. Lines are not fsynced one by one, so a
-//   power cut (not a process crash) may lose the most recent lines.
-// - On open the existing lines are counted, so the bound holds across restarts and config changes.
+// Design (docs/request-log.md tells it for users):
+// - `write()` only queues; records queued in one turn are serialised (redacted) in a task of their
+//   own, so an answer never waits for its log line. Past `maxPending` lines or 32 MiB queued,
+//   records are dropped and counted; `warn` reports each burst of drops twice (start, end).
+// - One drain loop writes batches (at most 1 MiB of whole lines) under `<path>.lock`, a lock file
+//   every writer takes (file_lock.ts). Holding it, a writer catches up with the file (lines others
+//   appended are counted, a file others replaced is reopened, a torn last line is cut off) and
+//   then appends with one write() on an O_APPEND handle, or compacts. No writer ever appends to a
+//   file being replaced, so no line is lost to a compaction, and none interleaves or tears.
+// - The file holds at most `ceil(maxEntries * 1.25)` lines (and `maxBytes` when set); past that a
+//   batch compacts: the newest `maxEntries` lines (within 80% of `maxBytes`) go to `<path>.tmp`,
+//   fsynced and renamed over `<path>` (atomic: readers see the old or the new file, whole). The 25%
+//   slack makes compaction O(1) amortised per line. A batch that fails is dropped and reported.
+// - A kill -9 can only tear the last line (no final newline); readers skip it, the next writer cuts
+//   it, and a leftover `<path>.tmp` is removed on open. Lines are not fsynced one by one.
 // - A request may also get a start line (`{"event":"start",…}`) when it begins. Start lines are no
-//   records: the bounds above count records only, and compaction keeps the start lines among the
-//   records it keeps.
+//   records: the bounds count records only, and compaction keeps the start lines among the records
+//   it keeps.
 import { concatBytes } from "../util/bytes.ts";
-import { type FileHandle, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { plural } from "../util/plural.ts";
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { withFileLock } from "./file_lock.ts";
+import { copyRange, isStartLine, type LineScan, scanLines, writeAll } from "./jsonl_file.ts";
 import {
-  asLogRecord,
-  asStartRecord,
   type RequestLogger,
   type RequestLogRecord,
   type RequestStartRecord,
@@ -52,6 +46,11 @@ export interface JsonlLogOptions {
   maxPending?: number;
   /** Called with each file-system error (the writer itself never throws). */
   onError?: (error: unknown) => void;
+  /**
+   * Called with one line when records start to be dropped (saying why) and one when writing works
+   * again (saying how many were dropped): once per burst, however many records it drops.
+   */
+  warn?: (message: string) => void;
 }
 
 /** Counters describing a {@linkcode JsonlLog}. */
@@ -79,15 +78,15 @@ export interface JsonlLog extends RequestLogger {
 }
 
 /** How long after a request starts its start line is written (so it can name the route). */
-export const START_DELAY_MS = 50;
+const START_DELAY_MS = 50;
 
 /** The default number of entries kept. */
-export const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_MAX_ENTRIES = 10_000;
 
 const MAX_BATCH_BYTES = 1024 * 1024;
+/** Batches written under one hold of the lock before the other writers get a turn. */
+const BATCHES_PER_LOCK = 8;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
-const COPY_CHUNK = 1024 * 1024;
-const NEWLINE = 0x0a;
 const encoder = new TextEncoder();
 
 /**
@@ -110,72 +109,6 @@ export async function openJsonlLog(options: JsonlLogOptions): Promise<JsonlLog> 
   return log;
 }
 
-/** Reads every record of a JSONL log, skipping lines that do not parse (such as a torn last line). */
-export async function readLogRecords(path: string): Promise<RequestLogRecord[]> {
-  return parseLogLines(await readFile(path, "utf8")).map((entry) => entry.record);
-}
-
-/** One parsed log line with its original text. */
-export interface LogLine {
-  line: string;
-  record: RequestLogRecord;
-}
-
-/** One parsed start line with its original text. */
-export interface StartLine {
-  line: string;
-  start: RequestStartRecord;
-}
-
-/** Parses JSONL text, keeping the lines that hold a log record (see {@linkcode asLogRecord}). */
-export function parseLogLines(text: string): LogLine[] {
-  const out: LogLine[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // A torn line.
-    }
-    const record = asLogRecord(value);
-    if (record) out.push({ line, record }); // else a start line, or a line some other program wrote.
-  }
-  return out;
-}
-
-/** Parses JSONL text into records and start lines, in file order (see {@linkcode parseLogLines}). */
-export function parseLogEntries(text: string): Array<LogLine | StartLine> {
-  const out: Array<LogLine | StartLine> = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue; // A torn line.
-    }
-    const record = asLogRecord(value);
-    if (record) {
-      out.push({ line, record });
-      continue;
-    }
-    const start = asStartRecord(value);
-    if (start) out.push({ line, start });
-  }
-  return out;
-}
-
-/** How every start line begins: JSON.stringify writes `event` first. */
-const START_PREFIX = encoder.encode('{"event":"start"');
-
-/** Whether the line (its first bytes) is a start line. */
-function isStartLine(head: ArrayLike<number>): boolean {
-  if (head.length < START_PREFIX.length) return false;
-  for (let i = 0; i < START_PREFIX.length; i++) if (head[i] !== START_PREFIX[i]) return false;
-  return true;
-}
-
 class JsonlLogWriter implements JsonlLog {
   readonly path: string;
   #maxEntries: number;
@@ -185,6 +118,7 @@ class JsonlLogWriter implements JsonlLog {
   #secrets: readonly string[];
   #maxPending: number;
   #onError: (error: unknown) => void;
+  #warn: (message: string) => void;
   #handle: FileHandle | undefined;
   /** Byte length (newline included) of each line in the file, oldest first. */
   #lengths: number[] = [];
@@ -196,13 +130,15 @@ class JsonlLogWriter implements JsonlLog {
   /** Started requests whose start line is not due yet, and the timer that queues their lines. */
   #starting: RequestLogRecord[] = [];
   #startTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Records (and start lines) written but not yet serialised, and the timer that will serialise them. */
+  /** Records (and start lines) written but not yet serialised, and the timer that serialises them. */
   #records: Array<RequestLogRecord | RequestStartRecord> = [];
   #encodeTimer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #idle: Promise<void> = Promise.resolve();
   #closed = false;
   #stats = { written: 0, dropped: 0, compactions: 0, errors: 0 };
+  /** Records dropped since dropping started, while it lasts (see {@linkcode JsonlLogOptions.warn}). */
+  #burst: number | undefined;
 
   constructor(options: JsonlLogOptions) {
     const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -222,19 +158,18 @@ class JsonlLogWriter implements JsonlLog {
     this.#secrets = options.secrets ?? [];
     this.#maxPending = options.maxPending ?? 10_000;
     this.#onError = options.onError ?? (() => {});
+    this.#warn = options.warn ?? (() => {});
   }
 
   /** Creates the directory, removes a stale temp file, counts lines and cuts a torn tail. */
   async open(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    await rm(this.#tmpPath(), { force: true });
-    this.#handle = await open(this.path, "a+");
-    const scan = await scanLines(this.#handle);
-    if (scan.tail > 0) await this.#handle.truncate(scan.size - scan.tail);
-    this.#lengths = scan.lengths;
-    this.#starts = scan.starts;
-    this.#bytes = scan.size - scan.tail;
-    if (this.#overBound(0, 0)) await this.#compact([]);
+    await withFileLock(this.#lockPath(), async () => {
+      // Only a compaction writes the temp file, under this lock: one found now was cut short.
+      await rm(this.#tmpPath(), { force: true });
+      await this.#catchUp();
+      if (this.#overBound(0, 0)) await this.#compact([]);
+    });
   }
 
   write(record: RequestLogRecord): void {
@@ -261,9 +196,12 @@ class JsonlLogWriter implements JsonlLog {
   }
 
   #queue(record: RequestLogRecord | RequestStartRecord): void {
-    if (this.#closed || this.#pending.length + this.#records.length >= this.#maxPending) {
+    if (this.#closed) {
       this.#stats.dropped += 1;
       return;
+    }
+    if (this.#pending.length + this.#records.length >= this.#maxPending) {
+      return this.#drop(1, `${this.#maxPending} records are waiting for the disk`);
     }
     this.#records.push(record);
     this.#encodeTimer ??= setTimeout(() => this.#encodeRecords(), 0);
@@ -283,8 +221,9 @@ class JsonlLogWriter implements JsonlLog {
     this.#records = [];
     for (const record of records) {
       const line = this.#encode(record);
-      if (!line || this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
-        this.#stats.dropped += 1;
+      if (!line) continue;
+      if (this.#pendingBytes + line.length > MAX_PENDING_BYTES) {
+        this.#drop(1, "32 MiB of records are waiting for the disk");
         continue;
       }
       this.#pending.push(line);
@@ -300,6 +239,10 @@ class JsonlLogWriter implements JsonlLog {
     this.#queueStarts(); // Start lines not yet due are written, like any record written before.
     this.#closed = true;
     await this.flush();
+    if (this.#burst !== undefined) {
+      this.#warn(`request log "${this.path}": ${plural(this.#burst, "record")} not written`);
+      this.#burst = undefined;
+    }
     const handle = this.#handle;
     this.#handle = undefined;
     if (!handle) return;
@@ -323,30 +266,50 @@ class JsonlLogWriter implements JsonlLog {
         const { bodies: _, ...rest } = record;
         line = encoder.encode(JSON.stringify(redactRecord(rest, this.#secrets)) + "\n");
       }
-      return line.length > this.#lowBytes ? undefined : line;
+      if (line.length <= this.#lowBytes) return line;
+      this.#drop(1, `a record of ${line.length} bytes is larger than the log's size limit`);
     } catch (error) {
       this.#report(error);
-      return undefined;
+      this.#drop(1, error);
     }
+    return undefined;
   }
 
   async #drain(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const batch = this.#takeBatch();
-        const batchBytes = batch.reduce((sum, line) => sum + line.length, 0);
+        let failed: Uint8Array[] | undefined;
         try {
-          if (this.#overBound(countRecords(batch), batchBytes)) await this.#compact(batch);
-          else await this.#append(batch, batchBytes);
-          this.#stats.written += countRecords(batch);
+          await withFileLock(this.#lockPath(), async () => {
+            await this.#catchUp();
+            // Batches queued while this one is written go out under the same lock, up to a few.
+            for (let n = 0; n < BATCHES_PER_LOCK && this.#pending.length > 0; n++) {
+              const batch = this.#takeBatch();
+              failed = batch;
+              await this.#writeBatch(batch);
+              failed = undefined;
+            }
+          });
         } catch (error) {
-          this.#stats.dropped += batch.length;
           this.#report(error);
+          // The batch that failed, or (the lock or the file could not be had) the next one.
+          const lost = failed ?? this.#takeBatch();
+          this.#drop(lost.length, error);
         }
       }
     } finally {
       this.#running = false;
     }
+  }
+
+  /** Appends a batch, or compacts with it when it would pass the bound. */
+  async #writeBatch(batch: Uint8Array[]): Promise<void> {
+    const batchBytes = batch.reduce((total, line) => total + line.length, 0);
+    const records = countRecords(batch);
+    if (this.#overBound(records, batchBytes)) await this.#compact(batch);
+    else await this.#append(batch, batchBytes);
+    this.#stats.written += records;
+    this.#recovered();
   }
 
   #takeBatch(): Uint8Array[] {
@@ -366,9 +329,40 @@ class JsonlLogWriter implements JsonlLog {
     return this.#maxBytes !== undefined && this.#bytes + addBytes > this.#maxBytes;
   }
 
+  /**
+   * Under the lock: makes the handle, the line lengths and the size match the file at `path` now.
+   * Lines another writer appended are scanned from where this view ended; a file another writer
+   * replaced (compacted), removed or shortened is reopened and scanned whole; a torn last line
+   * (its writer was killed mid-write: live writers only write under the lock) is cut off.
+   */
+  async #catchUp(): Promise<void> {
+    const onDisk = await stat(this.path).catch((error) => {
+      if ((error as { code?: string }).code === "ENOENT") return undefined;
+      throw error;
+    });
+    const held = this.#handle ? await this.#handle.stat() : undefined;
+    const same = held !== undefined && onDisk !== undefined && held.ino !== 0 &&
+      held.ino === onDisk.ino && held.dev === onDisk.dev;
+    if (same && held.size === this.#bytes) return;
+    let scan: LineScan;
+    if (same && held.size > this.#bytes) {
+      scan = await scanLines(this.#handle!, this.#bytes);
+      this.#lengths.push(...scan.lengths);
+      this.#starts.push(...scan.starts);
+    } else {
+      await this.#handle?.close();
+      this.#handle = undefined;
+      this.#handle = await open(this.path, "a+");
+      scan = await scanLines(this.#handle);
+      this.#lengths = scan.lengths;
+      this.#starts = scan.starts;
+    }
+    if (scan.tail > 0) await this.#handle!.truncate(scan.size - scan.tail);
+    this.#bytes = scan.size - scan.tail;
+  }
+
   async #append(batch: Uint8Array[], batchBytes: number): Promise<void> {
-    this.#handle ??= await open(this.path, "a+");
-    await writeAll(this.#handle, concatBytes(batch, batchBytes));
+    await writeAll(this.#handle!, concatBytes(batch, batchBytes));
     for (const line of batch) {
       this.#lengths.push(line.length);
       this.#starts.push(isStartLine(line));
@@ -378,15 +372,7 @@ class JsonlLogWriter implements JsonlLog {
 
   /** Rewrites the file as its newest lines plus the kept part of `batch`, atomically. */
   async #compact(batch: Uint8Array[]): Promise<void> {
-    this.#handle ??= await open(this.path, "a+");
-    const handle = this.#handle;
-    if ((await handle.stat()).size !== this.#bytes) {
-      // Someone else touched the file: trust only what is on disk now.
-      const scan = await scanLines(handle);
-      this.#lengths = scan.lengths;
-      this.#starts = scan.starts;
-      this.#bytes = scan.size - scan.tail;
-    }
+    const handle = this.#handle!;
     const old = this.#lengths;
     const all = [...old, ...batch.map((line) => line.length)];
     const starts = [...this.#starts, ...batch.map(isStartLine)];
@@ -398,7 +384,7 @@ class JsonlLogWriter implements JsonlLog {
 
     const tmp = await open(this.#tmpPath(), "w");
     try {
-      await copyRange(handle, tmp, copyStart, this.#bytes);
+      await copyRange(handle, tmp, { start: copyStart, end: this.#bytes });
       await writeAll(tmp, concatBytes(keptBatch, keptBatchBytes));
       await tmp.sync();
     } catch (error) {
@@ -410,6 +396,7 @@ class JsonlLogWriter implements JsonlLog {
     this.#handle = undefined;
     await handle.close();
     await rename(this.#tmpPath(), this.path);
+    this.#handle = await open(this.path, "a+");
     this.#lengths = all.slice(keepFrom);
     this.#starts = starts.slice(keepFrom);
     this.#bytes = this.#bytes - copyStart + keptBatchBytes;
@@ -433,6 +420,32 @@ class JsonlLogWriter implements JsonlLog {
     return `${this.path}.tmp`;
   }
 
+  #lockPath(): string {
+    return `${this.path}.lock`;
+  }
+
+  /** Counts dropped records; the first drop of a burst is reported with its cause. */
+  #drop(count: number, cause: unknown): void {
+    this.#stats.dropped += count;
+    if (this.#burst === undefined) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      this.#warn(
+        `request log "${this.path}": ${reason}; records are dropped until they can be written again`,
+      );
+      this.#burst = 0;
+    }
+    this.#burst += count;
+  }
+
+  /** A batch was written: a burst of drops, if one was going on, is over and reported. */
+  #recovered(): void {
+    if (this.#burst === undefined) return;
+    this.#warn(
+      `request log "${this.path}": writing again; ${plural(this.#burst, "record")} not written`,
+    );
+    this.#burst = undefined;
+  }
+
   #report(error: unknown): void {
     this.#stats.errors += 1;
     try {
@@ -443,67 +456,9 @@ class JsonlLogWriter implements JsonlLog {
   }
 }
 
-/**
- * Counts the complete lines of a file and tells start lines from records; `tail` is the length of
- * a last line with no newline.
- */
-async function scanLines(
-  handle: FileHandle,
-): Promise<{ lengths: number[]; starts: boolean[]; size: number; tail: number }> {
-  const lengths: number[] = [];
-  const starts: boolean[] = [];
-  const buffer = new Uint8Array(COPY_CHUNK);
-  let position = 0;
-  let current = 0;
-  // The first bytes of the current line, enough to tell a start line.
-  let head: number[] = [];
-  const keepHead = (view: Uint8Array, from: number, to: number) => {
-    const want = START_PREFIX.length - head.length;
-    if (want > 0) head.push(...view.subarray(from, Math.min(to, from + want)));
-  };
-  while (true) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) break;
-    const view = buffer.subarray(0, bytesRead);
-    let start = 0;
-    for (let i = view.indexOf(NEWLINE); i !== -1; i = view.indexOf(NEWLINE, start)) {
-      keepHead(view, start, i);
-      lengths.push(current + i + 1 - start);
-      starts.push(isStartLine(head));
-      head = [];
-      current = 0;
-      start = i + 1;
-    }
-    keepHead(view, start, bytesRead);
-    current += bytesRead - start;
-    position += bytesRead;
-  }
-  return { lengths, starts, size: position, tail: current };
-}
-
 /** The lines of `batch` that are records (not start lines). */
 function countRecords(batch: Uint8Array[]): number {
   return batch.reduce((count, line) => count + (isStartLine(line) ? 0 : 1), 0);
-}
-
-async function copyRange(from: FileHandle, to: FileHandle, start: number, end: number) {
-  const buffer = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, end - start)));
-  for (let position = start; position < end;) {
-    const want = Math.min(buffer.length, end - position);
-    const { bytesRead } = await from.read(buffer, 0, want, position);
-    if (bytesRead === 0) throw new Error(`Cannot compact the request log: file ended early`);
-    await writeAll(to, buffer.subarray(0, bytesRead));
-    position += bytesRead;
-  }
-}
-
-/** Writes all of `bytes` (normally in one write() call) at the handle's position or end. */
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let offset = 0; offset < bytes.length;) {
-    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null);
-    if (bytesWritten <= 0) throw new Error("Cannot write the request log: no progress");
-    offset += bytesWritten;
-  }
 }
 
 function sum(values: number[], from: number, to: number): number {

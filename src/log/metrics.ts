@@ -1,11 +1,12 @@
 // Request metrics kept in memory and rendered in the Prometheus text exposition format (0.0.4).
+import type { Config } from "../config/schema.ts";
 import type { RequestLogRecord } from "./record.ts";
 
 /** The Content-Type for {@linkcode Metrics.render}'s output. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Upper bounds (seconds) of the request-duration histogram's buckets. */
-export const DURATION_BUCKETS: readonly number[] = [
+const DURATION_BUCKETS: readonly number[] = [
   0.1,
   0.25,
   0.5,
@@ -20,12 +21,38 @@ export const DURATION_BUCKETS: readonly number[] = [
 ];
 
 /** Upper bounds (seconds) of the time-to-first-byte histogram's buckets. */
-export const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const TTFB_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** Options for {@linkcode Metrics}. */
 export interface MetricsOptions {
   /** The clock, in milliseconds (default `Date.now`); uptime counts from construction. */
   now?: () => number;
+  /**
+   * The model names kept as labels: the ones the config routes to (see {@linkcode modelLabels}).
+   * Any other name (one a client sent that no rule maps) is counted as {@linkcode OTHER_LABEL}.
+   * Without it, names are kept until a label has {@linkcode MAX_LABEL_VALUES} values.
+   */
+  models?: Iterable<string>;
+}
+
+/** The label value that stands for every name not kept. */
+export const OTHER_LABEL = "other";
+/**
+ * The most values one label takes; later new values are counted as {@linkcode OTHER_LABEL}. A
+ * bound on whatever a client or a provider can put in a label (model names, error types).
+ */
+export const MAX_LABEL_VALUES = 100;
+
+/**
+ * The model names the config itself routes to: each `[models]` rule's target and each exact
+ * `[model_options]` name. These are the `model` labels of {@linkcode Metrics}.
+ */
+export function modelLabels(config: Pick<Config, "models" | "modelOptions">): Set<string> {
+  const names = new Set(config.models.map((rule) => rule.model));
+  for (const name of Object.keys(config.modelOptions)) {
+    if (!/[*?]/.test(name)) names.add(name);
+  }
+  return names;
 }
 
 type Labels = Record<string, string>;
@@ -49,7 +76,9 @@ class Histogram {
 
 /**
  * Counters, gauges and histograms for `GET /metrics`. Series are labelled by provider and by the
- * model that served the request (the upstream model, else the model asked for).
+ * model that served the request (the upstream model, else the model asked for). Label sets are
+ * bounded: a model name the config does not route to is `other`, and no label takes more than
+ * {@linkcode MAX_LABEL_VALUES} values, so no client can grow the output.
  *
  * @example
  * const metrics = new Metrics();
@@ -66,19 +95,23 @@ export class Metrics {
   #duration = new Map<string, Histogram>();
   #ttfb = new Map<string, Histogram>();
   #streams = 0;
+  #models: ReadonlySet<string> | undefined;
+  #seen = new Map<string, Set<string>>();
 
   constructor(options: MetricsOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#started = this.#now();
+    if (options.models !== undefined) this.#models = new Set(options.models);
   }
 
   /** Counts one finished request. `record.retries` is not counted here: call {@linkcode retry}. */
   observe(record: RequestLogRecord): void {
-    const provider = record.provider ?? "none";
-    const model = record.upstream_model ?? record.model ?? "unknown";
-    increment(this.#requests, { provider, model, status: String(record.status) }, 1);
+    const provider = this.#bounded("provider", record.provider ?? "none");
+    const model = this.#model(record.upstream_model ?? record.model);
+    const status = this.#bounded("status", String(record.status));
+    increment(this.#requests, { provider, model, status }, 1);
     if (record.error_type !== undefined) {
-      increment(this.#errors, { provider, type: record.error_type }, 1);
+      increment(this.#errors, { provider, type: this.#bounded("type", record.error_type) }, 1);
     }
     const tokens = [
       ["input", record.input_tokens],
@@ -106,7 +139,23 @@ export class Metrics {
 
   /** Counts one retried upstream attempt. */
   retry(provider: string): void {
-    increment(this.#retries, { provider }, 1);
+    increment(this.#retries, { provider: this.#bounded("provider", provider) }, 1);
+  }
+
+  #model(name: string | undefined): string {
+    if (name === undefined) return "unknown";
+    if (this.#models === undefined) return this.#bounded("model", name);
+    return this.#models.has(name) ? name : OTHER_LABEL;
+  }
+
+  /** `value`, or {@linkcode OTHER_LABEL} once `label` has had its share of distinct values. */
+  #bounded(label: string, value: string): string {
+    let seen = this.#seen.get(label);
+    if (!seen) this.#seen.set(label, seen = new Set());
+    if (seen.has(value)) return value;
+    if (seen.size >= MAX_LABEL_VALUES) return OTHER_LABEL;
+    seen.add(value);
+    return value;
   }
 
   /** The metrics in the Prometheus text exposition format. */

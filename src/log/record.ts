@@ -25,6 +25,11 @@ export interface RequestLogRecord {
   total_ms: number;
   retries?: number;
   user_agent?: string;
+  /**
+   * How the request was routed beyond its `[models]` route: the `[router]` rule that moved it and
+   * why (`long_context: 131k > 100k`), fallbacks, skipped circuits, keys rested or set aside.
+   */
+  routing?: string[];
   /** What the translation changed: fields dropped, images removed, max_tokens capped, effort mapped. */
   changes?: string[];
   /** With body logging on: the client request, the upstream request and the response (capped, redacted). */
@@ -64,6 +69,7 @@ const FIELDS: Readonly<Record<keyof RequestLogRecord, FieldKind>> = {
   ttfb_ms: "number",
   retries: "number",
   user_agent: "string",
+  routing: "string[]",
   changes: "string[]",
   bodies: "bodies",
   cache_write_tokens: "number",

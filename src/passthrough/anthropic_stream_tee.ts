@@ -10,13 +10,18 @@
 // those are parsed as JSON.
 import { concatBytes } from "../util/bytes.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
-import { markEventSignature } from "./anthropic_clean.ts";
+import { markEventSignature } from "./signature_origin.ts";
 
 /** What the stream said, for the request log, and whether it came whole. */
 export interface TeeSummary extends StreamSummary {
   /** Whether `message_stop` arrived. */
   complete: boolean;
+  /** Set when an event's data was not a JSON object: the tee passes nothing more after it. */
+  unparsable?: boolean;
 }
+
+/** Characters of an event that is not JSON quoted in the error. */
+const QUOTED_EVENT_CHARS = 200;
 
 /** Options for {@linkcode AnthropicStreamTee}. */
 export interface AnthropicStreamTeeOptions {
@@ -49,6 +54,10 @@ const KNOWN_EVENTS: readonly [string, Uint8Array][] = [
   "error",
 ].map((name) => [name, encoder.encode(name)]);
 const latin1 = new TextDecoder("latin1");
+const KNOWN_EVENT_NAMES: ReadonlySet<string> = new Set(KNOWN_EVENTS.map(([name]) => name));
+const DATA_FIELD = [0x64, 0x61, 0x74, 0x61, 0x3a]; // "data:"
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 /** The events the summary reads; the others are decoded only to mark signatures. */
 const SUMMARY_EVENTS: ReadonlySet<string> = new Set([
@@ -98,7 +107,7 @@ export class AnthropicStreamTee {
    * The returned arrays may be views of `chunk`, so the caller must not reuse its buffer.
    */
   push(chunk: Uint8Array): Uint8Array[] {
-    if (chunk.length === 0) return [];
+    if (chunk.length === 0 || this.#summary.unparsable) return [];
     const { ends, state } = scanEvents(chunk, this.#scan);
     this.#scan = state;
     if (ends.length === 0) {
@@ -128,6 +137,7 @@ export class AnthropicStreamTee {
    * other, or an unterminated event, passed on as it is.
    */
   flush(): Uint8Array[] {
+    if (this.#summary.unparsable) return [];
     const ended = this.#scan.cr === "event";
     this.#scan = { lineStart: true, cr: "none" };
     if (this.#heldBytes === 0) return [];
@@ -159,6 +169,12 @@ export class AnthropicStreamTee {
     for (const end of ends) {
       const frame = buffer.subarray(start, end);
       const replaced = this.#read(frame);
+      if (this.#summary.unparsable) {
+        // Nothing from the event that is not JSON on: the caller ends the stream with an error.
+        this.discard();
+        if (start > copied) out.push(buffer.subarray(copied, start));
+        return out;
+      }
       if (replaced !== undefined) {
         if (start > copied) out.push(buffer.subarray(copied, start));
         out.push(replaced);
@@ -176,20 +192,37 @@ export class AnthropicStreamTee {
       (this.#options.markOrigin !== undefined && SIGNED_EVENTS.has(name));
   }
 
-  /** Reads one event; returns replacement bytes when its model was renamed or signature marked. */
+  /**
+   * Reads one event; returns replacement bytes when its model was renamed or signature marked.
+   * Events it does not need are only checked to look like a JSON object (`{` … `}`) on the bytes;
+   * one that does not, and every event it parses, must be one, else the tee stops there.
+   */
   #read(frame: Uint8Array): Uint8Array | undefined {
     const name = leadingEventName(frame);
     if (name === "content_block_delta") this.#firstToken();
-    if (name !== undefined && !this.#needs(name)) return undefined;
+    if (name !== undefined && !this.#needs(name)) return this.#check(frame, name);
+    if (name === "message_stop") {
+      this.#check(frame, name);
+      if (!this.#summary.unparsable) this.#summary.complete = true;
+      return undefined;
+    }
     const text = this.#decoder.decode(frame);
-    if (name !== undefined && SIGNED_EVENTS.has(name) && !maySign(text)) return undefined;
+    if (name !== undefined && SIGNED_EVENTS.has(name)) {
+      // Marking parses it (once) where it may carry a signature; the bytes check does the rest.
+      this.#check(frame, name);
+      if (this.#summary.unparsable || !maySign(text)) return undefined;
+      const { data } = parseFrame(text);
+      return data === undefined ? undefined : this.#mark(text, data);
+    }
     const { event, data } = parseFrame(text);
     if (data === undefined) return undefined;
-    const type = event ?? typeOf(data);
+    const json = parseJson(data);
+    if (json === undefined) return this.#unparsable(data);
+    const type = event ?? (typeof json.type === "string" ? json.type : undefined);
     if (name === undefined && type === "content_block_delta") this.#firstToken();
     switch (type) {
       case "message_start": {
-        const message = parseJson(data)?.message as Record<string, unknown> | undefined;
+        const message = json.message as Record<string, unknown> | undefined;
         this.#onUsage(message?.usage);
         const model = this.#options.model;
         if (model === undefined || typeof message?.model !== "string" || message.model === model) {
@@ -198,17 +231,16 @@ export class AnthropicStreamTee {
         return replaceData(text, data, renameModel(data, message.model, model));
       }
       case "message_delta": {
-        const json = parseJson(data);
-        const stop = (json?.delta as Record<string, unknown> | undefined)?.stop_reason;
+        const stop = (json.delta as Record<string, unknown> | undefined)?.stop_reason;
         if (typeof stop === "string") this.#summary.stopReason = stop;
-        this.#onUsage(json?.usage);
+        this.#onUsage(json.usage);
         return undefined;
       }
       case "message_stop":
         this.#summary.complete = true;
         return undefined;
       case "error":
-        this.#onError(parseJson(data)?.error);
+        this.#onError(json.error);
         return undefined;
       case "content_block_start":
       case "content_block_delta":
@@ -216,6 +248,27 @@ export class AnthropicStreamTee {
       default:
         return undefined;
     }
+  }
+
+  /** A known event passed on unread: its data must look like a JSON object, else be one. */
+  #check(frame: Uint8Array, name: string): undefined {
+    if (!KNOWN_EVENT_NAMES.has(name) || looksLikeObject(frame)) return undefined;
+    const { data } = parseFrame(this.#decoder.decode(frame));
+    if (data !== undefined && parseJson(data) === undefined) this.#unparsable(data);
+    return undefined;
+  }
+
+  /** Records an event whose data is not a JSON object as the stream's error. */
+  #unparsable(data: string): undefined {
+    const cut = data.length > QUOTED_EVENT_CHARS;
+    const quoted = JSON.stringify(cut ? data.slice(0, QUOTED_EVENT_CHARS) : data) +
+      (cut ? `… (${data.length} characters)` : "");
+    this.#summary.unparsable = true;
+    this.#summary.error = {
+      type: "api_error",
+      message: `Upstream sent a stream event that is not a JSON object: ${quoted}`,
+    };
+    return undefined;
   }
 
   #mark(text: string, data: string): Uint8Array | undefined {
@@ -340,6 +393,22 @@ export function leadingEventName(frame: Uint8Array): string | undefined {
   return latin1.decode(frame.subarray(start, end));
 }
 
+/**
+ * Whether an event's bytes look like one carrying a JSON object: a `data:` line right after the
+ * first line whose value starts with `{`, and `}` as the last byte before the line ends. A cheap
+ * test on the bytes; an event that fails it is parsed to be sure.
+ */
+function looksLikeObject(frame: Uint8Array): boolean {
+  let at = frame.indexOf(LF);
+  if (at === -1 || !startsWith(frame, DATA_FIELD, at + 1)) return false;
+  at += 1 + DATA_FIELD.length;
+  if (frame[at] === 0x20) at++;
+  if (frame[at] !== OPEN_BRACE) return false;
+  let end = frame.length - 1;
+  while (end > at && (frame[end] === LF || frame[end] === CR)) end--;
+  return frame[end] === CLOSE_BRACE;
+}
+
 function startsWith(bytes: Uint8Array, prefix: ArrayLike<number>, at = 0): boolean {
   for (let i = 0; i < prefix.length; i++) {
     if (bytes[at + i] !== prefix[i]) return false;
@@ -409,7 +478,7 @@ function typeOf(data: string): string | undefined {
 function parseJson(data: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(data);
-    return typeof value === "object" && value !== null ? value : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import { type ProxyError, UpstreamEnvelopeError, UpstreamError } from "../errors
 import { redactSecrets } from "../log/redact.ts";
 import type { StreamSummary } from "../translate/anthropic/stream_summary.ts";
 import { anthropicEnvelope, fromUpstreamError } from "../translate/anthropic/errors.ts";
-import { markMessageSignatures } from "./anthropic_clean.ts";
+import { markMessageSignatures } from "./signature_origin.ts";
 import { type AnthropicStreamTeeOptions, spliceModel } from "./anthropic_stream_tee.ts";
 
 /** Upstream response headers that describe the upstream connection, not the answer. */
@@ -42,7 +42,7 @@ export function answerHeaders(response: Response): Headers {
 /**
  * The error for an upstream error answer `text`: its own status, headers and bytes when it already
  * is an Anthropic envelope, else the envelope that wraps it (with the upstream's headers, such as
- * `retry-after`). `secrets` are kept out of the message.
+ * `retry-after`). `secrets` are kept out of the message and the bytes.
  */
 export function passthroughError(
   response: Response,
@@ -54,7 +54,9 @@ export function passthroughError(
   if (envelope) {
     const { type } = envelope.error;
     const message = redactSecrets(envelope.error.message, secrets);
-    return new UpstreamEnvelopeError(response.status, { type, message }, text, { headers });
+    // The upstream's own bytes, unless they quote a key (a provider echoing the key it refused).
+    const body = redactSecrets(text, secrets);
+    return new UpstreamEnvelopeError(response.status, { type, message }, body, { headers });
   }
   const mapped = fromUpstreamError(response.status, text);
   const message = redactSecrets(mapped.body.error.message, secrets);

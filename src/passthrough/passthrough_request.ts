@@ -6,17 +6,12 @@ import type { Route } from "../routing/route.ts";
 import type { UpstreamRequest } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/target.ts";
 import type { MessagesRequestFields } from "../wire/anthropic_types.ts";
-import {
-  cleanAnthropicRequest,
-  type CleanOptions,
-  filterBetas,
-  passesUnchanged,
-  swapLeadingModel,
-  upstreamRequestBody,
-} from "./anthropic_clean.ts";
+import { cleanAnthropicRequest, type CleanOptions } from "./anthropic_clean.ts";
+import { passesUnchanged, swapLeadingModel, upstreamRequestBody } from "./body_bytes.ts";
+import { filterBetas } from "./filter_betas.ts";
 
 /** The `anthropic-version` sent when the client names none. */
-export const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+const DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
 /** The client's body: as received, and parsed unless it goes to the provider unparsed. */
 export interface PassthroughMessage {

@@ -13,14 +13,17 @@ export interface TeeStreamOptions extends AnthropicStreamTeeOptions {
   onEnd: (summary: StreamSummary) => void;
   /** Called with each chunk before it goes to the client (body logging). */
   onChunk?: ((chunk: Uint8Array) => void) | undefined;
+  /** Removes secrets from an upstream event quoted in an error (one that is not JSON). */
+  redact?: ((text: string) => string) | undefined;
 }
 
 const encoder = new TextEncoder();
 
 /**
  * The upstream SSE body, through the tee, as the client's body: the tee is the only stage between
- * the upstream reads and the response. A read that fails ends the stream, after the last whole
- * event, with an `event: error`; a stream that ends without `message_stop` is logged as an error.
+ * the upstream reads and the response. A read that fails, or an event that is not JSON, ends the
+ * stream, after the last whole event, with an `event: error`; a stream that ends without
+ * `message_stop` is logged as an error.
  */
 export function teeStream(
   source: ChunkSource,
@@ -44,6 +47,15 @@ export function teeStream(
     const ended = error ?? summary.error ?? incomplete;
     onEnd({ ...summary, ...(ended ? { error: ended } : {}) });
   };
+  // An event that is not JSON: an error event instead of it and the rest, the upstream let go.
+  const failUnparsable = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const message = tee.summary.error?.message ?? "";
+    const failure = { type: "api_error" as const, message: options.redact?.(message) ?? message };
+    emit(controller, encoder.encode(encodeSseEvent(errorEvent(failure))));
+    controller.close();
+    source.cancel().catch(() => {});
+    done(failure);
+  };
   // The default high-water mark reads one chunk ahead while the previous one is written.
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -51,14 +63,14 @@ export function teeStream(
         for (;;) {
           const { done: end, value } = await source.read();
           if (finished) return;
+          const out = end || !value ? tee.flush() : tee.push(value);
+          if (out.length > 0) emit(controller, concatBytes(out));
+          if (tee.summary.unparsable) return failUnparsable(controller);
           if (end || !value) {
-            const rest = tee.flush();
-            if (rest.length > 0) emit(controller, concatBytes(rest));
             controller.close();
             return done();
           }
-          const out = tee.push(value);
-          if (out.length > 0) return emit(controller, concatBytes(out));
+          if (out.length > 0) return;
         }
       } catch (error) {
         if (finished) return;

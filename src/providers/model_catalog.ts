@@ -1,5 +1,5 @@
 // What is known about the models the presets map to: context window, output limit, capabilities, the OpenAI API each needs, prices. Pure.
-import type { ModelPrice } from "../config/schema.ts";
+import type { ModelPrice } from "./model_price.ts";
 import { globMatch } from "../util/glob.ts";
 import {
   CATALOG_DATA,

@@ -1,5 +1,5 @@
 // The model catalog's data: per provider, the models its preset maps to (and those users map), dated and sourced. Data only.
-import type { ModelPrice } from "../config/schema.ts";
+import type { ModelPrice } from "./model_price.ts";
 
 /** What a model accepts and costs; a field is absent where it is not known. */
 export interface ModelFacts {
@@ -38,7 +38,7 @@ export interface ProviderCatalog {
 }
 
 /** The day every provider's data below was last checked. */
-export const CATALOG_CHECKED = "2026-12-08";
+const CATALOG_CHECKED = "2026-12-08";
 
 function price(input: number, output: number, cacheRead?: number, cacheWrite?: number) {
   const out: ModelPrice = { input, output };

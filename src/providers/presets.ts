@@ -1,5 +1,5 @@
 // Provider presets: base URL, API format, key variable and behaviour flags for each known provider. Data only.
-import type { ApiKeyHeader, ProviderFeature, ProviderFormat } from "../config/schema.ts";
+import type { ApiKeyHeader, ProviderFeature, ProviderFormat } from "./provider_format.ts";
 import type { StructuredOutputSupport } from "../translate/openai/request.ts";
 
 /** What a preset knows about a provider. */

@@ -5,14 +5,14 @@ import type {
   ChatCompletionRequest,
   ChatCompletionResponse,
 } from "../wire/openai_types.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
 import type {
-  ChunkTransform,
   Quirk,
   QuirkContext,
   QuirkRequestContext,
   QuirkResponseContext,
   UpstreamFailure,
-} from "./registry.ts";
+} from "./quirk.ts";
 
 /** Runs the `anthropicRequest` hooks in layer order. */
 export function applyAnthropicQuirks(

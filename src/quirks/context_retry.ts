@@ -6,7 +6,7 @@
 // room left, and the request is sent once more with that as max_tokens, when at least
 // MIN_RETRY_MAX_TOKENS fit. Providers that only state their output cap get that cap.
 import type { ChatCompletionRequest } from "../wire/openai_types.ts";
-import type { Quirk, QuirkRequestContext, UpstreamFailure } from "./registry.ts";
+import type { Quirk, QuirkRequestContext, UpstreamFailure } from "./quirk.ts";
 
 /** The smallest output budget worth a retry; with less room the error goes to the client. */
 export const MIN_RETRY_MAX_TOKENS = 1024;

@@ -7,7 +7,7 @@
 // provider, gets an empty string.
 import type { ChatCompletionRequest } from "../wire/openai_types.ts";
 import { assistantMessages, plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** The quirk: `reasoning_content: ""` on assistant tool-call turns that have none. */
 export const deepseekReasoning: Quirk = {

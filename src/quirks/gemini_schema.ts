@@ -4,7 +4,7 @@
 import { cleanGeminiSchema } from "../translate/gemini/schema.ts";
 import type { ChatCompletionRequest, ChatTool } from "../wire/openai_types.ts";
 import { plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /**
  * The quirk: clean every tool's parameters and a structured-output schema (copies; the client's

@@ -13,12 +13,8 @@ import type {
   ChatToolCallDelta,
 } from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, isRecord, plural } from "./chunk_parts.ts";
-import type {
-  ChunkTransform,
-  Quirk,
-  QuirkRequestContext,
-  QuirkResponseContext,
-} from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkRequestContext, QuirkResponseContext } from "./quirk.ts";
 import { encodeToolId, restoreToolIds } from "./tool_ids.ts";
 import { checksSignatures, SKIP_SIGNATURE } from "../translate/gemini/thought_signature.ts";
 

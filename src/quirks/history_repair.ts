@@ -15,7 +15,7 @@ import type {
   ToolResultBlock,
 } from "../wire/anthropic_types.ts";
 import { isRecord, plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** The content of the result added for a tool call that has none. */
 export const MISSING_RESULT_TEXT = "Tool call was interrupted: no result was recorded";
@@ -29,7 +29,7 @@ interface Counts {
 }
 
 /** Mends a request's history; returns the same request when nothing needed mending. */
-export function repairHistory(req: MessagesRequest, counts: Counts): MessagesRequest {
+function repairHistory(req: MessagesRequest, counts: Counts): MessagesRequest {
   const source = Array.isArray(req.messages) ? req.messages : [];
   if (!source.every(isRecord)) return req; // the translator reports malformed messages
   const messages: Message[] = [];

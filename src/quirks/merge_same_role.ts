@@ -5,7 +5,7 @@
 // cannot take (thinking only, server tools only) is dropped between two others.
 import type { ChatCompletionRequest, ChatContentPart, ChatMessage } from "../wire/openai_types.ts";
 import { plural } from "./chunk_parts.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 type Assistant = Extract<ChatMessage, { role: "assistant" }>;
 type User = Extract<ChatMessage, { role: "user" }>;

@@ -4,13 +4,17 @@
 // and gpt-5 models, and maps Claude Code's effort to `reasoning_effort` (see effort.ts). The levels
 // differ by model: `minimal` exists on gpt-5 only, `xhigh` from gpt-5.1-codex-max and gpt-5.2 on,
 // o1-mini takes neither an effort nor a system message. An effort a model lacks becomes the next
-// level up it has (or its highest); o1-mini's system messages become user messages.
+// level up it has (or its highest); o1-mini's system messages become user messages. A request that
+// turns thinking off (`thinking: {type: "disabled"}`, as Claude Code's auto-mode safety check does
+// with a 64-token answer) gets the least reasoning the model has (`none`, `minimal` or `low`), so the
+// model does not spend the answer's tokens on reasoning it was asked not to do.
 import type { ReasoningEffort } from "../translate/openai/effort.ts";
 import type { ChatCompletionRequest } from "../wire/openai_types.ts";
-import type { Quirk, QuirkContext } from "./registry.ts";
+import { isRecord } from "../util/is_record.ts";
+import type { Quirk, QuirkRequestContext } from "./quirk.ts";
 
 /** Every effort level, lowest first ("none" is gpt-5.1's no-reasoning level). */
-export const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
+const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
   "none",
   "minimal",
   "low",
@@ -20,7 +24,7 @@ export const EFFORT_ORDER: readonly (ReasoningEffort | "none")[] = [
 ];
 
 /** Reasoning levels by model family, first match wins (the name without a `vendor/` prefix). */
-export const MODEL_EFFORTS: ReadonlyArray<
+const MODEL_EFFORTS: ReadonlyArray<
   { pattern: RegExp; efforts: readonly (ReasoningEffort | "none")[] }
 > = [
   { pattern: /^o1-(?:mini|preview)(?:$|-)/, efforts: [] },
@@ -62,7 +66,7 @@ export function nearestEffort(
 export const openaiReasoning: Quirk = {
   name: "openai_reasoning",
   summary: "`reasoning_effort` limited to the levels each OpenAI model has (minimal, xhigh…)",
-  request(req: ChatCompletionRequest, ctx: QuirkContext): ChatCompletionRequest {
+  request(req: ChatCompletionRequest, ctx: QuirkRequestContext): ChatCompletionRequest {
     const name = req.model.slice(req.model.lastIndexOf("/") + 1).toLowerCase();
     if (NO_SYSTEM_ROLE.test(name) && req.messages.some((m) => m.role === "system")) {
       req.messages = req.messages.map((m) =>
@@ -70,8 +74,15 @@ export const openaiReasoning: Quirk = {
       );
       ctx.note("openai_reasoning: system messages sent as user messages");
     }
-    const effort = req.reasoning_effort;
     const allowed = modelEfforts(req.model);
+    if (req.reasoning_effort === undefined && thinkingOff(ctx) && allowed?.[0] !== undefined) {
+      req.reasoning_effort = allowed[0];
+      ctx.note(
+        `openai_reasoning: thinking disabled → reasoning_effort ${allowed[0]} (${req.model})`,
+      );
+      return req;
+    }
+    const effort = req.reasoning_effort;
     if (typeof effort !== "string" || allowed === undefined) return req;
     const sent = nearestEffort(effort, allowed);
     if (sent === effort) return req;
@@ -85,3 +96,9 @@ export const openaiReasoning: Quirk = {
     return req;
   },
 };
+
+/** Whether the client's request turned thinking off outright. */
+function thinkingOff(ctx: QuirkRequestContext): boolean {
+  const thinking: unknown = ctx.anthropic.thinking;
+  return isRecord(thinking) && thinking.type === "disabled";
+}

@@ -10,7 +10,8 @@ import type {
   ChatDelta,
 } from "../wire/openai_types.ts";
 import { firstDelta, firstMessage } from "./chunk_parts.ts";
-import type { ChunkTransform, Quirk, QuirkContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 /** Opening tag → closing tag. */
 const TAGS: ReadonlyArray<readonly [string, string]> = [["<think>", "</think>"], [

@@ -2,7 +2,7 @@
 import { UpstreamError } from "../errors.ts";
 import type { ChatTool } from "../wire/openai_types.ts";
 import { isRecord } from "./chunk_parts.ts";
-import type { QuirkResponseContext } from "./registry.ts";
+import type { QuirkResponseContext } from "./quirk.ts";
 
 /** Finish reasons that say tool calls follow. */
 export const TOOL_FINISH_REASONS: ReadonlySet<string> = new Set(["tool_calls", "function_call"]);

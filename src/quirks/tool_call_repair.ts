@@ -9,7 +9,8 @@ import { UpstreamError } from "../errors.ts";
 import type { ChatCompletionResponse, ChatResponseMessage } from "../wire/openai_types.ts";
 import { firstMessage, isRecord } from "./chunk_parts.ts";
 import { repairArguments } from "./json_repair.ts";
-import type { ChunkTransform, Quirk, QuirkResponseContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkResponseContext } from "./quirk.ts";
 import {
   MALFORMED_FINISH,
   noCallMessage,

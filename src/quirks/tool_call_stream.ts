@@ -9,7 +9,8 @@ import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from "../wire/
 import { ToolCallIndex } from "../translate/openai/tool_call_index.ts";
 import { errorChunk, firstChoice, isRecord } from "./chunk_parts.ts";
 import { isObjectText, JsonPrefixScanner, repairArguments } from "./json_repair.ts";
-import type { ChunkTransform, QuirkResponseContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { QuirkResponseContext } from "./quirk.ts";
 import {
   MALFORMED_FINISH,
   matchToolName,

@@ -18,7 +18,8 @@ import type {
   ChatToolCall,
 } from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, plural } from "./chunk_parts.ts";
-import type { ChunkTransform, Quirk, QuirkContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkContext } from "./quirk.ts";
 
 export { decodeToolId, ENCODED_TOOL_ID_PREFIX, encodeToolId, isValidToolUseId, type ToolIdPayload };
 

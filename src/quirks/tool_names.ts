@@ -13,7 +13,8 @@ import type {
   ChatCompletionResponse,
 } from "../wire/openai_types.ts";
 import { firstDelta, firstMessage, plural } from "./chunk_parts.ts";
-import type { ChunkTransform, Quirk, QuirkContext, QuirkResponseContext } from "./registry.ts";
+import type { ChunkTransform } from "../translate/openai/stream_pipeline.ts";
+import type { Quirk, QuirkContext, QuirkResponseContext } from "./quirk.ts";
 
 /** The longest function name OpenAI and Gemini accept. */
 export const MAX_TOOL_NAME_LENGTH = 64;

@@ -4,9 +4,12 @@ import type {
   ModelOptions,
   ModelRule,
   ProviderConfig,
-  ProviderFormat,
+  RouteTarget,
 } from "../config/schema.ts";
+import { NotFoundError } from "../errors.ts";
+import type { ProviderFormat } from "../providers/provider_format.ts";
 import { type ModelFacts, modelFacts } from "../providers/model_catalog.ts";
+import { presetName } from "../providers/presets.ts";
 import { globMatch } from "../util/glob.ts";
 
 export { globMatch };
@@ -65,21 +68,44 @@ export function findModelOptions(
 }
 
 /**
- * Resolves the route for the model a client asked for.
+ * Resolves the route for the model a client asked for: an exact `[models]` name, else a
+ * `model@provider` the client named (see {@linkcode explicitTarget}), else the first glob that
+ * matches, else the same name on the default provider. A `model@name` whose `name` is no
+ * configured provider, and that no rule but `*` matches, is a 404 that names the providers.
  *
  * @example
  * resolveRoute(config, "claude-sonnet-4-5-20250929[1m]").model; // what "*sonnet*" maps to
+ * resolveRoute(config, "deepseek-chat@deepseek").provider.name; // "deepseek"
  */
 export function resolveRoute(config: Config, model: string): Route {
   const rule = findRule(config.models, model);
-  const providerName = rule?.provider ?? config.defaultProvider;
-  const provider = config.providers[providerName] ?? config.providers[config.defaultProvider]!;
-  const upstreamModel = rule?.model ?? normalizeModelName(model);
-  const options = findModelOptions(config.modelOptions, upstreamModel);
-  const facts = routeFacts(provider, upstreamModel, options);
+  if (!rule?.exact) {
+    const explicit = explicitTarget(config, model);
+    if (explicit) return routeTo(config, explicit);
+    if (rule === undefined || rule.pattern === "*") refuseUnknownProvider(config, model);
+  }
+  const provider = rule?.provider === undefined ? undefined : config.providers[rule.provider];
+  return buildRoute(config, provider, rule?.model ?? normalizeModelName(model), rule);
+}
+
+/** The route to a target: its model on its provider (the default provider when it names none). */
+export function routeTo(config: Config, target: RouteTarget): Route {
+  const provider = target.provider === undefined ? undefined : config.providers[target.provider];
+  return buildRoute(config, provider, target.model);
+}
+
+function buildRoute(
+  config: Config,
+  named: ProviderConfig | undefined,
+  model: string,
+  rule?: ModelRule,
+): Route {
+  const provider = named ?? config.providers[config.defaultProvider]!;
+  const options = findModelOptions(config.modelOptions, model);
+  const facts = routeFacts(provider, model, options);
   return {
     provider,
-    model: upstreamModel,
+    model,
     options,
     format: routeFormat(provider, facts, options),
     facts,
@@ -87,8 +113,58 @@ export function resolveRoute(config: Config, model: string): Route {
   };
 }
 
+/** A provider name as written after `@` (Vertex's dated ids, `model@20250514`, are not one). */
+const PROVIDER_NAME = /^[a-z][a-z0-9._-]*$/i;
+
+/**
+ * The target a client named as `model@provider` (as typed into Claude Code's `/model` or given to
+ * `--model`), when the part after the last `@` is a configured provider (by name, alias or
+ * preset, in any case); a `[1m]` suffix is ignored. Undefined for any other name.
+ *
+ * @example
+ * explicitTarget(config, "deepseek-chat@DeepSeek[1m]"); // { model: "deepseek-chat", provider: "deepseek" }
+ */
+export function explicitTarget(config: Config, model: string): RouteTarget | undefined {
+  const split = splitTarget(model);
+  if (!split) return undefined;
+  const provider = findProvider(config.providers, split.provider);
+  return provider === undefined ? undefined : { model: split.model, provider };
+}
+
+function splitTarget(model: string): { model: string; provider: string } | undefined {
+  const name = normalizeModelName(model);
+  const at = name.lastIndexOf("@");
+  if (at < 1) return undefined;
+  const provider = name.slice(at + 1).trim();
+  const upstream = name.slice(0, at).trim();
+  return upstream && PROVIDER_NAME.test(provider) ? { model: upstream, provider } : undefined;
+}
+
+/** The configured provider `wanted` names: its key, or the provider of that preset (or alias). */
+function findProvider(
+  providers: Readonly<Record<string, ProviderConfig>>,
+  wanted: string,
+): string | undefined {
+  const key = wanted.toLowerCase();
+  if (Object.hasOwn(providers, key)) return key;
+  const preset = presetName(key);
+  if (preset === undefined) return undefined;
+  if (Object.hasOwn(providers, preset)) return preset;
+  return Object.values(providers).find((p) => p.preset === preset)?.name;
+}
+
+function refuseUnknownProvider(config: Config, model: string): void {
+  const split = splitTarget(model);
+  if (!split) return;
+  const configured = Object.keys(config.providers).join(", ");
+  throw new NotFoundError(
+    `model: "${model}" names provider "${split.provider}", which is not configured ` +
+      `(configured: ${configured})`,
+  );
+}
+
 /** The catalog's facts about `model` on `provider`, with the `[model_options]` overrides. */
-export function routeFacts(
+function routeFacts(
   provider: ProviderConfig,
   model: string,
   options: ModelOptions,

@@ -8,6 +8,7 @@ import { findRule } from "../routing/route.ts";
 import { VERSION } from "../version.ts";
 import { checkAuthToken } from "./auth.ts";
 import type { AppDeps } from "./deps.ts";
+import { gatewayOf } from "./gateway.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { requestGuard } from "./guard.ts";
 import { type LifecycleEnv, requestLifecycle } from "./lifecycle.ts";
@@ -48,7 +49,13 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Hono<Lifecycle
   app.on(
     ["GET", "HEAD"],
     "/health",
-    (c) => c.json({ status: "ok", version: VERSION, config: fingerprint }),
+    (c) =>
+      c.json({
+        status: "ok",
+        version: VERSION,
+        config: fingerprint,
+        providers: gatewayOf(deps).state(),
+      }),
   );
   app.get("/metrics", (c) => {
     if (!deps.metrics) return c.text("", 404);
@@ -95,7 +102,7 @@ export function createApp(deps: AppDeps, extras: AppExtras = {}): Hono<Lifecycle
  * The answer for an error thrown anywhere in the app: the error renders itself (a ProxyError's
  * envelope, or an upstream's own bytes), anything else is a 500; nothing when the client has gone.
  */
-export function errorResponse(err: unknown, signal: AbortSignal): Response {
+function errorResponse(err: unknown, signal: AbortSignal): Response {
   if (signal.aborted) return new Response(null, { status: CLIENT_CLOSED_STATUS });
   return toProxyError(err).getResponse();
 }

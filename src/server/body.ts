@@ -3,6 +3,7 @@ import { concatBytes } from "../util/bytes.ts";
 import { InvalidRequestError, RequestTooLargeError } from "../errors.ts";
 import type { MessagesRequest } from "../wire/anthropic_types.ts";
 import { isRecord } from "../util/is_record.ts";
+import { tooDeepAt } from "../util/json_depth.ts";
 import type { ClientMessage } from "./handler.ts";
 
 /**
@@ -85,11 +86,18 @@ export const BLOCK_TYPES: ReadonlySet<string> = new Set([
   "search_result",
 ]);
 
+/** Deepest nesting a request body may have: far past any real schema, far short of a call stack. */
+export const MAX_BODY_DEPTH = 512;
+
 /** Checks the shape of a Messages request; `countTokens` makes max_tokens optional. */
 export function validateMessagesRequest(
   body: Record<string, unknown>,
   options: { countTokens?: boolean } = {},
 ): MessagesRequest {
+  const deep = tooDeepAt(body, MAX_BODY_DEPTH);
+  if (deep !== undefined) {
+    throw new InvalidRequestError(`${deep}: nests deeper than ${MAX_BODY_DEPTH} levels`);
+  }
   if (typeof body.model !== "string" || body.model === "") {
     throw new InvalidRequestError(fieldMessage("model", body.model, "a non-empty string"));
   }

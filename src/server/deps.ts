@@ -31,6 +31,8 @@ export interface AppDeps {
   fetch?: typeof fetch;
   now: () => number;
   newId: (prefix: string) => string;
+  /** Where warnings about providers go as they happen (a circuit opened, a key refused): stderr. */
+  warn?: (text: string) => void;
   /** Aborted when the shutdown grace ends: requests still open end with its reason as their error. */
   shutdown?: AbortSignal;
 }
@@ -44,9 +46,12 @@ export function randomId(prefix: string): string {
   return out;
 }
 
-/** Every secret the config holds (provider keys, the proxy token, the search key), for redaction. */
+/** Every secret the config holds (provider keys, each key of a pool, the proxy token, the search key), for redaction. */
 export function configSecrets(config: Config): string[] {
-  const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
+  const secrets = Object.values(config.providers).flatMap((p) => [
+    ...(p.apiKey ? [p.apiKey] : []),
+    ...(p.keyPool ?? []).map((k) => k.key),
+  ]);
   if (config.authToken) secrets.push(config.authToken);
   if (config.webSearch?.apiKey) secrets.push(config.webSearch.apiKey);
   return secrets;
@@ -62,7 +67,6 @@ export function upstreamOptions(
   return {
     signal: deps.shutdown ? AbortSignal.any([signal, deps.shutdown]) : signal,
     timeouts: {
-      connectMs: upstream.connectTimeoutMs,
       firstByteMs: provider.timeoutMs ?? upstream.firstByteTimeoutMs,
       idleMs: upstream.idleTimeoutMs,
       deadlineMs: upstream.deadlineMs,

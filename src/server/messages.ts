@@ -1,28 +1,30 @@
-// POST /v1/messages: read the body, resolve its route once, and hand it to the handler for the route's
-// kind (OpenAI Chat, OpenAI Responses, Anthropic passthrough, Gemini, web search).
+// POST /v1/messages: read the body, route it once (models, router rules, the client's model@provider), and
+// answer it from that target or its fallbacks, each with the handler for its kind.
 import type { Config } from "../config/schema.ts";
-import { leadingModel } from "../passthrough/anthropic_clean.ts";
+import { leadingModel } from "../passthrough/body_bytes.ts";
 import { passesUnparsed } from "../passthrough/passthrough_request.ts";
-import { resolveRoute, type Route } from "../routing/route.ts";
+import { fallbackChain } from "../routing/fallback_chain.ts";
+import { requestSignals } from "../routing/request_signals.ts";
+import { routeRequest, type RoutingDecision } from "../routing/router.ts";
 import { parseJsonObject, readBodyBytes, validateMessagesRequest } from "./body.ts";
 import type { AppDeps } from "./deps.ts";
-import type { ClientMessage, HandlerContext, RouteHandler } from "./handler.ts";
-import { anthropicPassthrough } from "./handlers/anthropic_passthrough.ts";
-import { gemini } from "./handlers/gemini.ts";
-import { openaiChat } from "./handlers/openai_chat.ts";
-import { openaiResponses } from "./handlers/openai_responses.ts";
-import { proxiedWebSearchTool, webSearch } from "./handlers/web_search.ts";
+import { answerWithFallback } from "./fallback.ts";
+import type { ClientMessage } from "./handler.ts";
 import type { RequestLog } from "./request_log.ts";
 
-/** Handles `POST /v1/messages`: reads the body, then {@linkcode dispatch}es it. */
-export async function handleMessages(
+/**
+ * Handles `POST /v1/messages`: reads the body, then {@linkcode dispatch}es it. Not an async
+ * function: JavaScriptCore keeps an async function's locals until it returns, and the body's bytes
+ * and text would then stay alive for the whole upstream call.
+ */
+export function handleMessages(
   request: Request,
   deps: AppDeps,
   log: RequestLog,
 ): Promise<Response> {
-  const bytes = await readBodyBytes(request, deps.config.maxBodyBytes);
-  const text = new TextDecoder().decode(bytes);
-  return await dispatch(request, { deps, log, bytes, text });
+  return readBodyBytes(request, deps.config.maxBodyBytes).then((bytes) =>
+    dispatch(request, { deps, log, bytes, text: new TextDecoder().decode(bytes) })
+  );
 }
 
 /** What {@linkcode dispatch} needs: the app, the request's log and the body as received. */
@@ -33,49 +35,43 @@ export interface DispatchContext {
   text: string;
 }
 
-/** Resolves the route once, picks the handler for its kind and calls it: the one place a request is routed. */
-export function dispatch(request: Request, ctx: DispatchContext): Promise<Response> {
-  const { message, route } = routeMessage(ctx.deps.config, ctx);
-  ctx.log.routed(message.model, route, message.body && message.body.stream === true);
-  const handler = pickHandler(message, route);
-  const handlerContext: HandlerContext = { deps: ctx.deps, log: ctx.log, message, route };
-  return handler(request, handlerContext);
-}
-
-/** The handler for a routed message. */
-function pickHandler(message: ClientMessage, route: Route): RouteHandler {
-  if (message.body && proxiedWebSearchTool(message.body, route.provider)) return webSearch;
-  switch (route.format) {
-    case "anthropic":
-      return anthropicPassthrough;
-    case "openai-responses":
-      return openaiResponses;
-    case "openai":
-      return openaiChat;
-    case "gemini":
-      return gemini;
-  }
+/**
+ * Routes the request once (its `[models]` route, or where a `[router]` rule sends it), notes why,
+ * and answers it from that target or, when it fails before answering, from its fallbacks: the
+ * one place a request is routed.
+ */
+function dispatch(request: Request, ctx: DispatchContext): Promise<Response> {
+  const { config } = ctx.deps;
+  const { message, decision } = routeMessage(request, ctx);
+  for (const reason of decision.reasons) ctx.log.decided(reason);
+  ctx.log.routed(message.model, decision.route, message.body && message.body.stream === true);
+  const chain = fallbackChain(config, decision.route);
+  return answerWithFallback(request, { deps: ctx.deps, log: ctx.log, message }, chain);
 }
 
 /**
- * The message and its route. When Anthropic-format providers are configured and the model leads the
- * body, the route is resolved from that model, unparsed; a body that can go to its provider as sent
- * (see `passesUnparsed`) is not parsed at all. Otherwise the body is parsed and checked, and the
- * route resolved from its model.
+ * The message and where it goes. When Anthropic-format providers are configured and the model
+ * leads the body, the request is routed from that model and its text, unparsed; a body that can
+ * go to its target as sent (see `passesUnparsed`) is not parsed at all. Otherwise the body is
+ * parsed and checked, and routed from its fields.
  */
 function routeMessage(
-  config: Config,
-  received: { bytes: Uint8Array<ArrayBuffer>; text: string },
-): { message: ClientMessage; route: Route } {
+  request: Request,
+  received: DispatchContext,
+): { message: ClientMessage; decision: RoutingDecision } {
   const { bytes, text } = received;
+  const config = received.deps.config;
+  const source = { headers: request.headers, text, byteLength: bytes.byteLength };
   const leading = hasAnthropicProvider(config) ? leadingModel(text) : undefined;
-  const early = leading === undefined ? undefined : resolveRoute(config, leading);
-  if (leading !== undefined && early && passesUnparsed(early, config, text)) {
-    return { message: { bytes, text, model: leading }, route: early };
+  if (leading !== undefined) {
+    const early = routeRequest(config, requestSignals(leading, source));
+    if (passesUnparsed(early.route, config, text)) {
+      return { message: { bytes, text, model: leading }, decision: early };
+    }
   }
   const body = validateMessagesRequest(parseJsonObject(text));
-  const route = early && body.model === leading ? early : resolveRoute(config, body.model);
-  return { message: { bytes, text, model: body.model, body }, route };
+  const decision = routeRequest(config, requestSignals(body.model, { ...source, body }));
+  return { message: { bytes, text, model: body.model, body }, decision };
 }
 
 /** Whether any provider speaks the Anthropic format (only then can a body skip parsing). */

@@ -1,6 +1,6 @@
 // One request's log record: its timing, route and outcome; opened and written once by the lifecycle.
 import { toProxyError } from "../errors.ts";
-import type { ModelPrice } from "../config/schema.ts";
+import type { ModelPrice } from "../providers/model_price.ts";
 import { requestCost } from "../log/cost.ts";
 import type { RequestLogRecord } from "../log/record.ts";
 import type { Route } from "../routing/route.ts";
@@ -63,6 +63,11 @@ export class RequestLog {
       upstream_model: route.model,
       ...(stream === undefined ? {} : { stream }),
     });
+  }
+
+  /** Records a routing decision: a `[router]` rule and why, a fallback, a skipped circuit, a key set aside. */
+  decided(decision: string): void {
+    (this.record.routing ??= []).push(decision);
   }
 
   /** Records a change made to the request or answer (fields dropped, tokens capped, quirks). */

@@ -24,7 +24,7 @@ export interface SearchHit {
 const WEB_SEARCH_TYPE = /^web_search_\d{8}$/;
 
 /** The prefix Claude Code's WebSearch tool puts before the query it wants searched. */
-export const CLAUDE_CODE_SEARCH_PREFIX = "Perform a web search for the query:";
+const CLAUDE_CODE_SEARCH_PREFIX = "Perform a web search for the query:";
 
 /** Backends refuse long queries (Brave: 400 characters); longer ones are cut at a word. */
 export const MAX_QUERY_CHARS = 400;

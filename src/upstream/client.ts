@@ -1,6 +1,8 @@
 // Sends a request to the upstream provider: retries before the first byte, timeouts, client abort.
 import { ProxyError, UpstreamError } from "../errors.ts";
+import { FETCH_RESENDS_ON_RESET } from "../runtime.ts";
 import type { ChunkSource } from "../wire/chunk_source.ts";
+import { SYSTEM_TIMERS, type Timers } from "../util/timers.ts";
 import { chunkStream, idleTimeoutError, timedChunkReader } from "./idle_timeout.ts";
 import {
   abortableSleep,
@@ -13,13 +15,10 @@ import {
 /**
  * Timeouts for one upstream call. `fetch` does not expose the connect phase, so connecting counts
  * against the first-byte wait: each try is aborted when no response headers arrived within
- * `firstByteMs`. `connectMs` is kept for configuration and is only ever a lower bound of that
- * deadline (the effective connect limit is `min(connectMs, firstByteMs)` at best, `firstByteMs` in
- * practice); refused connections and DNS failures fail fast on their own. A value that is not a
- * positive number of ms below 2^31 disables a timer.
+ * `firstByteMs` (refused connections and DNS failures fail fast on their own). A value that is not
+ * a positive number of ms below 2^31 disables a timer.
  */
 export interface UpstreamTimeouts {
-  connectMs: number;
   /** Until the response headers, connecting included. */
   firstByteMs: number;
   /** Longest silence between two body chunks; not a total deadline. */
@@ -31,9 +30,8 @@ export interface UpstreamTimeouts {
   deadlineMs: number;
 }
 
-/** Ten seconds to connect, two minutes to answer (reasoning models are slow), two minutes of silence. */
-export const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
-  connectMs: 10_000,
+/** Two minutes to answer (reasoning models are slow), two minutes of silence. */
+const DEFAULT_UPSTREAM_TIMEOUTS: Readonly<UpstreamTimeouts> = Object.freeze({
   firstByteMs: 120_000,
   idleMs: 120_000,
   deadlineMs: 0,
@@ -58,6 +56,8 @@ export interface SendUpstreamOptions {
   fetch?: typeof fetch;
   /** Replaces the wait between tries; it should reject when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock and timers of the timeouts and the waits between tries (default: the runtime's). */
+  timers?: Timers;
   onRetry?: (info: RetryInfo) => void;
 }
 
@@ -100,7 +100,9 @@ type TryOutcome =
 
 /**
  * Sends `request`, retrying network errors, first-byte timeouts and retryable statuses (see
- * `RETRY_STATUSES`) with backoff until the first response is handed over. A non-retryable status, or
+ * `RETRY_STATUSES`) with backoff until the first response is handed over. These are the only tries:
+ * the body goes as a stream read once, so the runtime's fetch never sends it again by itself (see
+ * {@linkcode sentBody}). A non-retryable status, or
  * a retryable one on the last try, resolves with that response for the caller to map. A network
  * error or timeout on the last try throws an `UpstreamError` (502 or 504) that names only the host.
  * Aborting `options.signal` aborts the call, the wait and the body, and rejects with its reason.
@@ -119,10 +121,12 @@ export async function sendUpstream(
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const attempts = Math.max(1, Math.floor(policy.attempts));
-  const sleep = options.sleep ?? abortableSleep;
+  const timers = options.timers ?? SYSTEM_TIMERS;
+  const sleep = options.sleep ??
+    ((ms: number, signal?: AbortSignal) => abortableSleep(ms, signal, timers));
   const host = upstreamHost(request.url);
   let attempt = 1;
-  const deadline = answerDeadline(timeouts, () => attempt);
+  const deadline = answerDeadline(timeouts, { tries: () => attempt, timers });
   // Until the answer begins, the deadline aborts a try or a wait like the client's signal does.
   const waiting = deadline && signal
     ? AbortSignal.any([signal, deadline.signal])
@@ -141,7 +145,10 @@ export async function sendUpstream(
         attempt >= attempts || delayMs >= (deadline?.left() ?? Infinity);
       let info: RetryInfo;
       if ("failure" in outcome) {
-        const delayMs = retryDelayMs(attempt, policy);
+        // A first try that could not reach the provider is usually a reused connection it had
+        // closed: the next try, on a new one, goes at once (as the runtimes' own retry did).
+        const unreachable = outcome.failure.status === 502 && attempt === 1;
+        const delayMs = unreachable ? 0 : retryDelayMs(attempt, policy);
         if (last(delayMs)) throw outcome.failure;
         info = { attempt, error: outcome.failure.message, delayMs };
       } else {
@@ -153,7 +160,7 @@ export async function sendUpstream(
           })
           : Infinity;
         if (last(delayMs)) {
-          return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort });
+          return wrapResult(response, attempt, { idleMs: timeouts.idleMs, signal, abort, timers });
         }
         await response.body?.cancel().catch(() => {});
         info = { attempt, status: response.status, delayMs };
@@ -167,22 +174,22 @@ export async function sendUpstream(
 }
 
 /**
- * The timer of `timeouts.deadlineMs` (at least one first-byte timeout), or undefined when it is
- * off; its signal aborts with a 504 that names the setting and how many tries were made.
+ * The timer of `timeouts.deadlineMs`, or undefined when it is off; its signal aborts with a 504 that names the setting and how many tries were made.
  */
-function answerDeadline(timeouts: UpstreamTimeouts, tries: () => number) {
-  const { deadlineMs, firstByteMs } = timeouts;
-  if (!(deadlineMs > 0 && deadlineMs < 2 ** 31)) return undefined;
-  const ms = firstByteMs > 0 && firstByteMs < 2 ** 31
-    ? Math.max(deadlineMs, firstByteMs)
-    : deadlineMs;
+function answerDeadline(
+  timeouts: UpstreamTimeouts,
+  options: { tries: () => number; timers: Timers },
+) {
+  const { tries, timers } = options;
+  const ms = timeouts.deadlineMs;
+  if (!(ms > 0 && ms < 2 ** 31)) return undefined;
   const controller = new AbortController();
-  const ends = performance.now() + ms;
-  const timer = setTimeout(() => controller.abort(deadlineError(ms, tries())), ms);
+  const ends = timers.now() + ms;
+  const timer = timers.setTimeout(() => controller.abort(deadlineError(ms, tries())), ms);
   return {
     signal: controller.signal,
-    left: () => ends - performance.now(),
-    clear: () => clearTimeout(timer),
+    left: () => ends - timers.now(),
+    clear: () => timers.clearTimeout(timer),
   };
 }
 
@@ -217,17 +224,31 @@ interface TryOptions extends SendUpstreamOptions {
 async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<TryOutcome> {
   const { signal, timeouts } = options;
   const deadlineMs = timeouts.firstByteMs;
+  const timers = options.timers ?? SYSTEM_TIMERS;
   const deadline = new AbortController();
   const timer = deadlineMs > 0 && deadlineMs < 2 ** 31
-    ? setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
+    ? timers.setTimeout(() => deadline.abort(firstByteTimeoutError(deadlineMs)), deadlineMs)
     : undefined;
   try {
-    const response = await (options.fetch ?? fetch)(request.url, {
-      method: request.method ?? "POST",
-      headers: request.headers,
-      body: request.body,
-      signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
-    });
+    const send = (body: SentBody) =>
+      (options.fetch ?? fetch)(request.url, {
+        method: request.method ?? "POST",
+        headers: body.headers,
+        body: body.body,
+        signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal,
+        ...(body.body instanceof ReadableStream ? { duplex: "half" } : {}),
+      } as RequestInit);
+    const origin = new URL(request.url).origin;
+    // Only the runtime's own fetch resends; one passed in gets the bytes as they are.
+    const stream = FETCH_RESENDS_ON_RESET && options.fetch === undefined &&
+      !CHUNKED_REFUSED.has(origin);
+    let response = await send(sentBody(request, stream));
+    if (response.status === 411 && stream) {
+      // Length Required: a server that takes no chunked body refused it unread; send it plainly.
+      await response.body?.cancel().catch(() => {});
+      CHUNKED_REFUSED.add(origin);
+      response = await send(sentBody(request, false));
+    }
     // The same controller later ends a whole-body read that outlasts the idle timeout.
     return { response, abort: (reason) => deadline.abort(reason) };
   } catch (error) {
@@ -235,8 +256,45 @@ async function tryOnce(request: UpstreamRequest, options: TryOptions): Promise<T
     if (deadline.signal.aborted) return { failure: deadline.signal.reason as UpstreamError };
     return { failure: unreachableError(options.host, request.url, error) };
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
+}
+
+/**
+ * Origins that answered a streamed body with 411 Length Required: later bodies go to them as plain
+ * bytes (which Deno's fetch may then send twice on a reset reused connection; such servers are
+ * rare, and under Bun, as released, bodies always go as bytes).
+ */
+const CHUNKED_REFUSED = new Set<string>();
+const encoder = new TextEncoder();
+
+/** A try's body and headers. */
+interface SentBody {
+  body: BodyInit | undefined;
+  headers: Record<string, string>;
+}
+
+/**
+ * The body of one try; with `stream`, a stream read once, which a runtime's fetch cannot send a
+ * second time on its own. Deno's sends a body it can replay (text, bytes) again when a reused
+ * keep-alive connection is reset, even after the provider read it, so `retries = 0` would still
+ * send twice; given a stream it cannot, and sends it chunked (HTTP/1.1; HTTP/2 frames bodies its
+ * own way), at no measurable cost (bench/upstream_body.ts). Bun's never resends, and a stream
+ * costs it about 0.15 ms more per 76 KB request, so Bun gets the bytes. A GET or HEAD has no body.
+ */
+function sentBody(request: UpstreamRequest, stream: boolean): SentBody {
+  const method = (request.method ?? "POST").toUpperCase();
+  if (method === "GET" || method === "HEAD") return { body: undefined, headers: request.headers };
+  const bytes = typeof request.body === "string" ? encoder.encode(request.body) : request.body;
+  if (!stream || bytes.byteLength === 0) return { body: bytes, headers: request.headers };
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  const headers = { ...request.headers, "content-length": String(bytes.byteLength) };
+  return { body, headers };
 }
 
 /** How an answer's body is read: its idle timeout, the client's signal, and how to end the call. */
@@ -244,6 +302,7 @@ interface BodyOptions {
   idleMs: number;
   signal: AbortSignal | undefined;
   abort: (reason: unknown) => void;
+  timers: Timers;
 }
 
 function wrapResult(response: Response, attempts: number, options: BodyOptions): UpstreamResult {
@@ -261,7 +320,10 @@ function wrapResult(response: Response, attempts: number, options: BodyOptions):
   const raw = response.body;
   // Made on first use, so that `text()` finds the upstream body unlocked.
   let source: ChunkSource | undefined;
-  const timed = () => (source ??= timedChunkReader(raw, options.idleMs, { mapError }));
+  const timed = () => (source ??= timedChunkReader(raw, options.idleMs, {
+    mapError,
+    timers: options.timers,
+  }));
   // The stream only reads the source when pulled: a caller that takes `chunks()` bypasses it.
   const body = chunkStream({
     read: () => timed().read(),
@@ -285,10 +347,10 @@ async function readWhole(
   options: BodyOptions,
   mapError: (error: unknown) => unknown,
 ): Promise<string> {
-  const { idleMs } = options;
+  const { idleMs, timers } = options;
   let timeout: UpstreamError | undefined;
   const timer = idleMs > 0 && idleMs < 2 ** 31
-    ? setTimeout(() => {
+    ? timers.setTimeout(() => {
       timeout = idleTimeoutError(idleMs);
       options.abort(timeout);
     }, idleMs)
@@ -298,7 +360,7 @@ async function readWhole(
   } catch (error) {
     throw timeout ?? mapError(error);
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 

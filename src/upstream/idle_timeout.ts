@@ -1,5 +1,6 @@
 // Idle timeout for upstream response bodies: errors the read when the upstream falls silent too long.
 import { UpstreamError } from "../errors.ts";
+import { SYSTEM_TIMERS, type TimerHandle, type Timers } from "../util/timers.ts";
 import type { ChunkSource } from "../wire/chunk_source.ts";
 
 /** Options for {@linkcode timedChunkReader} and {@linkcode withIdleTimeout}. */
@@ -8,6 +9,8 @@ export interface IdleTimeoutOptions {
   onTimeout?: (error: UpstreamError) => void;
   /** Turns an error raised by the source into the error the read rejects with. */
   mapError?: (error: unknown) => unknown;
+  /** The clock and timers (default: the runtime's). */
+  timers?: Timers;
 }
 
 /** One read: a chunk, or the end of the stream. */
@@ -32,24 +35,25 @@ export function timedChunkReader(
   options: IdleTimeoutOptions = {},
 ): ChunkSource {
   const reader = chunkReader(body);
+  const timers = options.timers ?? SYSTEM_TIMERS;
   const timed = idleMs > 0 && idleMs < 2 ** 31;
   // One lazy timer instead of a setTimeout/clearTimeout pair per chunk: each read only moves the
   // deadline, and the timer, when it fires early, re-arms itself for the time that is left.
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: TimerHandle | undefined;
   let deadline = 0;
   let reading = false;
   let settled = false;
   let timeout: UpstreamError | undefined;
   const stopTimer = () => {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
     timer = undefined;
   };
   const onTimer = () => {
     timer = undefined;
     if (settled || !reading) return;
-    const left = deadline - performance.now();
+    const left = deadline - timers.now();
     if (left > 0) {
-      timer = setTimeout(onTimer, Math.ceil(left));
+      timer = timers.setTimeout(onTimer, Math.ceil(left));
       return;
     }
     settled = true;
@@ -79,8 +83,8 @@ export function timedChunkReader(
     read() {
       if (timed && !settled) {
         reading = true;
-        deadline = performance.now() + idleMs;
-        timer ??= setTimeout(onTimer, idleMs);
+        deadline = timers.now() + idleMs;
+        timer ??= timers.setTimeout(onTimer, idleMs);
       }
       return reader.read().then(onChunk, onError);
     },

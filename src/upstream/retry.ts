@@ -1,4 +1,5 @@
 // Retry policy for upstream calls: which statuses to retry, backoff with jitter, Retry-After, abortable sleep.
+import { SYSTEM_TIMERS, type Timers } from "../util/timers.ts";
 
 /** How often and how patiently to retry an upstream request. */
 export interface RetryPolicy {
@@ -21,7 +22,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 });
 
 /** Upstream statuses worth another try: timeouts, conflicts, rate limits, server errors, overload. */
-export const RETRY_STATUSES: ReadonlySet<number> = new Set([
+const RETRY_STATUSES: ReadonlySet<number> = new Set([
   408,
   409,
   429,
@@ -73,7 +74,8 @@ export function retryDelayMs(
   return Math.round(backoff / 2 + (backoff / 2) * random);
 }
 
-function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
+/** The wait an answer asks for in `retry-after-ms` or `Retry-After` (seconds or an HTTP-date), in ms. */
+export function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
   const ms = options.retryAfterMs?.trim();
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.round(Number(ms));
   const value = options.retryAfter?.trim();
@@ -85,18 +87,22 @@ function retryAfterHintMs(options: RetryDelayOptions): number | undefined {
   return Math.max(0, date - (options.now ?? Date.now()));
 }
 
-/** Waits `ms`; rejects with the signal's reason as soon as `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` on `timers`; rejects with the signal's reason as soon as `signal` aborts. */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+  timers: Timers = SYSTEM_TIMERS,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
       return;
     }
     const onAbort = () => {
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = timers.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, Math.max(0, ms));

@@ -12,7 +12,7 @@ import {
 import { searchHits } from "./search_hit.ts";
 
 /** The most results Brave gives for one search (its `count` limit). */
-export const BRAVE_MAX_COUNT = 20;
+const BRAVE_MAX_COUNT = 20;
 
 /**
  * `GET {baseUrl}/web/search?q=…&count=N`. Brave has no domain parameter: one allowed domain

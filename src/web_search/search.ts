@@ -10,6 +10,7 @@ import type { BackendRequest, SearchDomains } from "./backend_request.ts";
 import { braveHits, braveKeyRefused, braveRequest } from "./brave.ts";
 import { SEARXNG_FORBIDDEN_HINT, searxngHits, searxngRequest } from "./searxng.ts";
 import { tavilyHits, tavilyRequest } from "./tavily.ts";
+import { SYSTEM_TIMERS, type Timers } from "../util/timers.ts";
 
 /** Thrown when a search fails; `code` is what the web_search_tool_result error carries. */
 export class WebSearchError extends Error {
@@ -38,10 +39,12 @@ export interface SearchWebOptions {
   signal?: AbortSignal;
   /** Replaces the global `fetch`; it must honour `init.signal`. */
   fetch?: typeof fetch;
+  /** The timers of `timeoutMs` (default: the runtime's). */
+  timers?: Timers;
 }
 
 /** The backends' names as people write them, for messages. */
-export const BACKEND_LABELS: Readonly<Record<WebSearchBackend, string>> = {
+const BACKEND_LABELS: Readonly<Record<WebSearchBackend, string>> = {
   brave: "Brave",
   tavily: "Tavily",
   searxng: "SearXNG",
@@ -134,9 +137,10 @@ async function fetchAnswer(
 ): Promise<Record<string, unknown>> {
   const label = BACKEND_LABELS[config.backend];
   const { signal } = options;
+  const timers = options.timers ?? SYSTEM_TIMERS;
   const deadline = new AbortController();
   const timer = config.timeoutMs > 0 && config.timeoutMs < 2 ** 31
-    ? setTimeout(() => deadline.abort(), config.timeoutMs)
+    ? timers.setTimeout(() => deadline.abort(), config.timeoutMs)
     : undefined;
   try {
     const response = await (options.fetch ?? fetch)(request.url, {
@@ -158,7 +162,7 @@ async function fetchAnswer(
     }
     throw unreachableError(label, request.url, error);
   } finally {
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
   }
 }
 

@@ -5,7 +5,7 @@ import { type BackendRequest, clamp, joinUrl, type SearchDomains } from "./backe
 import { searchHits } from "./search_hit.ts";
 
 /** The most results Tavily gives for one search (its `max_results` limit). */
-export const TAVILY_MAX_RESULTS = 20;
+const TAVILY_MAX_RESULTS = 20;
 
 /** Tavily's search request body. */
 export interface TavilySearchBody {

@@ -7,6 +7,7 @@ import {
   DENO_PERMISSIONS,
   formatSums,
   hostTarget,
+  main,
   selectTargets,
   TARGETS,
   VERSION,
@@ -102,4 +103,13 @@ Deno.test("writeSums lists every binary in the directory, sorted, with its SHA-2
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the compile tasks name their compiler, and the script refuses to guess one", async () => {
+  const tasks = (await import("../../deno.json", { with: { type: "json" } })).default.tasks;
+  assert.match(tasks["compile:bun"], /scripts\/compile\.ts --bun$/);
+  assert.match(tasks["compile:deno"], /scripts\/compile\.ts --deno$/);
+  assert.equal(tasks.compile, tasks["compile:bun"], "the release build is the default");
+  await assert.rejects(main([]), /Name one compiler: --bun or --deno/);
+  await assert.rejects(main(["--bun", "--deno"]), /Name one compiler/);
 });

@@ -28,7 +28,7 @@ export function findBinary(): { command: ProxyCommand } | { skip: string } {
     if (given !== undefined) throw new Error(`${BINARY_ENV} is "${given}" but no file is there`);
     return {
       skip: `${path} is not built: run "deno task compile:bun --target host" (or ` +
-        `"deno task compile --target host"), or set ${BINARY_ENV}`,
+        `"deno task compile:deno --target host"), or set ${BINARY_ENV}`,
     };
   }
   return {

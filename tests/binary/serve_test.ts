@@ -12,6 +12,7 @@ import {
   sseResponse,
   startMockUpstream,
 } from "../helpers/mock_upstream.ts";
+import { startResettingUpstream } from "../helpers/resetting_upstream.ts";
 import { WEATHER_TOOL, weatherBrain } from "../helpers/weather_brain.ts";
 import {
   makeTempHome,
@@ -157,6 +158,136 @@ function defineServeTests({ label, command }: Subject) {
       assert.deepEqual(await response.json(), { input_tokens: expected });
       assert.equal(mock.requests.length, 0, "counted locally, not upstream");
     });
+  });
+
+  test("refuses a schema nested 200,000 deep and counts a 400,000-letter run", async (command) => {
+    await withProxy(command, fakeModel(weatherBrain), async ({ proxy, mock }) => {
+      const post = (path: string, body: string) =>
+        fetch(`${proxy.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body,
+        });
+      const schema = (depth: number) =>
+        '{"type":"object","properties":{"a":'.repeat(depth) + "{}" + "}}".repeat(depth);
+      const request = (depth: number) =>
+        `{"model":"claude-test-sonnet","max_tokens":9,"stream":true,` +
+        `"messages":[{"role":"user","content":"hi"}],` +
+        `"tools":[{"name":"t","input_schema":${schema(depth)}}]}`;
+      for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
+        const refused = await post(path, request(200_000));
+        assert.equal(refused.status, 400, path);
+        assert.match((await refused.json()).error.message, /nests deeper than \d+ levels/);
+      }
+      assert.equal(mock.requests.length, 0);
+      const within = await post("/v1/messages", request(250));
+      assert.equal(within.status, 200, "a schema 500 levels deep still goes through");
+      await within.text();
+      const counted = await post(
+        "/v1/messages/count_tokens",
+        JSON.stringify({
+          model: "claude-test-sonnet",
+          messages: [{ role: "user", content: "a".repeat(400_000) }],
+        }),
+      );
+      const expected = REQUEST_OVERHEAD_TOKENS + MESSAGE_OVERHEAD_TOKENS + 50_000;
+      assert.deepEqual(await counted.json(), { input_tokens: expected });
+    });
+  });
+
+  test("two proxies on the default log file lose no record through its compactions", async (command) => {
+    const home = await makeTempHome();
+    const mock = await startMockUpstream(fakeModel(weatherBrain));
+    const proxies: RunningProxy[] = [];
+    try {
+      const config = `${home.dir}/config.toml`;
+      await Deno.writeTextFile(config, configToml(mock.url) + "\n[log]\nmax_entries = 40\n");
+      for (let i = 0; i < 2; i++) {
+        proxies.push(await startProxyProcess(command, { args: ["-c", config, "-p", "0"], home }));
+      }
+      const ask = async (proxy: RunningProxy, model: string) => {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body: JSON.stringify({
+            model,
+            max_tokens: 50,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        assert.equal(response.status, 200);
+        await response.body?.cancel();
+      };
+      const [a, b] = proxies as [RunningProxy, RunningProxy];
+      // 121 records against a bound of 50 lines: compactions by both. The bound keeps far more
+      // lines than one proxy's log can fall behind the other's (it writes between requests).
+      const rounds = 60;
+      for (let i = 0; i < rounds; i++) {
+        await ask(a, `claude-test-sonnet-a${i}`);
+        await ask(b, `claude-test-sonnet-b${i}`);
+      }
+      assert.equal(await a.stop("SIGTERM"), 0); // writes what it still holds, then exits
+      await ask(b, `claude-test-sonnet-b${rounds}`);
+      assert.equal(await b.stop("SIGTERM"), 0);
+      const path = `${home.dir}/state/claude-proxy/requests.jsonl`;
+      const text = await Deno.readTextFile(path);
+      assert.ok(text.endsWith("\n"));
+      const records = text.trimEnd().split("\n").map((line) => JSON.parse(line))
+        .filter((line) => line.event !== "start"); // start lines are no records
+      const models = records.map((record) => record.model as string);
+      assert.ok(models.length >= 40 && models.length <= 50, `${models.length} lines`);
+      for (const [name, last] of [["a", rounds - 1], ["b", rounds]] as const) {
+        // The file keeps the newest lines: each proxy's last ones, in order, ending with its last.
+        const mine = models.filter((m) => m.startsWith(`claude-test-sonnet-${name}`))
+          .map((m) => Number(m.slice(`claude-test-sonnet-${name}`.length)));
+        assert.deepEqual(mine, mine.map((_, i) => last - mine.length + 1 + i), models.join(" "));
+        assert.ok(mine.length > 0, models.join(" "));
+      }
+    } finally {
+      for (const proxy of proxies) await proxy.stop("SIGKILL");
+      await mock.close();
+      await home.remove();
+    }
+  });
+
+  test("with retries = 0 sends a request once when the provider resets after reading it", async (command) => {
+    const home = await makeTempHome();
+    const upstream = await startResettingUpstream({
+      id: "chatcmpl-1",
+      object: "chat.completion",
+      model: "gpt-4o",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 3, completion_tokens: 1 },
+    });
+    let proxy: RunningProxy | undefined;
+    try {
+      const config = `${home.dir}/config.toml`;
+      await Deno.writeTextFile(config, configToml(upstream.url) + "\n[upstream]\nretries = 0\n");
+      proxy = await startProxyProcess(command, { args: ["-c", config, "-p", "0"], home });
+      const ask = (content: string) =>
+        fetch(`${proxy!.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": "any" },
+          body: JSON.stringify({
+            model: "claude-test-sonnet",
+            max_tokens: 50,
+            messages: [{ role: "user", content }],
+          }),
+        });
+      const first = await ask("first");
+      assert.equal(first.status, 200, await first.clone().text());
+      await first.body?.cancel();
+      const second = await ask("second");
+      assert.equal(second.status, 502);
+      assert.equal((await second.json()).error.type, "api_error");
+      const sent = upstream.bodies.map((body) => JSON.parse(body).messages[0].content);
+      assert.deepEqual(sent, ["first", "second"], "the second request reached the provider once");
+      assert.equal(upstream.connections(), 1, "on the connection the first one used");
+    } finally {
+      await proxy?.stop("SIGKILL");
+      await upstream.close();
+      await home.remove();
+    }
   });
 
   test("streams a tool call and then answers the tool result (a round trip)", async (command) => {

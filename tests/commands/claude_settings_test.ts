@@ -3,6 +3,7 @@ import { claudeArgs, claudeEnv } from "../../src/commands/claude_env.ts";
 import {
   claudeCodeSettings,
   compactWindow,
+  routeServesSafetyCheck,
   routeSupportsToolSearch,
   tierModelId,
 } from "../../src/commands/claude_settings.ts";
@@ -50,6 +51,11 @@ Deno.test("claudeCodeSettings names each family's route and tells Claude Code it
     "the proxy resolves tool search on translated routes",
   );
   assert.equal(env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL, "1", "no route serves the advisor tool");
+  assert.equal(
+    env.CLAUDE_CODE_AUTO_MODE_SERVER,
+    "0",
+    "no route serves auto mode's server-side check: Claude Code's own classifier checks actions",
+  );
   assert.deepEqual(settings, { skipWebFetchPreflight: true });
 });
 
@@ -77,6 +83,11 @@ Deno.test("claudeCodeSettings leaves Claude models on Anthropic's API to Claude 
   assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, undefined);
   assert.equal(env.ENABLE_TOOL_SEARCH, undefined);
   assert.equal(env.CLAUDE_CODE_DISABLE_ADVISOR_TOOL, undefined);
+  assert.equal(
+    env.CLAUDE_CODE_AUTO_MODE_SERVER,
+    undefined,
+    "Anthropic's API checks actions itself",
+  );
   assert.deepEqual(settings, {});
   assert.equal(env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY, "1");
 });
@@ -85,6 +96,23 @@ Deno.test("claudeCodeSettings passes the subagent model of [claude_code]", () =>
   const file = { ...CUSTOM, claude_code: { subagent_model: "claude-haiku-5-5" } };
   assert.equal(claudeCodeSettings(config(file)).env.CLAUDE_CODE_SUBAGENT_MODEL, "claude-haiku-5-5");
   assert.equal(claudeCodeSettings(config(CUSTOM)).env.CLAUDE_CODE_SUBAGENT_MODEL, undefined);
+});
+
+Deno.test("claudeCodeSettings names Claude Code's small model for [router] background when no haiku route does", () => {
+  const native = config({
+    providers: { anthropic: { api_key: "sk-a" }, deepseek: { api_key: "sk-d" } },
+    models: { "*": "claude-opus-5-5@anthropic" },
+    router: { background: "deepseek-chat@deepseek" },
+  });
+  assert.equal(claudeCodeSettings(native).env.ANTHROPIC_SMALL_FAST_MODEL, "claude-haiku-5-5");
+  const translated = config({ ...CUSTOM, router: { background: "small-model" } });
+  assert.equal(claudeCodeSettings(translated).env.ANTHROPIC_SMALL_FAST_MODEL, undefined);
+  assert.equal(
+    claudeCodeSettings(translated).env.ANTHROPIC_DEFAULT_HAIKU_MODEL,
+    "claude-haiku-5-5",
+  );
+  const { router: _, ...withoutRouter } = { ...native, router: undefined };
+  assert.equal(claudeCodeSettings(withoutRouter).env.ANTHROPIC_SMALL_FAST_MODEL, undefined);
 });
 
 Deno.test("compactWindow sets the window, and below Claude Code's 100k minimum a lower threshold", () => {
@@ -159,4 +187,26 @@ Deno.test("claudeArgs puts the settings before the user's arguments unless the u
     ),
     [],
   );
+});
+
+Deno.test("routeServesSafetyCheck is true only on Anthropic's own API, and one such route keeps the server-side check", () => {
+  const route = (file: FileConfig) => resolveRoute(config(file), "claude-opus-5-5");
+  assert.equal(routeServesSafetyCheck(route(CUSTOM)), false, "a translated route drops safeguards");
+  assert.equal(
+    routeServesSafetyCheck(route({ provider: { name: "deepseek-anthropic", api_key: "k" } })),
+    false,
+    "a third-party Anthropic-format preset drops safeguards",
+  );
+  assert.equal(
+    routeServesSafetyCheck(route({ provider: { name: "anthropic", api_key: "k" } })),
+    true,
+  );
+  const mixed: FileConfig = {
+    providers: {
+      anthropic: { api_key: "sk-ant" },
+      deepseek: { api_key: "sk-ds" },
+    },
+    models: { "*opus*": "anthropic/claude-opus-5-5", "*": "deepseek/deepseek-v4-pro" },
+  };
+  assert.equal(claudeCodeSettings(config(mixed)).env.CLAUDE_CODE_AUTO_MODE_SERVER, undefined);
 });

@@ -1,7 +1,7 @@
 // Tests for the request log table: the golden sample, colors, and widths kept across calls.
 import assert from "node:assert/strict";
 import { formatLogRows, formatLogTable, TYPICAL_WIDTHS } from "../../src/commands/logs_table.ts";
-import { readLogRecords } from "../../src/log/jsonl_log.ts";
+import { readLogRecords } from "../../src/log/log_lines.ts";
 import { assertGolden } from "../helpers/golden.ts";
 import { fromFileUrl } from "../helpers/paths.ts";
 
@@ -94,4 +94,24 @@ Deno.test("formatLogRows draws a start line without status or duration, with its
     startNote: "started",
   });
   assert.match(following.text, /… +started\n$/);
+});
+
+Deno.test("formatLogTable shows a request's routing decisions before its changes", () => {
+  const text = formatLogTable([{
+    time: "2026-12-08T10:00:00.000Z",
+    id: "req_1",
+    method: "POST",
+    path: "/v1/messages",
+    status: 200,
+    total_ms: 900,
+    model: "claude-sonnet-4-5",
+    provider: "gemini",
+    upstream_model: "gemini-2.5-pro",
+    routing: ["long_context: 131k > 100k"],
+    changes: ["removed billing header"],
+  }], { color: false, timeZone: "UTC" });
+  assert.match(
+    text,
+    /claude-sonnet-4-5 → gemini:gemini-2\.5-pro .*long_context: 131k > 100k; removed billing header/,
+  );
 });

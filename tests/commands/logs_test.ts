@@ -4,7 +4,8 @@ import { appendFile, copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runLogs } from "../../src/commands/logs.ts";
 import { formatLogTable } from "../../src/commands/logs_table.ts";
-import { openJsonlLog, readLogRecords } from "../../src/log/jsonl_log.ts";
+import { openJsonlLog } from "../../src/log/jsonl_log.ts";
+import { readLogRecords } from "../../src/log/log_lines.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
 import { fromFileUrl, withTempDir } from "../helpers/paths.ts";
 

@@ -303,3 +303,116 @@ for (const runtime of scriptRuntimes()) {
     },
   });
 }
+
+Deno.test("serve's /metrics counts model names no rule maps under one label", async () => {
+  const mock = await startMockUpstream(() =>
+    new Response(
+      JSON.stringify({
+        id: "c1",
+        choices: [{
+          index: 0,
+          message: { role: "assistant", content: "hi" },
+          finish_reason: "stop",
+        }],
+      }),
+      { headers: { "content-type": "application/json" } },
+    )
+  );
+  const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/config.toml`,
+      `[provider]\nname = "custom"\nbase_url = "${mock.url}"\n\n[models]\n"*sonnet*" = "gpt-4o"\n`,
+    );
+    const args = ["-c", `${dir}/config.toml`, "-p", "0", "--log-file", `${dir}/log.jsonl`];
+    const proxy = await startProxyProcess(mainCommand(), { args });
+    try {
+      for (const model of ["claude-sonnet-4-5", "made-up-1", "made-up-2"]) {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model,
+            max_tokens: 5,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        assert.equal(response.status, 200);
+        await response.body?.cancel();
+      }
+      const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+      assert.match(metrics, /model="gpt-4o",status="200"\} 1\n/);
+      assert.match(metrics, /model="other",status="200"\} 2\n/);
+      assert.doesNotMatch(metrics, /made-up/);
+    } finally {
+      await proxy.stop("SIGKILL");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await mock.close();
+  }
+});
+
+Deno.test("serve keeps serving without a request log when the log cannot be written", async () => {
+  const mock = await startMockUpstream(() =>
+    new Response(
+      JSON.stringify({
+        id: "c1",
+        choices: [{
+          index: 0,
+          message: { role: "assistant", content: "hi" },
+          finish_reason: "stop",
+        }],
+      }),
+      { headers: { "content-type": "application/json" } },
+    )
+  );
+  const dir = await Deno.makeTempDir({ prefix: "claude-proxy-serve-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/config.toml`,
+      `[provider]\nname = "custom"\nbase_url = "${mock.url}"\n\n[models]\n"*" = "gpt-4o"\n`,
+    );
+    // A directory that cannot be written (as root, where modes do not stop writes, a path under a
+    // file cannot be created either).
+    await Deno.mkdir(`${dir}/logs`);
+    await Deno.chmod(`${dir}/logs`, 0o555);
+    await Deno.writeTextFile(`${dir}/a-file`, "");
+    const writable = await Deno.writeTextFile(`${dir}/logs/probe`, "").then(
+      () => true,
+      () => false,
+    );
+    const logFile = writable ? `${dir}/a-file/requests.jsonl` : `${dir}/logs/requests.jsonl`;
+    const args = ["-c", `${dir}/config.toml`, "-p", "0", "--log-file", logFile];
+    const proxy = await startProxyProcess(mainCommand(), { args });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(`${proxy.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            model: "m",
+            max_tokens: 5,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        assert.equal(response.status, 200);
+        await response.body?.cancel();
+      }
+      assert.equal(await proxy.stop("SIGTERM"), 0);
+      const output = proxy.stdout.text + proxy.stderr.text;
+      const warnings = output.split("\n").filter((line) => line.includes("request log"));
+      assert.equal(warnings.length, 1, output);
+      assert.match(
+        warnings[0]!,
+        /^warning: Cannot open the request log ".+": .+; serving without a request log$/,
+      );
+    } finally {
+      await proxy.stop("SIGKILL");
+    }
+  } finally {
+    await Deno.chmod(`${dir}/logs`, 0o755);
+    await Deno.remove(dir, { recursive: true });
+    await mock.close();
+  }
+});

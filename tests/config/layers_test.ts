@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { keyPath, lineOfPath, mergeLayers } from "../../src/config/layers.ts";
+import { keyPath, lineOfPath } from "../../src/config/key_path.ts";
+import { mergeLayers } from "../../src/config/layers.ts";
 import { parseConfig } from "../../src/config/parse.ts";
 import type { FileConfig } from "../../src/config/validate.ts";
 

@@ -60,6 +60,16 @@ Deno.test("loadConfig merges ./claude-proxy.toml over the user's file", async ()
   assert.equal(config.origins.host, `${user}:2`);
 });
 
+Deno.test("loadConfig gives the request log the platform's default path when nothing sets one", async () => {
+  await using box = await sandbox();
+  box.write(join(box.cwd, "claude-proxy.toml"), DEEPSEEK);
+  const config = await loadConfig({
+    ...box.options(),
+    env: { ...box.options().env, XDG_STATE_HOME: join(box.home, "state") },
+  });
+  assert.equal(config.log.file, join(box.home, "state/claude-proxy/requests.jsonl"));
+});
+
 Deno.test("loadConfig reads ./.claude-proxy/config.toml when ./claude-proxy.toml is absent", async () => {
   await using box = await sandbox();
   const project = box.write(join(box.cwd, ".claude-proxy/config.toml"), DEEPSEEK);

@@ -488,3 +488,34 @@ Deno.test("resolveConfig keeps a pinned openai base_url over OPENAI_BASE_URL", (
   assert.equal(config.notices.length, 1);
   assert.match(config.notices[0]!, /^Ignoring OPENAI_BASE_URL from the environment/);
 });
+
+Deno.test("resolveConfig notes that upstream.connect_timeout_ms is ignored and keeps the rest", () => {
+  const config = resolve({
+    file: { ...FILE, upstream: { connect_timeout_ms: 5000, first_byte_timeout_ms: 60000 } },
+  });
+  assert.deepEqual(config.notices, [
+    "Ignoring upstream.connect_timeout_ms (config.toml): connecting counts against " +
+    "first_byte_timeout_ms, the upstream's time to answer",
+  ]);
+  assert.equal(config.upstream.firstByteTimeoutMs, 60000);
+  assert.equal("connectTimeoutMs" in config.upstream, false);
+  assert.deepEqual(resolve().notices, []);
+});
+
+Deno.test("resolveConfig keeps a deadline_ms the file sets, shorter than a first-byte timeout or not", () => {
+  const config = resolve({
+    file: { ...FILE, upstream: { deadline_ms: 1500, first_byte_timeout_ms: 300_000 } },
+  });
+  assert.equal(config.upstream.deadlineMs, 1500);
+});
+
+Deno.test("resolveConfig's default deadline is the longest first-byte timeout when that is longer", () => {
+  assert.equal(resolve().upstream.deadlineMs, 300_000);
+  const config = resolve({
+    file: {
+      provider: { name: "deepseek", api_key: "sk-file", timeout_ms: 600_000 },
+      providers: { slow: { name: "openai", api_key: "sk-2", timeout_ms: 900_000 } },
+    },
+  });
+  assert.equal(config.upstream.deadlineMs, 900_000);
+});

@@ -71,7 +71,7 @@ Deno.test("validateConfig reports keys named like an object's own properties as 
   }
 });
 
-Deno.test("validateConfig accepts every key the README documents", () => {
+Deno.test("validateConfig accepts every key the configuration reference documents", () => {
   const file = validateConfig({
     port: 4222,
     host: "127.0.0.1",
@@ -105,13 +105,18 @@ Deno.test("validateConfig accepts every key the README documents", () => {
   assert.equal(file.port, 4222);
 });
 
-Deno.test("the README's example config is valid, with every commented setting switched on", async () => {
-  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
-  const block = readme.match(/The file is TOML[^]*?```toml\n([^]*?)```/)?.[1];
-  assert.ok(block, "README has the example config");
+Deno.test("the configuration reference's example config is valid, with every commented setting switched on", async () => {
+  const reference = await Deno.readTextFile(
+    new URL("../../docs/configuration.md", import.meta.url),
+  );
+  const block = reference.match(/The file is TOML[^]*?```toml\n([^]*?)```/)?.[1];
+  assert.ok(block, "docs/configuration.md has the example config");
   const text = block.replace(/^# (?=[\w"]+ = )/gm, "");
   assert.match(text, /^retries = 2/m);
-  const file = validateConfig(parseConfig(text, "README.md"), { source: "README.md", text });
+  const file = validateConfig(parseConfig(text, "configuration.md"), {
+    source: "configuration.md",
+    text,
+  });
   assert.equal(file.upstream?.retries, 2);
   assert.equal(file.limits?.max_body_bytes, 32 * 1024 * 1024);
   assert.equal(file.log?.bodies, false);

@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { countTokens } from "gpt-tokenizer";
 import { O200K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
-import { pieceCounter } from "../../src/count_tokens/piece_counter.ts";
+import { MAX_ENCODE_BYTES, pieceCounter } from "../../src/count_tokens/piece_counter.ts";
+import { CHINESE, randomRun } from "../helpers/text_runs.ts";
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 const o200k = (text: string) => countTokens(text, PLAIN);
 
 /** A counter over o200k that records which pieces it had to count. */
@@ -112,4 +114,46 @@ Deno.test("pieceCounter gives 0 for empty and counts a regex without the global 
   const count = pieceCounter(o200k, new RegExp(O200K_TOKEN_SPLIT_REGEX.source, "u"));
   assert.equal(count(""), 0);
   assert.equal(count("Grüße, 世界!"), o200k("Grüße, 世界!"));
+});
+
+Deno.test("pieceCounter hands the encoder each character of a 400,000-character run once, in short pieces", () => {
+  for (const run of [randomRun(400_000), randomRun(400_000, CHINESE), "🎉".repeat(200_000)]) {
+    const pieces: string[] = [];
+    const count = pieceCounter(
+      (piece) => {
+        pieces.push(piece);
+        return Math.ceil(piece.length / 4);
+      },
+      O200K_TOKEN_SPLIT_REGEX,
+      { maxPieceChars: 0 },
+    ); // no cache: every piece is handed over
+    count(run);
+    assert.equal(pieces.join(""), run); // linear: each character encoded once
+    const longest = Math.max(...pieces.map(utf8Length));
+    assert.ok(longest <= MAX_ENCODE_BYTES, `longest piece ${longest} bytes`);
+  }
+});
+
+Deno.test("pieceCounter cuts long runs of every kind the o200k split keeps whole", () => {
+  const runs = ["=".repeat(5000), " ".repeat(5000), "}".repeat(5000), "x".repeat(5000)];
+  for (const run of runs) {
+    const { count, asked } = spied();
+    count(run);
+    assert.ok(asked.every((piece) => utf8Length(piece) <= MAX_ENCODE_BYTES), run[0]);
+  }
+});
+
+Deno.test("pieceCounter stays within 0.5% of the o200k count on runs without spaces", () => {
+  const runs = {
+    letters: randomRun(6000),
+    chinese: randomRun(2000, CHINESE),
+    rule: "=".repeat(6000),
+    spaces: " ".repeat(6000),
+    braces: "}".repeat(6000),
+  };
+  for (const [name, run] of Object.entries(runs)) {
+    const exact = o200k(run);
+    const counted = spied().count(run);
+    assert.ok(Math.abs(counted - exact) <= exact * 0.005, `${name}: ${counted} against ${exact}`);
+  }
 });

@@ -228,3 +228,45 @@ Deno.test("countTokens counts every text of the real Claude Code request as the 
   assert.ok(texts.length > 50 && texts.some((text) => text.length > 10_000));
   assert.equal(await countTokens(body), expected);
 });
+
+Deno.test("countTokens lets a timer run while it counts a 400,000-letter run, and counts it exactly", async () => {
+  await countTokens(userSays("warm up: load the tokenizer"));
+  let done = false;
+  let timerRanFirst = false;
+  const timer = new Promise<void>((resolve) =>
+    setTimeout(() => {
+      timerRanFirst = !done;
+      resolve();
+    }, 0)
+  );
+  const counted = await countTokens(userSays("a".repeat(400_000)));
+  done = true;
+  await timer;
+  assert.ok(timerRanFirst, "the count held the event loop until it was done");
+  assert.equal(tokenizerCount("a".repeat(8_000)), 1_000);
+  assert.equal(counted, EMPTY + 50_000);
+});
+
+Deno.test("countTokensWith counts tool_result blocks nested 100,000 deep", () => {
+  let content: ContentBlock[] = [{ type: "text", text: "deepest" }];
+  for (let i = 0; i < 100_000; i++) {
+    content = [{ type: "tool_result", tool_use_id: "t", content } as ContentBlock];
+  }
+  assert.equal(withBlocks(...content), EMPTY + 100_000 * TOOL_BLOCK_OVERHEAD_TOKENS + 7);
+});
+
+Deno.test("countTokensWith counts an unknown block nested 30,000 deep by its strings", () => {
+  let value: unknown = "x";
+  for (let i = 0; i < 30_000; i++) value = { inner: [value] };
+  assert.equal(withBlocks({ type: "future_block", value } as unknown as ContentBlock), EMPTY + 13);
+});
+
+Deno.test("countTokensWith counts a tool schema nested 50,000 levels deep as its JSON text", () => {
+  const depth = 50_000;
+  const text = '{"type":"object","properties":{"a":'.repeat(depth) + '{"type":"string"}' +
+    "}}".repeat(depth);
+  const tools = [{ name: "t", input_schema: JSON.parse(text) }] as Tool[];
+  const counted = countTokensWith(byChars, { ...userSays("hi"), tools });
+  const fixed = EMPTY + 2 + TOOLS_PREAMBLE_TOKENS + TOOL_DEFINITION_OVERHEAD_TOKENS + 1;
+  assert.equal(counted, fixed + text.length);
+});

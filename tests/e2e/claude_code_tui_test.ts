@@ -1,24 +1,45 @@
 // The first interactive session, as a person runs it: the real Claude Code terminal UI (both pinned
-// versions) in tmux, started by `claude-proxy run` in a fresh HOME, against a mock OpenAI provider.
+// versions) in tmux, started by `claude-proxy run` in a fresh HOME, against a mock OpenAI provider;
+// 2.1.337's auto mode checks the command with its own classifier through the proxy.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 import { REPO } from "../cli/sandbox.ts";
-import { CLAUDE_CODE_VERSIONS, claudeCodeBinary, hasClaudeCode } from "../helpers/claude_cli.ts";
+import {
+  CLAUDE_CODE_VERSIONS,
+  claudeCodeBinary,
+  hasClaudeCode,
+  NEWEST_CLAUDE_CODE,
+} from "../helpers/claude_cli.ts";
 import { denoDir } from "../helpers/deno_dir.ts";
 import { fakeModel } from "../helpers/fake_model.ts";
 import { startMockUpstream } from "../helpers/mock_upstream.ts";
 import { withTempDir } from "../helpers/paths.ts";
 import { answer, answerUntil, submit } from "../helpers/claude_tui.ts";
 import { hasTmux, startTerminal } from "../helpers/tmux.ts";
+import { AUTO_MODE_COMMAND, AUTO_MODE_PROMPT } from "../helpers/record_claude_code.ts";
 
 const MARKER = "tui-e2e-3b91c7";
-const PROMPT = "Run the marker command and tell me what it printed.";
+const PROMPT = AUTO_MODE_PROMPT;
 const ANSWER = `The command printed: ${MARKER}`;
+/** Whether a request is auto mode's safety check (Claude Code's own classifier). */
+const isCheck = (request: ChatCompletionRequest) =>
+  String(request.messages[0]?.content).startsWith("You are a security monitor");
 
-/** The model: on the main loop, run the marker command with Bash, then report its output. */
+/**
+ * The model: on the main loop, run the marker command with Bash (a network request, which auto
+ * mode checks before it runs), then report its output; as auto mode's check, allow it (in
+ * whichever wording the check asks; past `</block>`, as models go on, for the proxy to cut).
+ */
 const MODEL = fakeModel((request: ChatCompletionRequest) => {
+  if (isCheck(request)) {
+    const severity = String(request.messages[0]?.content).includes("<severity>N</severity>");
+    return { text: severity ? "<severity>5</severity>" : "<block>no</block> A closed local port." };
+  }
+  if (JSON.stringify(request.messages).includes("naming a coding session")) {
+    return { text: '{"title": "Marker command"}' };
+  }
   const result = request.messages.findLast((m) => m.role === "tool");
   if (result && String(result.content).includes(MARKER)) return { text: ANSWER };
   const asked = JSON.stringify(request.messages).includes(PROMPT);
@@ -27,7 +48,7 @@ const MODEL = fakeModel((request: ChatCompletionRequest) => {
       toolCalls: [{
         id: "call_marker",
         name: "Bash",
-        arguments: { command: `echo ${MARKER}`, description: "Print the marker" },
+        arguments: { command: AUTO_MODE_COMMAND, description: "Print the marker" },
       }],
     };
   }
@@ -78,7 +99,8 @@ async function firstSession(version: string, home: string, root: string) {
   try {
     await answerUntil(terminal, (screen) => answer(screen) === "ready");
     await submit(terminal, PROMPT, () => mock.requests.some((r) => r.body.includes(PROMPT)));
-    // Permission questions (2.1.197 asks before Bash) are answered with Enter too.
+    // Permission questions (2.1.197 asks before Bash) are answered with Yes; 2.1.337's auto mode
+    // has its check decide instead.
     await answerUntil(terminal, (screen) => screen.includes(ANSWER));
     // The /model picker names where each family goes, and lists the routes of /v1/models.
     await terminal.send(["/model"], { literal: true });
@@ -130,6 +152,18 @@ for (const version of CLAUDE_CODE_VERSIONS) {
         assert.equal(state.hasCompletedOnboarding, true);
         assert.match(session.picker, /Sonnet → fake-model on custom/);
         assert.match(session.picker, /Sonnet 5 → fake-model on custom +From gateway/);
+        if (!/auto mode on/.test(seen)) {
+          assert.notEqual(version, NEWEST_CLAUDE_CODE, `${version} starts in auto mode`);
+          return;
+        }
+        // Auto mode: Claude Code's own check, through the proxy, allowed the command; the user was
+        // neither asked about it nor told that the server's check is missing.
+        const checks = turns.filter(isCheck);
+        assert.ok(checks.length > 0, "auto mode's check reached the provider");
+        assert.ok(checks.every((c) => c.model === "fake-model"));
+        assert.match(seen, /Allowed by auto mode/);
+        assert.doesNotMatch(seen, /Do you want to proceed\?/);
+        assert.doesNotMatch(seen, /can't check actions|isn't eligible|Not run/);
       }),
   });
 

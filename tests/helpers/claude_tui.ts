@@ -10,8 +10,10 @@ export function answer(screen: string): string[] | "ready" | undefined {
   if (/Yes, I trust this folder/.test(screen)) {
     return /❯ (\d\. )?Yes, I trust this folder/.test(screen) ? ["Enter"] : ["Down"];
   }
-  // Permission to run the action the user asked for: 2.1.337 focuses No when auto mode's
-  // server-side check is unavailable (as behind any gateway); the user says Yes.
+  // Permission to run the action the user asked for (2.1.197 asks before Bash). 2.1.337 in auto
+  // mode asks, with No focused, when it expects Anthropic's server-side check and gets none
+  // ("Auto mode can't check actions in this session"); `claude-proxy run` turns that check off so
+  // its own classifier decides instead. The user says Yes.
   if (/Do you want to proceed\?/.test(screen)) {
     return /❯ (\d\. )?Yes/.test(screen) ? ["Enter"] : ["Down"];
   }

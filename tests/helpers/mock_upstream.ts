@@ -16,6 +16,8 @@ export interface RecordedRequest {
   readonly aborted: boolean;
   /** Resolves when the client goes away before the response is complete. */
   disconnected: Promise<void>;
+  /** Resolves when the exchange is over: the response delivered whole, or the client gone. */
+  completed: Promise<void>;
   /** `performance.now()` when the request arrived and when the client went away. */
   receivedAt: number;
   readonly abortedAt: number | undefined;
@@ -65,8 +67,8 @@ export function startMockUpstream(script: MockHandler | MockStep[]): Promise<Moc
     port: 0,
     onListen() {},
     onError: (error) => jsonResponse({ error: { message: `Mock handler failed: ${error}` } }, 500),
-  }, async (raw) => {
-    const recorded = await record(raw, closing.signal);
+  }, async (raw, info) => {
+    const recorded = await record(raw, closing.signal, info.completed);
     requests.push(recorded.request);
     const handled = Promise.resolve(handler(recorded.request, requests.length));
     const gone = new Promise<undefined>((resolve) => {
@@ -92,7 +94,7 @@ export function startMockUpstream(script: MockHandler | MockStep[]): Promise<Moc
   });
 }
 
-async function record(raw: Request, closing: AbortSignal) {
+async function record(raw: Request, closing: AbortSignal, completed: Promise<void>) {
   const url = new URL(raw.url);
   const body = await raw.text();
   const receivedAt = performance.now();
@@ -120,6 +122,7 @@ async function record(raw: Request, closing: AbortSignal) {
       return abortedAt !== undefined;
     },
     disconnected,
+    completed: completed.then(() => {}, () => {}),
     receivedAt,
     get abortedAt() {
       return abortedAt;

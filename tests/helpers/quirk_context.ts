@@ -1,5 +1,5 @@
 // Quirk hook contexts for tests: a recorded note list, a fixed tool-id source and sensible defaults.
-import type { QuirkResponseContext } from "../../src/quirks/registry.ts";
+import type { QuirkResponseContext } from "../../src/quirks/quirk.ts";
 import type { MessagesRequest } from "../../src/wire/anthropic_types.ts";
 import type { ChatCompletionRequest } from "../../src/wire/openai_types.ts";
 

@@ -2,12 +2,8 @@
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  openJsonlLog,
-  parseLogEntries,
-  parseLogLines,
-  readLogRecords,
-} from "../../src/log/jsonl_log.ts";
+import { openJsonlLog } from "../../src/log/jsonl_log.ts";
+import { parseLogEntries, parseLogLines, readLogRecords } from "../../src/log/log_lines.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
 import { withTempDir } from "../helpers/paths.ts";
 

@@ -1,7 +1,12 @@
 // Tests for the Prometheus metrics kept from finished requests.
 import assert from "node:assert/strict";
-import { Metrics } from "../../src/log/metrics.ts";
+import { MAX_LABEL_VALUES, Metrics, modelLabels, OTHER_LABEL } from "../../src/log/metrics.ts";
 import type { RequestLogRecord } from "../../src/log/record.ts";
+import { createApp } from "../../src/server/app.ts";
+import { randomId } from "../../src/server/deps.ts";
+import { NULL_LOGGER } from "../../src/log/record.ts";
+import { jsonResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
+import { testConfig } from "../helpers/proxy.ts";
 
 function record(extra: Partial<RequestLogRecord>): RequestLogRecord {
   return {
@@ -149,4 +154,102 @@ Deno.test("Metrics never lets the stream gauge go negative", () => {
   const metrics = new Metrics();
   metrics.streamEnded();
   assert.ok(metrics.render().includes("\nclaude_proxy_streams_in_flight 0\n"));
+});
+
+Deno.test("Metrics folds 20,000 model names no rule maps into one label", () => {
+  const metrics = new Metrics({ models: ["deepseek-chat"] });
+  metrics.observe(record({ provider: "deepseek", upstream_model: "deepseek-chat" }));
+  for (let i = 0; i < 20_000; i++) {
+    metrics.observe(
+      record({ provider: "deepseek", upstream_model: `made-up-${i}`, input_tokens: 1 }),
+    );
+  }
+  const text = metrics.render();
+  const lines = text.split("\n");
+  assert.ok(
+    lines.includes(
+      'claude_proxy_requests_total{provider="deepseek",model="other",status="200"} 20000',
+    ),
+  );
+  assert.ok(
+    lines.includes(
+      'claude_proxy_requests_total{provider="deepseek",model="deepseek-chat",status="200"} 1',
+    ),
+  );
+  assert.ok(
+    lines.includes(
+      'claude_proxy_tokens_total{direction="input",provider="deepseek",model="other"} 20000',
+    ),
+  );
+  assert.ok(!text.includes("made-up"));
+  assert.ok(text.length < 8_000, `${text.length} bytes`);
+});
+
+Deno.test("Metrics keeps at most MAX_LABEL_VALUES values of any label", () => {
+  const metrics = new Metrics(); // no model list: names are kept up to the bound
+  for (let i = 0; i < 5_000; i++) {
+    metrics.observe(record({
+      provider: `p${i}`,
+      model: `m${i}`,
+      status: 500,
+      error_type: `made_up_error_${i}`,
+    }));
+    metrics.retry(`p${i}`);
+  }
+  const lines = metrics.render().split("\n");
+  const series = (name: string) => lines.filter((l) => l.startsWith(`claude_proxy_${name}{`));
+  assert.equal(series("requests_total").length, MAX_LABEL_VALUES + 1);
+  assert.equal(series("errors_total").length, MAX_LABEL_VALUES + 1);
+  assert.equal(series("retries_total").length, MAX_LABEL_VALUES + 1);
+  assert.ok(
+    lines.includes(
+      `claude_proxy_retries_total{provider="${OTHER_LABEL}"} ${5_000 - MAX_LABEL_VALUES}`,
+    ),
+  );
+});
+
+Deno.test("modelLabels lists what the rules route to and the exact model_options names", () => {
+  const config = testConfig("http://127.0.0.1:9", {
+    models: { "*sonnet*": "gpt-4o", "claude-haiku-4-5": "gpt-4o-mini", "*": "gpt-4.1" },
+    model_options: { "o3": { reasoning: true }, "gpt-5*": { reasoning: true } },
+  });
+  assert.deepEqual([...modelLabels(config)].sort(), ["gpt-4.1", "gpt-4o", "gpt-4o-mini", "o3"]);
+});
+
+Deno.test("GET /metrics stays small after 500 requests for models no rule maps", async () => {
+  const mock = await startMockUpstream(() =>
+    jsonResponse({
+      id: "c1",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    })
+  );
+  try {
+    const config = testConfig(mock.url, { models: { "*sonnet*": "gpt-4o" } });
+    const app = createApp({
+      config,
+      logger: NULL_LOGGER,
+      now: () => Date.now(),
+      newId: randomId,
+      metrics: new Metrics({ models: modelLabels(config) }),
+    });
+    const ask = async (model: string) => {
+      const response = await app.request("http://127.0.0.1/v1/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model, max_tokens: 5, messages: [{ role: "user", content: "hi" }] }),
+      });
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+    };
+    await ask("claude-sonnet-4-5");
+    for (let i = 0; i < 500; i++) await ask(`client-chosen-name-${i}-${"x".repeat(100)}`);
+    const text = await (await app.request("http://127.0.0.1/metrics")).text();
+    assert.ok(text.includes('model="gpt-4o",status="200"} 1'));
+    assert.ok(text.includes('model="other",status="200"} 500'));
+    assert.ok(!text.includes("client-chosen-name"));
+    assert.ok(text.length < 8_000, `${text.length} bytes`);
+  } finally {
+    await mock.close();
+  }
 });

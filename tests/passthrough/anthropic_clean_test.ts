@@ -2,23 +2,11 @@
 import assert from "node:assert/strict";
 import { InvalidRequestError } from "../../src/errors.ts";
 import { findPreset } from "../../src/providers/presets.ts";
-import {
-  cleanAnthropicRequest,
-  type CleanOptions,
-  filterBetas,
-  leadingModel,
-  markEventSignature,
-  markMessageSignatures,
-  passesUnchanged,
-  swapLeadingModel,
-  upstreamRequestBody,
-} from "../../src/passthrough/anthropic_clean.ts";
+import { cleanAnthropicRequest, type CleanOptions } from "../../src/passthrough/anthropic_clean.ts";
+import { upstreamRequestBody } from "../../src/passthrough/body_bytes.ts";
+import { filterBetas } from "../../src/passthrough/filter_betas.ts";
 import type { Message, MessagesRequest } from "../../src/wire/anthropic_types.ts";
-import {
-  makeSignature,
-  parseSignature,
-  wrapSignature,
-} from "../../src/translate/anthropic/signature.ts";
+import { makeSignature, wrapSignature } from "../../src/translate/anthropic/signature.ts";
 
 const FIRST_TURN = new URL("../fixtures/claude-code/first-turn.request.json", import.meta.url);
 
@@ -29,6 +17,10 @@ function request(extra: Partial<MessagesRequest> = {}): MessagesRequest {
     messages: [{ role: "user", content: "hi" }],
     ...extra,
   };
+}
+
+function clientBody(text: string) {
+  return { text, bytes: new TextEncoder().encode(text) };
 }
 
 const BASE: CleanOptions = { provider: "anthropic", model: "claude-sonnet-4-5" };
@@ -52,60 +44,6 @@ Deno.test("cleanAnthropicRequest changes nothing and shares the body when nothin
   assert.deepEqual(result.changes, []);
   assert.equal(result.body.messages, body.messages);
   assert.deepEqual(result.body.context_management, { edits: [] });
-});
-
-function clientBody(text: string) {
-  return { text, bytes: new TextEncoder().encode(text) };
-}
-
-Deno.test("upstreamRequestBody forwards the client's own bytes when nothing changed", () => {
-  const client = clientBody(
-    '{"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role":"user","content":"x"}]}',
-  );
-  const body = JSON.parse(client.text);
-  const result = cleanAnthropicRequest(body, BASE);
-  assert.equal(upstreamRequestBody(client, body, result), client.bytes);
-});
-
-Deno.test("upstreamRequestBody swaps only the leading model name in the bytes", () => {
-  const client = clientBody(
-    '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"é  ✓ 😀"}]}',
-  );
-  const body = JSON.parse(client.text);
-  const result = cleanAnthropicRequest(body, { ...BASE, model: "deepseek-v4-pro" });
-  assert.equal(result.changed, false);
-  const out = upstreamRequestBody(client, body, result);
-  assert.ok(out instanceof Uint8Array);
-  assert.equal(
-    new TextDecoder().decode(out),
-    client.text.replace('"claude-sonnet-4-5"', '"deepseek-v4-pro"'),
-  );
-});
-
-Deno.test("upstreamRequestBody serialises once when the bytes do not lead with the model", () => {
-  const withBom = new Uint8Array([
-    0xef,
-    0xbb,
-    0xbf,
-    ...clientBody('{"model":"a","max_tokens":5,"messages":[]}').bytes,
-  ]);
-  const text = new TextDecoder().decode(withBom);
-  const body = JSON.parse(text);
-  const result = cleanAnthropicRequest(body, { ...BASE, model: "b" });
-  const out = upstreamRequestBody({ text, bytes: withBom }, body, result);
-  assert.equal(out, JSON.stringify({ ...body, model: "b" }));
-});
-
-Deno.test("upstreamRequestBody serialises once when the model is not the leading key", () => {
-  const client = clientBody(
-    '{"max_tokens":5,"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x"}]}',
-  );
-  const body = JSON.parse(client.text);
-  const result = cleanAnthropicRequest(body, { ...BASE, model: "glm-4.7" });
-  assert.deepEqual(JSON.parse(upstreamRequestBody(client, body, result) as string), {
-    ...body,
-    model: "glm-4.7",
-  });
 });
 
 Deno.test("cleanAnthropicRequest drops top-level, nested, per-element and anywhere paths", () => {
@@ -315,137 +253,6 @@ Deno.test("cleanAnthropicRequest keeps thinking on when the stripped turn made n
     ],
   });
   assert.deepEqual(cleanAnthropicRequest(body, BASE).body.thinking, body.thinking);
-});
-
-Deno.test("filterBetas removes rejected betas by name or glob", () => {
-  const header = "claude-code-20250219, context-management-2025-06-27,effort-2025-11-24";
-  assert.equal(
-    filterBetas(header, ["context-management-*"]),
-    "claude-code-20250219,effort-2025-11-24",
-  );
-  assert.equal(filterBetas("context-management-2025-06-27", ["context-management-*"]), undefined);
-  assert.equal(
-    filterBetas(header, []),
-    "claude-code-20250219,context-management-2025-06-27,effort-2025-11-24",
-  );
-});
-
-Deno.test("markEventSignature wraps a signature_delta and keeps the event's padding", () => {
-  const data =
-    '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EvMC/+a="}}    ';
-  const marked = markEventSignature(data, "anthropic")!;
-  const wrapped = wrapSignature("anthropic", "EvMC/+a=");
-  assert.equal(marked, data.replace('"EvMC/+a="', JSON.stringify(wrapped)));
-  assert.deepEqual(parseSignature(JSON.parse(marked).delta.signature), {
-    origin: "anthropic",
-    original: "EvMC/+a=",
-  });
-});
-
-Deno.test("markEventSignature wraps redacted data and signed starts, and skips everything else", () => {
-  const redacted =
-    '{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"EqkE"}}';
-  const marked = JSON.parse(markEventSignature(redacted, "anthropic")!);
-  assert.equal(marked.content_block.data, wrapSignature("anthropic", "EqkE"));
-  const signedStart =
-    '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"t","signature":"S1"}}';
-  assert.equal(
-    JSON.parse(markEventSignature(signedStart, "p")!).content_block.signature,
-    wrapSignature("p", "S1"),
-  );
-  const emptyStart =
-    '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}';
-  assert.equal(markEventSignature(emptyStart, "anthropic"), undefined);
-  const text =
-    '{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"the signature"}}';
-  assert.equal(markEventSignature(text, "anthropic"), undefined);
-});
-
-Deno.test("markMessageSignatures wraps thinking and redacted blocks of a whole message", async () => {
-  const path = new URL(
-    "../fixtures/upstream/anthropic/message-thinking-tool-use.json",
-    import.meta.url,
-  );
-  const message = JSON.parse(await Deno.readTextFile(path));
-  const signature = message.content[0].signature;
-  const marked = markMessageSignatures(message, "anthropic");
-  assert.equal(marked.content[0].signature, wrapSignature("anthropic", signature));
-  assert.deepEqual(marked.content.slice(1), message.content.slice(1));
-  assert.equal(message.content[0].signature, signature, "the input is untouched");
-  const plain = { content: [{ type: "text", text: "hi" }] };
-  assert.equal(markMessageSignatures(plain, "anthropic"), plain);
-});
-
-Deno.test("leadingModel reads the model only when it leads the body in plain JSON", () => {
-  assert.equal(
-    leadingModel('{"model":"claude-sonnet-4-5[1m]","messages":[]}'),
-    "claude-sonnet-4-5[1m]",
-  );
-  assert.equal(leadingModel('{"model":"","messages":[]}'), "");
-  for (
-    const text of [
-      '{"messages":[],"model":"claude-sonnet-4-5"}', // not the leading key
-      '{ "model": "claude-sonnet-4-5" }', // spaces
-      '{"model":"claude\\u002dsonnet"}', // an escape in the name
-      '{"model":"a\tb"}', // a raw control character
-      '{"model":"unterminated', // no closing quote
-      '{"model":5}',
-      "",
-    ]
-  ) assert.equal(leadingModel(text), undefined, text);
-});
-
-Deno.test("swapLeadingModel replaces only the leading model and keeps every other byte", () => {
-  const bytes = new TextEncoder().encode('{"model":"a","note":"é ✓","model2":"a"}');
-  assert.equal(swapLeadingModel(bytes, "a", "a"), bytes);
-  const out = swapLeadingModel(bytes, "a", "claude-opus-4-5")!;
-  assert.equal(
-    new TextDecoder().decode(out),
-    '{"model":"claude-opus-4-5","note":"é ✓","model2":"a"}',
-  );
-  assert.equal(swapLeadingModel(bytes, "b", "c"), undefined);
-});
-
-Deno.test("passesUnchanged holds exactly when cleaning would change or refuse nothing", async () => {
-  const text = JSON.stringify(JSON.parse(await Deno.readTextFile(FIRST_TURN)).body);
-  const body = JSON.parse(text) as MessagesRequest;
-  const anthropic = { provider: "anthropic", model: "claude-opus-4-5" };
-  assert.equal(passesUnchanged(text, anthropic), true);
-  assert.equal(cleanAnthropicRequest(body, anthropic).changed, false);
-  const preset = findPreset("deepseek-anthropic")!;
-  const deepseek: CleanOptions = {
-    provider: "deepseek-anthropic",
-    model: "deepseek-v4-pro",
-    dropFields: preset.dropFields ?? [],
-    unsupported: preset.unsupported ?? [],
-  };
-  assert.equal(passesUnchanged(text, deepseek), false);
-  assert.equal(cleanAnthropicRequest(body, deepseek).changed, true);
-  for (
-    const options of [
-      { ...anthropic, dropFields: ["metadata"] },
-      { ...anthropic, unsupported: ["images" as const] },
-      { ...anthropic, modelRefusesImages: true },
-      { ...anthropic, maxTokens: 8192 },
-    ]
-  ) assert.equal(passesUnchanged(text, options), false, JSON.stringify(options));
-  // A signature the proxy wrapped must be restored (or dropped) before the provider sees it.
-  const signed = request({
-    messages: [
-      { role: "user", content: "hi" },
-      {
-        role: "assistant",
-        content: [{
-          type: "thinking",
-          thinking: "t",
-          signature: wrapSignature("sig-from-anthropic", "anthropic"),
-        }, { type: "text", text: "ok" }],
-      },
-      { role: "user", content: "again" },
-    ],
-  });
-  assert.equal(passesUnchanged(JSON.stringify(signed), anthropic), false);
-  assert.equal(cleanAnthropicRequest(signed, anthropic).changed, true);
 });
 
 // --- Claude Code 2.1.337 on third-party Anthropic endpoints ---

@@ -272,3 +272,49 @@ Deno.test("spliceModel swaps the message's model in place, or declines", () => {
   assert.equal(spliceModel(late, "up-1", "claude-x"), undefined);
   assert.equal(spliceModel('{"id":"m"}', "up-1", "claude-x"), undefined);
 });
+
+/** The fixture's text with `broken` put in place of its second content_block_delta event. */
+async function withBrokenEvent(broken: string): Promise<{ text: string; before: string }> {
+  const text = decoder.decode(await fixture("messages-stream-text.sse"));
+  const first = text.indexOf("event: content_block_delta");
+  const second = text.indexOf("event: content_block_delta", first + 1);
+  const after = text.indexOf("\n\n", second) + 2;
+  return {
+    text: text.slice(0, second) + broken + text.slice(after),
+    before: text.slice(0, second),
+  };
+}
+
+Deno.test("AnthropicStreamTee stops at an event that is not JSON and quotes it in the summary", async () => {
+  const brokenEvents = [
+    'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n',
+    "event: content_block_delta\ndata: <html>502 Bad Gateway</html>\n\n",
+    "event: ping\ndata: ping\n\n",
+    "data: not json at all\n\n",
+    "event: message_stop\ndata: [1]\n\n",
+  ];
+  for (const broken of brokenEvents) {
+    const { text, before } = await withBrokenEvent(broken);
+    const bytes = encoder.encode(text);
+    for (const pieces of [[bytes], everyByte(bytes), randomSplit(bytes, 7, 50)]) {
+      const { bytes: out, tee } = run(pieces);
+      assert.equal(decoder.decode(out), before, broken);
+      assert.equal(tee.summary.unparsable, true);
+      assert.equal(tee.summary.complete, false);
+      assert.equal(tee.summary.error?.type, "api_error");
+      const data = parseFrame(broken).data!;
+      assert.equal(
+        tee.summary.error?.message,
+        `Upstream sent a stream event that is not a JSON object: ${JSON.stringify(data)}`,
+      );
+    }
+  }
+});
+
+Deno.test("AnthropicStreamTee passes events of names it does not know unchecked", async () => {
+  const { text } = await withBrokenEvent("event: future_event\ndata: not json\n\n");
+  const { bytes, tee } = run([encoder.encode(text)]);
+  assert.equal(decoder.decode(bytes), text);
+  assert.equal(tee.summary.unparsable, undefined);
+  assert.equal(tee.summary.complete, true);
+});

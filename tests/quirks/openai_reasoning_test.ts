@@ -73,3 +73,42 @@ Deno.test("openai_reasoning sends o1-mini system messages as user messages and n
   assert.deepEqual(out.messages.map((m) => m.role), ["user", "user"]);
   assert.equal(out.reasoning_effort, undefined);
 });
+
+Deno.test("openai_reasoning gives a request that turns thinking off the least reasoning each model has", () => {
+  const off = { thinking: { type: "disabled" } } as const;
+  const plain = (model: string): ChatCompletionRequest => ({
+    model,
+    messages: [{ role: "user", content: "Is this action safe?" }],
+    max_completion_tokens: 64,
+  });
+  const least = (model: string) => {
+    const ctx = quirkContext({ anthropic: off });
+    return openaiReasoning.request!(plain(model), ctx).reasoning_effort;
+  };
+  assert.equal(least("gpt-5.4-mini"), "none");
+  assert.equal(least("gpt-5.1"), "none");
+  assert.equal(least("gpt-5-mini"), "minimal");
+  assert.equal(least("o4-mini"), "low");
+  assert.equal(least("gpt-5-pro"), "high", "its only level");
+  assert.equal(least("o1-mini"), undefined, "it takes no effort");
+  assert.equal(least("deepseek-reasoner"), undefined, "levels unknown: left to the provider");
+  const ctx = quirkContext({ anthropic: off });
+  openaiReasoning.request!(plain("o3"), ctx);
+  assert.deepEqual(ctx.notes, ["openai_reasoning: thinking disabled → reasoning_effort low (o3)"]);
+});
+
+Deno.test("openai_reasoning leaves the effort alone when thinking is not turned off, or an effort was asked for", () => {
+  const request: ChatCompletionRequest = { model: "gpt-5.2", messages: [] };
+  assert.equal(
+    openaiReasoning.request!({ ...request }, quirkContext()).reasoning_effort,
+    undefined,
+  );
+  const adaptive = quirkContext({ anthropic: { thinking: { type: "adaptive" } } });
+  assert.equal(openaiReasoning.request!({ ...request }, adaptive).reasoning_effort, undefined);
+  const asked = quirkContext({ anthropic: { thinking: { type: "disabled" } } });
+  assert.equal(
+    openaiReasoning.request!(withEffort("gpt-5.2", "high"), asked).reasoning_effort,
+    "high",
+    "an effort from output_config wins",
+  );
+});

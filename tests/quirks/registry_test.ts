@@ -6,7 +6,9 @@ import {
   applyResponseQuirks,
   quirkChunkTransform,
 } from "../../src/quirks/apply_quirks.ts";
-import { type Quirk, QUIRK_NAMES, QUIRKS, quirksByName } from "../../src/quirks/registry.ts";
+import type { Quirk } from "../../src/quirks/quirk.ts";
+import { QUIRK_NAMES } from "../../src/providers/quirk_names.ts";
+import { QUIRKS, quirksByName } from "../../src/quirks/registry.ts";
 import type { ChatCompletionChunk } from "../../src/wire/openai_types.ts";
 import { quirkContext } from "../helpers/quirk_context.ts";
 
@@ -16,6 +18,10 @@ Deno.test("QUIRKS have unique snake_case names and a summary each", () => {
     assert.match(quirk.name, /^[a-z]+(?:_[a-z]+)*$/);
     assert.ok(quirk.summary.length > 10, quirk.name);
   }
+});
+
+Deno.test("QUIRKS has one quirk for each name a config may list", () => {
+  assert.deepEqual(QUIRKS.map((quirk) => quirk.name).sort(), [...QUIRK_NAMES].sort());
 });
 
 Deno.test("quirksByName returns quirks in layer order and refuses unknown names", () => {

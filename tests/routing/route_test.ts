@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { resolveConfig } from "../../src/config/resolve.ts";
 import type { FileConfig } from "../../src/config/validate.ts";
+import { NotFoundError } from "../../src/errors.ts";
 import {
+  explicitTarget,
   findModelOptions,
   findRule,
   globMatch,
@@ -271,4 +273,63 @@ Deno.test("resolveRoute sends 2.1.337's model ids through a starter config's tie
   assert.equal(resolveRoute(cfg, "claude-opus-5-5").model, "gpt-5.1");
   assert.equal(resolveRoute(cfg, "claude-haiku-5-5").model, "gpt-5-mini");
   assert.equal(resolveRoute(cfg, "claude-fable-5-2").model, "gpt-5.1");
+});
+
+// A model@provider the client names (Claude Code's /model picker, --model).
+
+const SWITCHING: FileConfig = {
+  providers: { deepseek: { api_key: "sk-d" }, openrouter: { api_key: "sk-o" } },
+  models: { "*": "fallback-model", "exact@openrouter": "pinned-model@deepseek" },
+};
+
+Deno.test("resolveRoute sends a model@provider the client named to that provider, the name as typed", () => {
+  const route = resolveRoute(config(SWITCHING), "Qwen/Qwen3-Coder@openrouter");
+  assert.equal(route.provider.name, "openrouter");
+  assert.equal(route.model, "Qwen/Qwen3-Coder");
+  assert.equal(route.rule, undefined);
+});
+
+Deno.test("resolveRoute finds the provider of a model@provider in any case, without a [1m] suffix", () => {
+  const route = resolveRoute(config(SWITCHING), "deepseek-chat@DeepSeek[1m]");
+  assert.equal(route.provider.name, "deepseek");
+  assert.equal(route.model, "deepseek-chat");
+});
+
+Deno.test("resolveRoute lets an exact [models] name win over the provider it names", () => {
+  const route = resolveRoute(config(SWITCHING), "exact@openrouter");
+  assert.equal(route.provider.name, "deepseek");
+  assert.equal(route.model, "pinned-model");
+});
+
+Deno.test("resolveRoute leaves Vertex's dated model ids to the rules", () => {
+  const route = resolveRoute(config(SWITCHING), "claude-sonnet-4@20250514");
+  assert.equal(route.model, "fallback-model");
+  assert.equal(route.rule?.pattern, "*");
+});
+
+Deno.test("resolveRoute answers a model@provider whose provider is not configured with a 404 that names them", () => {
+  assert.throws(
+    () => resolveRoute(config(SWITCHING), "gpt-5@openai"),
+    (err: unknown) => {
+      assert.ok(err instanceof NotFoundError);
+      // Claude Code's /model says "Model '…' not found" for a not_found_error whose message has "model:".
+      assert.match(
+        err.message,
+        /^model: "gpt-5@openai" names provider "openai", which is not configured/,
+      );
+      assert.match(err.message, /configured: deepseek, openrouter/);
+      return true;
+    },
+  );
+});
+
+Deno.test("explicitTarget reads model@provider by preset, and nothing else", () => {
+  const cfg = config({ providers: { mine: { name: "deepseek", api_key: "sk-d" } } });
+  assert.deepEqual(explicitTarget(cfg, "deepseek-chat@deepseek"), {
+    model: "deepseek-chat",
+    provider: "mine",
+  });
+  assert.equal(explicitTarget(cfg, "deepseek-chat"), undefined);
+  assert.equal(explicitTarget(cfg, "@deepseek"), undefined);
+  assert.equal(explicitTarget(cfg, "deepseek-chat@"), undefined);
 });

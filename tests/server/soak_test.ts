@@ -2,7 +2,7 @@
 // and no memory growth. The proxy runs with a V8 heap cap far below what leaking every stream would
 // need (so a JS leak ends the process), and its RSS must stay near its level after warm-up.
 import assert from "node:assert/strict";
-import { parseLogLines } from "../../src/log/jsonl_log.ts";
+import { parseLogLines } from "../../src/log/log_lines.ts";
 import { sseResponse, startMockUpstream } from "../helpers/mock_upstream.ts";
 import { mainCommand, startProxyProcess } from "../helpers/process.ts";
 

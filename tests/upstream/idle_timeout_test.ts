@@ -7,6 +7,7 @@ import {
   timedChunkReader,
   withIdleTimeout,
 } from "../../src/upstream/idle_timeout.ts";
+import { FakeTimers } from "../helpers/fake_timers.ts";
 import { startMockUpstream, streamResponse } from "../helpers/mock_upstream.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
@@ -25,6 +26,18 @@ function silentAfter(parts: string[]) {
     },
   });
   return { stream, state };
+}
+
+/** `promise`, and whether it has settled yet. */
+function tracked<T>(promise: Promise<T>): { promise: Promise<T>; readonly settled: boolean } {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  return {
+    promise,
+    get settled() {
+      return settled;
+    },
+  };
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
@@ -57,11 +70,17 @@ for (const [name, read] of READERS) {
     async fn() {
       const { stream, state } = silentAfter(["data: 1\n\n"]);
       const timeouts: UpstreamError[] = [];
-      const chunks = read(stream, 50, { onTimeout: (error) => timeouts.push(error) });
+      const timers = new FakeTimers();
+      const chunks = read(stream, 50, { onTimeout: (error) => timeouts.push(error), timers });
       const first = await chunks.read();
       assert.equal(first.done, false);
       assert.equal(new TextDecoder().decode(first.value), "data: 1\n\n");
-      const error = await chunks.read().then(() => undefined, (error: unknown) => error);
+      const silent = tracked(chunks.read().then(() => undefined, (error: unknown) => error));
+      await timers.timerSet();
+      await timers.advance(49);
+      assert.equal(silent.settled, false, "the read waits the whole idleMs");
+      await timers.advance(1);
+      const error = await silent.promise;
       assert.ok(error instanceof UpstreamError);
       assert.equal(error.status, 504);
       assert.equal(error.type, "timeout_error");
@@ -82,12 +101,16 @@ for (const [name, read] of READERS) {
       );
       try {
         const response = await fetch(mock.url);
-        const chunks = read(response.body!, 50);
+        const timers = new FakeTimers();
+        const chunks = read(response.body!, 50, { timers });
         assert.equal((await chunks.read()).done, false);
-        await assert.rejects(
+        const silent = assert.rejects(
           chunks.read(),
           (error) => error instanceof UpstreamError && error.status === 504,
         );
+        await timers.timerSet();
+        await timers.advance(50);
+        await silent;
         await mock.requests[0]!.disconnected;
         assert.equal(mock.requests[0]!.aborted, true);
       } finally {
@@ -101,15 +124,20 @@ for (const [name, read] of READERS) {
     ...SANITIZE,
     async fn() {
       const { stream, state } = silentAfter(["a", "b"]);
-      const chunks = read(stream, 30);
+      const timers = new FakeTimers();
+      const chunks = read(stream, 30, { timers });
       assert.equal((await chunks.read()).done, false);
       // Longer than idleMs without a read: the timer fires, finds nothing waiting and stops.
-      await new Promise((resolve) => setTimeout(resolve, 80));
+      await timers.advance(80);
+      assert.equal(timers.pending, 0);
       assert.equal(new TextDecoder().decode((await chunks.read()).value), "b");
       assert.equal(state.cancelled, false);
-      const started = performance.now();
-      await assert.rejects(chunks.read(), (error) => error instanceof UpstreamError);
-      assert.ok(performance.now() - started >= 29, "the silent read waited about idleMs");
+      const silent = tracked(chunks.read());
+      await timers.timerSet();
+      await timers.advance(29);
+      assert.equal(silent.settled, false, "the silent read waits idleMs from its start");
+      await timers.advance(1);
+      await assert.rejects(silent.promise, (error) => error instanceof UpstreamError);
     },
   });
 
@@ -118,9 +146,13 @@ for (const [name, read] of READERS) {
     ...SANITIZE,
     async fn() {
       const { stream, state } = silentAfter([]);
-      const chunks = read(stream, 60_000);
+      const timers = new FakeTimers();
+      const chunks = read(stream, 60_000, { timers });
       const pending = chunks.read();
+      await timers.timerSet();
+      assert.equal(timers.pending, 1);
       await chunks.cancel("client gone");
+      assert.equal(timers.pending, 0, "the timer is stopped");
       const ended = await pending;
       assert.equal(ended.done, true);
       assert.equal(ended.value, undefined);
@@ -159,18 +191,25 @@ Deno.test({
   ...SANITIZE,
   async fn() {
     const parts = Array.from({ length: 15 }, (_, i) => `data: ${i}\n\n`);
-    const mock = await startMockUpstream((req) =>
-      streamResponse(parts, { delayMs: 20, signal: req.signal })
-    );
-    try {
-      const started = performance.now();
-      const response = await fetch(mock.url);
-      const text = await readAll(withIdleTimeout(response.body!, 100));
-      assert.equal(text, parts.join(""));
-      assert.ok(performance.now() - started > 200, "the stream lasted longer than idleMs");
-    } finally {
-      await mock.close();
-    }
+    const timers = new FakeTimers();
+    let next = 0;
+    // Each part comes 20 ms (of the fake clock) after the read that asks for it.
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        return new Promise<void>((resolve) => {
+          timers.setTimeout(() => {
+            const part = parts[next++];
+            if (part === undefined) controller.close();
+            else controller.enqueue(encoder.encode(part));
+            resolve();
+          }, 20);
+        });
+      },
+    }, { highWaterMark: 0 });
+    const reading = tracked(readAll(withIdleTimeout(source, 100, { timers })));
+    while (!reading.settled) await timers.advance(20);
+    assert.equal(await reading.promise, parts.join(""));
+    assert.ok(timers.now() > 200, "the stream lasted longer than idleMs");
   },
 });
 
@@ -179,18 +218,24 @@ Deno.test({
   ...SANITIZE,
   async fn() {
     for (const idleMs of [0, Infinity]) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
       const late = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(encoder.encode("héllo "));
-          timer = setTimeout(() => {
-            controller.enqueue(encoder.encode("wörld"));
-            controller.close();
-          }, 30);
         },
-        cancel: () => clearTimeout(timer),
+        async pull(controller) {
+          await released;
+          controller.enqueue(encoder.encode("wörld"));
+          controller.close();
+        },
       });
-      assert.equal(await readAll(withIdleTimeout(late, idleMs)), "héllo wörld", `${idleMs}`);
+      const timers = new FakeTimers();
+      const reading = readAll(withIdleTimeout(late, idleMs, { timers }));
+      await timers.advance(24 * 60 * 60 * 1000);
+      assert.equal(timers.pending, 0, `${idleMs}: no timer`);
+      release();
+      assert.equal(await reading, "héllo wörld", `${idleMs}`);
     }
   },
 });

@@ -52,8 +52,8 @@ Deno.test({
       assert.equal(await response.text(), "data: {}\n\ndata: [DONE]\n\n");
       const plain = await fetch(mock.url, { method: "HEAD" });
       await plain.body?.cancel();
-      // Deno may abort the request signal just after delivery; give that a moment to happen.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Deno may abort the request signal just after delivery: wait until each exchange is over.
+      await Promise.all(mock.requests.map((r) => r.completed));
       assert.deepEqual(mock.requests.map((r) => r.aborted), [false, false]);
     } finally {
       await mock.close();

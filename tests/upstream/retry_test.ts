@@ -8,6 +8,7 @@ import {
   type RetryPolicy,
   shouldRetryStatus,
 } from "../../src/upstream/retry.ts";
+import { FakeTimers } from "../helpers/fake_timers.ts";
 
 const SANITIZE = { sanitizeOps: true, sanitizeResources: true };
 const POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY };
@@ -82,9 +83,14 @@ Deno.test({
   name: "abortableSleep resolves after the delay",
   ...SANITIZE,
   async fn() {
-    const started = performance.now();
-    await abortableSleep(20);
-    assert.ok(performance.now() - started >= 15);
+    const timers = new FakeTimers();
+    let woke = false;
+    const sleeping = abortableSleep(20, undefined, timers).then(() => (woke = true));
+    await timers.advance(19);
+    assert.equal(woke, false);
+    await timers.advance(1);
+    await sleeping;
+    assert.equal(woke, true);
   },
 });
 
@@ -93,12 +99,13 @@ Deno.test({
   ...SANITIZE,
   async fn() {
     const controller = new AbortController();
-    const started = performance.now();
-    const sleeping = abortableSleep(60_000, controller.signal);
+    const timers = new FakeTimers();
+    const sleeping = abortableSleep(60_000, controller.signal, timers);
     const reason = new Error("client went away");
     controller.abort(reason);
     await assert.rejects(sleeping, (error) => error === reason);
-    assert.ok(performance.now() - started < 1000);
+    assert.equal(timers.now(), 0, "no time passed");
+    assert.equal(timers.pending, 0, "the timer is cleared");
   },
 });
 

@@ -1,5 +1,6 @@
 // The Anthropic passthrough route: the request cleaned for the provider (or its client's bytes), the
 // answer piped back as it arrives while a tee reads it for the log.
+import { redactSecrets } from "../../log/redact.ts";
 import type { Config } from "../../config/schema.ts";
 import {
   answerHeaders,
@@ -20,7 +21,7 @@ import { upstreamSecrets } from "../request_log.ts";
  * Whether thinking signatures leaving the proxy are wrapped with their origin. With one provider no
  * route can change, so nothing is marked and every byte passes as the provider sent it.
  */
-export function marksSignatures(config: Config): boolean {
+function marksSignatures(config: Config): boolean {
   return Object.keys(config.providers).length > 1;
 }
 
@@ -59,11 +60,13 @@ export const anthropicPassthrough: RouteHandler = async (request, ctx) => {
   // Unparsed, the request's `stream` flag is known from the answer.
   if (message.body === undefined) log.record.stream = streamed;
   if (streamed && result.body) {
+    const secrets = upstreamSecrets(deps, request);
     const body = teeStream(result.chunks(), {
       ...rewrite,
       onEnd: log.streaming(),
       onFirstToken: () => log.firstToken(),
       onChunk: log.bodies?.capture("response"),
+      redact: (text) => redactSecrets(text, secrets),
     });
     return new Response(body, { status: response.status, headers: answerHeaders(response) });
   }

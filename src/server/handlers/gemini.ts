@@ -51,7 +51,7 @@ export const gemini: RouteHandler = async (request, ctx) => {
   if (names.size > 0) options.clientToolName = (name) => names.get(name) ?? name;
   const contentType = result.response.headers.get("content-type") ?? "";
   if (stream && contentType.includes("text/event-stream") && result.body) {
-    return streamAnswer(result, options, ctx);
+    return streamAnswer(result, options, { ...ctx, secrets: upstreamSecrets(deps, request) });
   }
   const text = await result.text();
   log.bodies?.set("response", text);
@@ -66,7 +66,7 @@ export const gemini: RouteHandler = async (request, ctx) => {
 function streamAnswer(
   result: UpstreamResult,
   options: GeminiStreamTranslatorOptions,
-  ctx: HandlerContext,
+  ctx: HandlerContext & { secrets: string[] },
 ): Response {
   const { deps, log } = ctx;
   const events = anthropicEventStream<GeminiResponse>(
@@ -76,6 +76,7 @@ function streamAnswer(
       pingIntervalMs: deps.config.upstream.pingIntervalMs,
       onEnd: log.streaming(),
       onFirstToken: () => log.firstToken(),
+      redact: (text) => redactSecrets(text, ctx.secrets),
     },
   );
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;

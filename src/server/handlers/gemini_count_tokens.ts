@@ -9,7 +9,7 @@ import { type AppDeps, upstreamOptions } from "../deps.ts";
 import { geminiRequest } from "./gemini_request.ts";
 
 /** How long a count may wait for Gemini before the local estimate answers instead. */
-export const GEMINI_COUNT_TIMEOUT_MS = 10_000;
+const GEMINI_COUNT_TIMEOUT_MS = 10_000;
 
 /** What {@linkcode geminiCountTokens} needs besides the Request. */
 export interface GeminiCountContext {

@@ -3,7 +3,7 @@
 import { UpstreamError } from "../../errors.ts";
 import { redactSecrets } from "../../log/redact.ts";
 import { applyResponseQuirks, quirkChunkTransform, quirkRetry } from "../../quirks/apply_quirks.ts";
-import type { QuirkResponseContext } from "../../quirks/registry.ts";
+import type { QuirkResponseContext } from "../../quirks/quirk.ts";
 import { countTokens } from "../../count_tokens/tokens.ts";
 import { type AnswerShape, answerShape } from "../../translate/anthropic/answer_shape.ts";
 import {
@@ -22,6 +22,7 @@ import {
 import { readErrorBody, sendUpstream, type UpstreamResult } from "../../upstream/client.ts";
 import { withKeyHint } from "../../upstream/key_hint.ts";
 import { upstreamHeaders, upstreamUrl } from "../../upstream/target.ts";
+import type { MessagesRequest } from "../../wire/anthropic_types.ts";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../../wire/openai_types.ts";
 import { messageBody } from "../body.ts";
 import { upstreamOptions } from "../deps.ts";
@@ -36,47 +37,60 @@ export interface OpenAIDialect {
   /** The path requests go to, under the provider's base URL. */
   path: string;
   /** The body sent for a finished Chat Completions request; may note changes in `ctx.log`. */
-  encode(request: ChatCompletionRequest, ctx: HandlerContext): unknown;
+  encode(request: ChatCompletionRequest, ctx: RouteContext): unknown;
   /** The stream stage that turns the answer's chunks into Chat Completions chunks, after `quirks`. */
   chunks(quirks: ChunkTransform | undefined): ChunkTransform | undefined;
   /** A whole answer as a Chat Completions response, or undefined when it is not in this API's shape. */
   decode?(json: Record<string, unknown>): ChatCompletionResponse | undefined;
 }
 
+/** A handler's context without the client's body as received, which translation leaves behind. */
+export type RouteContext = Omit<HandlerContext, "message">;
+
 /**
  * The handler for an OpenAI-format route: translates the request, sends it, and translates the
  * answer back, streamed or whole. An upstream error answer is thrown as an UpstreamError.
  */
 export function openaiHandler(dialect: OpenAIDialect): RouteHandler {
-  return async (request, ctx) => {
-    const { deps, log, route } = ctx;
-    const translated = openaiRequest(messageBody(ctx.message), {
-      route,
-      log,
-      drop: deps.config.drop,
-    });
-    log.bodies?.set("client", ctx.message.text);
-    const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
-    const result = await send(request, ctx, dialect, translated);
-    const answer = { ...ctx, ...translated, dialect, shape };
-    const streamed = translated.body.stream === true;
-    const contentType = result.response.headers.get("content-type") ?? "";
-    if (streamed && contentType.includes("text/event-stream") && result.body) {
-      return streamAnswer(result, answer);
+  // Translating is synchronous and done here; the async part gets the context without the client's
+  // body as received (JavaScriptCore keeps an async function's locals until it returns, so the
+  // body's bytes and text would stay alive through the upstream call of every request in flight).
+  return (request, { message, ...ctx }) => {
+    try {
+      const { deps, log, route } = ctx;
+      const translated = openaiRequest(messageBody(message), {
+        route,
+        log,
+        drop: deps.config.drop,
+      });
+      log.bodies?.set("client", message.text);
+      const shape = answerShape(translated.body, request.headers.get("anthropic-beta"));
+      return forward(request, { ...ctx, ...translated, dialect, shape });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return await wholeAnswer(result, answer);
   };
+}
+
+/** Sends the translated request and translates the answer back, streamed or whole. */
+async function forward(request: Request, answer: AnswerContext): Promise<Response> {
+  // `answer` is also the translated request `send` may replace with the quirks' retry.
+  const result = await send(request, answer, answer.dialect, answer);
+  const streamed = answer.body.stream === true;
+  const contentType = result.response.headers.get("content-type") ?? "";
+  if (streamed && contentType.includes("text/event-stream") && result.body) {
+    return streamAnswer(result, answer, upstreamSecrets(answer.deps, request));
+  }
+  return await wholeAnswer(result, answer);
 }
 
 /**
  * Sends the request; when the upstream refuses it and a quirk offers a changed request (a smaller
- * `max_tokens`), sends that once more. Throws the upstream's error in Anthropic's words (a prompt
- * that did not fit is `prompt is too long: N tokens > M maximum`, N counted here when the provider
- * does not say), with its retry hints as headers and secrets redacted.
+ * `max_tokens`), sends that once more. Throws the upstream's error (see `upstreamFailure`).
  */
 async function send(
   request: Request,
-  ctx: HandlerContext,
+  ctx: RouteContext,
   dialect: OpenAIDialect,
   translated: OpenAIRequest,
 ): Promise<UpstreamResult> {
@@ -109,23 +123,42 @@ async function send(
   }
   log.upstreamAnswered(attempts);
   if (errorText === undefined) return result;
-  log.bodies?.set("response", errorText);
-  const overflow = readContextOverflow(upstreamErrorMessage(errorText));
-  const mapped = fromUpstreamError(result.response.status, errorText, {
-    headers: result.response.headers,
-    ...(overflow ? { contextOverflow: await overflowEstimate(translated.body, route) } : {}),
+  throw await upstreamFailure(request, ctx, {
+    response: result.response,
+    text: errorText,
+    body: translated.body,
+  });
+}
+
+/**
+ * The upstream's error answer `text` in Anthropic's words: a prompt that did not fit is `prompt is
+ * too long: N tokens > M maximum` (N counted here when the provider does not say), a refused key
+ * names its variable, retry hints become headers, and secrets are redacted.
+ */
+async function upstreamFailure(
+  request: Request,
+  ctx: RouteContext,
+  failed: { response: Response; text: string; body: MessagesRequest },
+): Promise<UpstreamError> {
+  const { deps, log, route } = ctx;
+  const { response, text } = failed;
+  log.bodies?.set("response", text);
+  const overflow = readContextOverflow(upstreamErrorMessage(text));
+  const mapped = fromUpstreamError(response.status, text, {
+    headers: response.headers,
+    ...(overflow ? { contextOverflow: await overflowEstimate(failed.body, route) } : {}),
   });
   const message = withKeyHint(
-    result.response.status,
+    response.status,
     redactSecrets(mapped.body.error.message, upstreamSecrets(deps, request)),
     { provider: route.provider, origins: deps.config.origins },
   );
   const headers = mapped.headers ? { headers: mapped.headers } : {};
-  throw new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
+  return new UpstreamError(mapped.status, mapped.body.error.type, message, headers);
 }
 
 /** What answering needs: the handler's context, the translated request, the dialect, the shape asked for. */
-type AnswerContext = HandlerContext & OpenAIRequest & {
+type AnswerContext = RouteContext & OpenAIRequest & {
   dialect: OpenAIDialect;
   shape: AnswerShape;
 };
@@ -148,7 +181,7 @@ function answerSetup(ctx: AnswerContext) {
 }
 
 /** Translates the upstream's event stream as it arrives; the log record ends with the stream. */
-function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
+function streamAnswer(result: UpstreamResult, ctx: AnswerContext, secrets: string[]): Response {
   const { deps, log } = ctx;
   const { ids, quirkContext, translation } = answerSetup(ctx);
   const translator = new StreamTranslator({ ...translation, ...ids });
@@ -158,6 +191,7 @@ function streamAnswer(result: UpstreamResult, ctx: AnswerContext): Response {
     pingIntervalMs: deps.config.upstream.pingIntervalMs,
     onEnd: log.streaming(),
     onFirstToken: () => log.firstToken(),
+    redact: (text) => redactSecrets(text, secrets),
   });
   const out = log.bodies ? events.pipeThrough(log.bodies.tap("response")) : events;
   return new Response(out, { status: 200, headers: SSE_HEADERS });

@@ -4,7 +4,7 @@ import { InvalidRequestError } from "../../errors.ts";
 import { applyAnthropicQuirks, applyRequestQuirks } from "../../quirks/apply_quirks.ts";
 import { quirksByName } from "../../quirks/registry.ts";
 import { findPreset } from "../../providers/presets.ts";
-import type { Quirk, QuirkRequestContext } from "../../quirks/registry.ts";
+import type { Quirk, QuirkRequestContext } from "../../quirks/quirk.ts";
 import type { Route } from "../../routing/route.ts";
 import { toOpenAIRequest } from "../../translate/openai/request.ts";
 import type { MessagesRequest } from "../../wire/anthropic_types.ts";

@@ -26,7 +26,7 @@ export interface ChartPoints {
 }
 
 /** The name a request is charted under: the model it went to, else the one asked for. */
-export function chartModel(entry: Pick<RequestEntry, "upstream_model" | "model">): string {
+function chartModel(entry: Pick<RequestEntry, "upstream_model" | "model">): string {
   return entry.upstream_model ?? entry.model ?? "(no model)";
 }
 

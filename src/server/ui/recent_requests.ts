@@ -30,7 +30,7 @@ export interface EntryFilter {
 }
 
 /** The default ring size: the request log's default number of entries. */
-export const DEFAULT_RING_CAPACITY = 10_000;
+const DEFAULT_RING_CAPACITY = 10_000;
 /** How many sessions keep their totals (the least recently active go first). */
 const MAX_SESSIONS = 2_000;
 

@@ -168,7 +168,7 @@ export interface FromUpstreamErrorOptions {
 /** The statuses a context overflow comes with. */
 const OVERFLOW_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 /** The upstream headers that tell a client when to retry; kept on retryable errors. */
-export const RETRY_HEADERS: readonly string[] = ["retry-after", "retry-after-ms"];
+const RETRY_HEADERS: readonly string[] = ["retry-after", "retry-after-ms"];
 
 /**
  * Builds the Anthropic error envelope for an upstream HTTP error: the envelope itself when the

@@ -19,7 +19,7 @@ export interface ResolvedToolSearch<T extends MessagesRequestFields> {
 }
 
 /** The prefix of the server-side tool search tools' types (`tool_search_tool_regex_20251119`, …). */
-export const SERVER_TOOL_SEARCH_PREFIX = "tool_search_tool_";
+const SERVER_TOOL_SEARCH_PREFIX = "tool_search_tool_";
 
 /** The longest tool description quoted in a reference's text. */
 export const REFERENCE_DESCRIPTION_CHARS = 300;

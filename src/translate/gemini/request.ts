@@ -29,7 +29,7 @@ export interface TranslatedGeminiRequest {
 /** The largest `maxOutputTokens` any Gemini model takes; larger asks are capped to it. */
 export const GEMINI_MAX_OUTPUT_TOKENS = 65536;
 /** How many stop sequences Gemini takes. */
-export const GEMINI_MAX_STOP_SEQUENCES = 5;
+const GEMINI_MAX_STOP_SEQUENCES = 5;
 
 /** Top-level request fields that are translated; every other field is dropped with a note. */
 const TRANSLATED_FIELDS: ReadonlySet<string> = new Set([

@@ -45,7 +45,7 @@ export function fromGeminiResponse(
 }
 
 /** What is wrong with the shape of a Gemini answer, or undefined when nothing is. */
-export function responseShapeProblem(response: unknown): string | undefined {
+function responseShapeProblem(response: unknown): string | undefined {
   if (!isRecord(response)) return "expected a JSON object";
   const { candidates, promptFeedback } = response;
   if (candidates === undefined) {

@@ -15,7 +15,7 @@ import type { GeminiFunctionCall } from "../../wire/gemini_types.ts";
 export const SKIP_SIGNATURE = "skip_thought_signature_validator";
 
 /** The prefix of the proxy's own tool_use ids; an encoded id starting with it had no Gemini id. */
-export const FRESH_TOOL_ID_PREFIX = "toolu_";
+const FRESH_TOOL_ID_PREFIX = "toolu_";
 
 /** Models that never check signatures (Gemini 1.x and 2.x). */
 const UNCHECKED_MODEL = /(?:^|\/)gemini-[12](?:[.-]|$)/i;

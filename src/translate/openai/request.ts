@@ -36,34 +36,9 @@ import {
 } from "../anthropic/output_format.ts";
 import { omittedThinking } from "../anthropic/signature.ts";
 
-/** Options for {@linkcode toOpenAIRequest}. */
-export interface ToOpenAIRequestOptions {
-  /** The upstream model name (already routed). */
-  model: string;
-  /** Send `max_completion_tokens` and no `temperature`/`top_p`. Default: `isOpenAIReasoningModel(model)`. */
-  reasoningModel?: boolean;
-  /** Set `reasoning_effort` when the request asks for thinking or effort. Default: `reasoningModel`. */
-  sendReasoningEffort?: boolean;
-  /** The highest effort the upstream accepts; Anthropic `max` maps to it. Default "high". */
-  maxEffort?: "high" | "xhigh";
-  /** Send assistant thinking blocks back as `reasoning_content` (DeepSeek requires it). Default false. */
-  reasoningHistory?: boolean;
-  /** Send base64 PDF documents as `file` parts; when false they are refused. Default false. */
-  supportsDocuments?: boolean;
-  /** The provider name, for error messages. */
-  providerName?: string;
-  /** Top-level OpenAI fields removed from the output after translation (the config's `[params] drop`). */
-  drop?: string[];
-  /**
-   * How `output_config.format` reaches the provider: `response_format` with the schema
-   * ("json_schema", the default), `json_object` plus the schema in the system prompt
-   * ("json_object"), or the schema in the system prompt alone ("instruction").
-   */
-  structuredOutput?: StructuredOutputSupport;
-}
+import type { StructuredOutputSupport, ToOpenAIRequestOptions } from "./request_options.ts";
 
-/** What structured output a provider takes; see {@linkcode ToOpenAIRequestOptions.structuredOutput}. */
-export type StructuredOutputSupport = "json_schema" | "json_object" | "instruction";
+export type { StructuredOutputSupport, ToOpenAIRequestOptions };
 
 /** The translated request and human-readable notes on what was changed or dropped, for the log. */
 export interface TranslatedRequest {
@@ -328,7 +303,10 @@ function copyParameters(
     else out[key] = req[key];
   }
   if (Array.isArray(req.stop_sequences) && req.stop_sequences.length > 0) {
-    out.stop = req.stop_sequences;
+    // OpenAI's reasoning models refuse `stop` ("Unsupported parameter"); the answer is cut instead.
+    if (isOpenAIReasoningModel(state.options.model)) {
+      state.changes.push("stop_sequences applied to the answer (the model takes no stop)");
+    } else out.stop = req.stop_sequences;
   }
   if (req.stream === true) {
     out.stream = true;

@@ -2,7 +2,7 @@
 import { InvalidRequestError } from "../../errors.ts";
 import { isRecord } from "../../util/is_record.ts";
 import { plural } from "../../util/plural.ts";
-import type { ToOpenAIRequestOptions } from "./request.ts";
+import type { ToOpenAIRequestOptions } from "./request_options.ts";
 
 const COUNTED_NOTES = {
   emptyText: (n: number) => `dropped ${plural(n, "empty text block")}`,

@@ -15,6 +15,7 @@ import { isRecord } from "../../util/is_record.ts";
 import { UpstreamError } from "../../errors.ts";
 import { checkJsonAnswer, type JsonOutputFormat } from "../anthropic/output_format.ts";
 import { omittedThinkingSignature } from "../anthropic/signature.ts";
+import { cutAtStopSequence } from "../anthropic/stop_sequences.ts";
 
 /** What the caller knows about the request that the upstream response does not carry. */
 export interface ResponseContext {
@@ -29,6 +30,8 @@ export interface ResponseContext {
   omitThinking?: boolean;
   /** Structured output: a whole answer whose text is not JSON matching it is an error. */
   outputFormat?: JsonOutputFormat;
+  /** The request's stop sequences: the text ends at the first one, with `stop_reason: "stop_sequence"`. */
+  stopSequences?: readonly string[];
   /** Report the reasoning tokens as `usage.output_tokens_details.thinking_tokens`. */
   thinkingTokens?: boolean;
 }
@@ -196,11 +199,18 @@ export function toAnthropicResponse(
   const choices = Array.isArray(res.choices) ? res.choices : [];
   const choice = choices.find((c) => (c?.index ?? 0) === 0) ?? choices[0];
   const message: ChatResponseMessage = choice?.message ?? {};
-  const content = messageBlocks(message, ctx);
+  const blocks = messageBlocks(message, ctx);
+  const { content, stop } = ctx.stopSequences
+    ? stopAtSequence(blocks, ctx.stopSequences)
+    : { content: blocks, stop: undefined };
   const hasToolCalls = content.some((block) => block.type === "tool_use");
   if (content.length === 0) content.push({ type: "text", text: "" });
-  const stopReason = mapFinishReason(choice?.finish_reason, hasToolCalls);
-  if (ctx.outputFormat && stopReason === "end_turn") checkAnswer(content, ctx.outputFormat);
+  const stopReason = stop !== undefined
+    ? "stop_sequence"
+    : mapFinishReason(choice?.finish_reason, hasToolCalls);
+  if (ctx.outputFormat && (stopReason === "end_turn" || stopReason === "stop_sequence")) {
+    checkAnswer(content, ctx.outputFormat);
+  }
   return {
     id: ctx.messageId,
     type: "message",
@@ -208,9 +218,27 @@ export function toAnthropicResponse(
     model: ctx.model,
     content,
     stop_reason: stopReason,
-    stop_sequence: null,
+    stop_sequence: stop ?? null,
     usage: mapUsage(res.usage, ctx.thinkingTokens ? { thinkingTokens: true } : {}),
   };
+}
+
+/**
+ * Ends the answer at the first stop sequence in its text, as Anthropic would have stopped there:
+ * the text is cut before it and the tool calls after it are dropped.
+ */
+function stopAtSequence(
+  blocks: ResponseBlock[],
+  sequences: readonly string[],
+): { content: ResponseBlock[]; stop?: string } {
+  const index = blocks.findIndex((block) => block.type === "text");
+  const block = blocks[index];
+  if (block?.type !== "text") return { content: blocks };
+  const cut = cutAtStopSequence(block.text, sequences);
+  if (cut.stop === undefined) return { content: blocks };
+  const before = blocks.slice(0, index);
+  const content = cut.text === "" ? before : [...before, { ...block, text: cut.text }];
+  return { content, stop: cut.stop };
 }
 
 /**

@@ -31,6 +31,7 @@ import { ToolCallIndex } from "./tool_call_index.ts";
 import { contentSegments, mapFinishReason, mapUsage, reasoningText } from "./response.ts";
 import type { JsonOutputFormat } from "../anthropic/output_format.ts";
 import { JsonAnswerGate } from "../anthropic/json_answer_gate.ts";
+import { StopSequenceStream } from "../anthropic/stop_sequences.ts";
 import { omittedThinkingSignature } from "../anthropic/signature.ts";
 import { promptTooLongMessage, readContextOverflow } from "../anthropic/context_overflow.ts";
 
@@ -49,6 +50,11 @@ export interface StreamTranslatorOptions {
   omitThinking?: boolean;
   /** Structured output: the answer is held back and checked against it before it is sent. */
   outputFormat?: JsonOutputFormat;
+  /**
+   * The request's stop sequences: the text ends at the first one (held back while it may be
+   * starting), nothing after it is sent, and the stop reason is `stop_sequence`.
+   */
+  stopSequences?: readonly string[];
   /** Report the reasoning tokens as `usage.output_tokens_details.thinking_tokens`. */
   thinkingTokens?: boolean;
 }
@@ -100,12 +106,14 @@ export class StreamTranslator {
   #stopReason: StopReason | null = null;
   #error: { type: StreamErrorType; message: string } | undefined;
   #gate: JsonAnswerGate | undefined;
+  #stops: StopSequenceStream | undefined;
   /** The text of the open thinking block, when thinking is omitted. */
   #omitted = "";
 
   constructor(options: StreamTranslatorOptions) {
     this.#options = options;
     if (options.outputFormat) this.#gate = new JsonAnswerGate(options.outputFormat);
+    if (options.stopSequences?.length) this.#stops = new StopSequenceStream(options.stopSequences);
   }
 
   /** True once `finish()` or `fail()` has run; later calls return no events. */
@@ -154,13 +162,17 @@ export class StreamTranslator {
   finish(): StreamEvent[] {
     if (this.#done) return [];
     const out = this.start();
+    this.#releaseHeld(out);
     this.#drain(out, true);
     this.#closeOpen(out);
     this.#done = true;
-    this.#stopReason = mapFinishReason(this.#finishReason, this.#calls.calls.length > 0);
+    const stop = this.#stops?.stop;
+    this.#stopReason = stop !== undefined
+      ? "stop_sequence"
+      : mapFinishReason(this.#finishReason, this.#calls.calls.length > 0);
     out.push({
       type: "message_delta",
-      delta: { stop_reason: this.#stopReason, stop_sequence: null },
+      delta: { stop_reason: this.#stopReason, stop_sequence: stop ?? null },
       usage: this.#finalUsage(),
     });
     out.push({ type: "message_stop" });
@@ -198,12 +210,38 @@ export class StreamTranslator {
       this.#onContent({ kind: "text", text: delta.refusal }, out);
     }
     const fragments = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+    if (fragments.length > 0) this.#releaseHeld(out);
     fragments.forEach((fragment, position) => {
-      if (fragment) this.#onToolFragment(fragment, position, out);
+      if (fragment && this.#stops?.stop === undefined) {
+        this.#onToolFragment(fragment, position, out);
+      }
     });
   }
 
+  /**
+   * Text goes through the stop sequences first; once one is found, nothing more comes. Other
+   * content ends the text, so what the stop sequences held of it goes out before that content.
+   */
   #onContent(segment: { kind: "text" | "thinking"; text: string }, out: StreamEvent[]): void {
+    const stops = this.#stops;
+    if (stops?.stop !== undefined) return;
+    if (!stops) this.#onText(segment, out);
+    else if (segment.kind === "thinking") {
+      this.#releaseHeld(out);
+      this.#onText(segment, out);
+    } else {
+      const cut = stops.push(segment.text);
+      if (cut.text !== "") this.#onText({ kind: "text", text: cut.text }, out);
+    }
+  }
+
+  /** Sends the text the stop sequences held while it could have begun one. */
+  #releaseHeld(out: StreamEvent[]): void {
+    const held = this.#stops?.flush() ?? "";
+    if (held !== "") this.#onText({ kind: "text", text: held }, out);
+  }
+
+  #onText(segment: { kind: "text" | "thinking"; text: string }, out: StreamEvent[]): void {
     const open = this.#open;
     if (this.#queue.length === 0 && open?.kind === segment.kind) {
       this.#contentDelta(open.index, segment, out);

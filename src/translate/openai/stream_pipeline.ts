@@ -50,6 +50,11 @@ export interface AnthropicEventStreamOptions<C = ChatCompletionChunk> {
   onFirstToken?: () => void;
   /** Rewrites upstream chunks before the translator sees them (the provider's quirks). */
   transform?: ChunkTransform<C>;
+  /**
+   * Removes secrets from upstream text quoted in an error (a chunk that is not JSON); the proxy
+   * passes its redaction. Defaults to no change.
+   */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -66,14 +71,17 @@ export interface ChunkTransform<C = ChatCompletionChunk> {
 export const DEFAULT_PING_INTERVAL_MS = 10_000;
 
 const INCOMPLETE_MESSAGE = "Upstream stream ended before the response was complete";
+/** Characters of a chunk that is not JSON quoted in the error (the client's and the log's). */
+const QUOTED_CHUNK_CHARS = 200;
 
 type UpstreamError = { type: AnthropicErrorType; message: string };
 
 /**
  * Pipes an upstream chat-completions SSE body through `translator` into an Anthropic SSE byte
  * stream. `message_start` is sent at once; an upstream that ends without `[DONE]` or a
- * `finish_reason`, breaks, or reports an error ends the stream with an `error` event instead of
- * `message_stop`. Cancelling the returned stream cancels `upstream`. Decoding, SSE parsing and
+ * `finish_reason`, breaks, reports an error or sends a chunk that is not a JSON object ends the
+ * stream with an `error` event instead of `message_stop` (the error quotes the start of such a
+ * chunk, redacted). Cancelling the returned stream cancels `upstream`. Decoding, SSE parsing and
  * translation run in one stage: each upstream read becomes at most one output chunk.
  *
  * @example
@@ -110,7 +118,6 @@ class EventPump<C> {
   /** Whether output went out since the last ping tick. */
   #wrote = false;
   #ended = false;
-  #skipped = 0;
   /** Whether the first content delta is still to come (and someone wants to know). */
   #firstToken: boolean;
   #onAbort = () => this.#abort();
@@ -195,6 +202,7 @@ class EventPump<C> {
       const flushed = this.#flush();
       return this.#translator.done ? flushed : flushed.concat(this.#translator.finish());
     }
+    if (data === "") return []; // a data field of spaces only: nothing was said
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -202,8 +210,7 @@ class EventPump<C> {
       chunk = undefined;
     }
     if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk)) {
-      this.#skipped++;
-      return [];
+      return this.#translator.fail(this.#notJson(message.data));
     }
     const { error } = chunk as { error?: unknown };
     if (error) return this.#translator.fail(upstreamStreamError(error));
@@ -235,16 +242,26 @@ class EventPump<C> {
     return transform ? this.#pushAll(transform.flush()) : [];
   }
 
-  /** EOF without `[DONE]`: complete only if a finish_reason arrived and nothing was skipped. */
+  /** The error for a chunk that is not a JSON object, quoting its start. */
+  #notJson(data: string): UpstreamError {
+    const cut = data.length > QUOTED_CHUNK_CHARS;
+    const quoted = JSON.stringify(cut ? data.slice(0, QUOTED_CHUNK_CHARS) : data) +
+      (cut ? `… (${data.length} characters)` : "");
+    const redact = this.#options.redact ?? ((text: string) => text);
+    return {
+      type: "api_error",
+      message: `Upstream sent a stream chunk that is not a JSON object: ${redact(quoted)}`,
+    };
+  }
+
+  /** EOF without `[DONE]`: complete only if a finish_reason arrived. */
   #endOfInput(): StreamEvent[] {
     const flushed = this.#flush();
     if (this.#translator.done) return flushed;
-    if (this.#translator.finishReason !== null && this.#skipped === 0) {
-      return flushed.concat(this.#translator.finish());
-    }
-    const detail = this.#skipped > 0 ? ` (${this.#skipped} unparsable chunks skipped)` : "";
-    const message = `${INCOMPLETE_MESSAGE}${detail}`;
-    return flushed.concat(this.#translator.fail({ type: "api_error", message }));
+    if (this.#translator.finishReason !== null) return flushed.concat(this.#translator.finish());
+    return flushed.concat(
+      this.#translator.fail({ type: "api_error", message: INCOMPLETE_MESSAGE }),
+    );
   }
 
   #enqueue(events: StreamEvent[]): void {

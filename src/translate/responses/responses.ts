@@ -96,7 +96,7 @@ export function toResponsesRequest(
   }
   if (chat.user !== undefined) request.user = chat.user;
   if (chat.stop !== undefined && chat.stop.length > 0) {
-    changes.push("dropped stop (the Responses API has no stop sequences)");
+    changes.push("stop applied to the answer (the Responses API has no stop sequences)");
   }
   if (chat.reasoning_effort !== undefined) {
     const fromOptions = isRecord(chat.reasoning) ? chat.reasoning : {};

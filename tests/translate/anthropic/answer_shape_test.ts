@@ -1,4 +1,4 @@
-// Tests for what a request asks of its answer's shape (thinking display, structured output, betas).
+// Tests for what a request asks of its answer's shape (thinking display, structured output, stop sequences, betas).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { answerShape } from "../../../src/translate/anthropic/answer_shape.ts";
@@ -35,4 +35,11 @@ Deno.test("answerShape asks for nothing special without a display, a format or t
     thinking: { type: "adaptive", display: "summarized" },
   };
   assert.deepEqual(answerShape(body, null), { omitThinking: false, thinkingTokens: false });
+});
+
+Deno.test("answerShape reads the stop sequence of auto mode's recorded check", () => {
+  const { body, beta } = recorded("auto-mode-check-block-2.1.337.request.json");
+  assert.deepEqual(answerShape(body, beta).stopSequences, ["</block>"]);
+  const severity = recorded("auto-mode-check-severity-2.1.337.request.json");
+  assert.equal(answerShape(severity.body, severity.beta).stopSequences, undefined);
 });

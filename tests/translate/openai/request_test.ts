@@ -450,6 +450,19 @@ Deno.test("toOpenAIRequest uses max_completion_tokens and no sampling for reason
   assert.ok(changes.includes("dropped top_p (reasoning model)"));
 });
 
+Deno.test("toOpenAIRequest sends no stop to OpenAI's reasoning models, which refuse it, and says the answer is cut instead", () => {
+  for (const model of ["o3", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5.4-mini", "openai/o3-mini"]) {
+    const { request: out, changes } = translate({ stop_sequences: ["</block>"] }, { model });
+    assert.equal(out.stop, undefined, model);
+    assert.ok(
+      changes.includes("stop_sequences applied to the answer (the model takes no stop)"),
+      model,
+    );
+  }
+  const chat = translate({ stop_sequences: ["</block>"] }, { model: "gpt-5-chat-latest" });
+  assert.deepEqual(chat.request.stop, ["</block>"], "the chat variant is no reasoning model");
+});
+
 Deno.test("toOpenAIRequest lets the reasoningModel option override model detection", () => {
   const out =
     translate({ temperature: 0.5 }, { model: "my-thinker", reasoningModel: true }).request;

@@ -418,3 +418,26 @@ Deno.test("mapUsage reports the reasoning tokens as thinking tokens only when as
   });
   assert.equal(mapUsage(usage).output_tokens_details, undefined);
 });
+
+Deno.test("toAnthropicResponse ends the text at the first stop sequence and drops the tool calls after it", () => {
+  const stops = { ...context(), stopSequences: ["</block>"] };
+  const cut = toAnthropicResponse(
+    completion({
+      content: "<block>no</block> The command is harmless.",
+      reasoning_content: "Check the port.",
+      tool_calls: [{ id: "call_1", type: "function", function: { name: "Bash", arguments: "{}" } }],
+    }, "tool_calls"),
+    stops,
+  );
+  assert.deepEqual(cut.content.map((b) => b.type), ["thinking", "text"]);
+  assert.deepEqual(cut.content[1], { type: "text", text: "<block>no" });
+  assert.equal(cut.stop_reason, "stop_sequence");
+  assert.equal(cut.stop_sequence, "</block>");
+  const untouched = toAnthropicResponse(completion({ content: "<block>no" }), stops);
+  assert.deepEqual(untouched.content, [{ type: "text", text: "<block>no" }]);
+  assert.equal(untouched.stop_reason, "end_turn", "a provider that stopped itself says stop");
+  assert.equal(untouched.stop_sequence, null);
+  const empty = toAnthropicResponse(completion({ content: "</block> rest" }), stops);
+  assert.deepEqual(empty.content, [{ type: "text", text: "" }]);
+  assert.equal(empty.stop_reason, "stop_sequence");
+});

@@ -217,23 +217,54 @@ Deno.test("anthropicEventStream ends with an error event when a chunk carries an
   assert.equal(summaries.length, 1);
 });
 
-Deno.test("anthropicEventStream skips unparsable data when [DONE] still arrives", async () => {
-  const { events } = await run(
+Deno.test("anthropicEventStream ends with an error quoting a chunk that is not JSON, though [DONE] follows", async () => {
+  const { events, summaries } = await run(
     delta({ content: "a" }) + frame("{not json") + delta({ content: "b" }, "stop") +
       frame("[DONE]"),
   );
+  assertAnthropicGrammar(events, { error: true });
+  assert.equal(reassembleAnthropic(events).text, "a");
+  const message = 'Upstream sent a stream chunk that is not a JSON object: "{not json"';
+  assert.deepEqual(events.at(-1), { type: "error", error: { type: "api_error", message } });
+  assert.equal(summaries.length, 1);
+  assert.deepEqual(summaries[0]!.error, { type: "api_error", message });
+  assert.equal(summaries[0]!.stopReason, null);
+});
+
+Deno.test("anthropicEventStream fails on JSON that is not an object, and quotes at most 200 characters", async () => {
+  for (const data of ["42", '"ping"', "[1,2]", "null"]) {
+    const { events } = await run(delta({ content: "a" }) + frame(data) + frame("[DONE]"));
+    const last = events.at(-1);
+    assert.equal(last?.type, "error", data);
+  }
+  const long = "<html>" + "x".repeat(5000);
+  const { events } = await run(frame(long) + frame("[DONE]"));
+  const last = events.at(-1);
+  const message = last?.type === "error" ? last.error.message : "";
+  assert.ok(message.includes(JSON.stringify(long.slice(0, 200)) + "… (5006 characters)"), message);
+  assert.ok(message.length < 400);
+});
+
+Deno.test("anthropicEventStream passes a quoted chunk through the redaction it is given", async () => {
+  const { summaries } = await run(frame("oops sk-secret-12345678 leaked") + frame("[DONE]"), {
+    redact: (text) => text.replaceAll("sk-secret-12345678", "[REDACTED]"),
+  });
+  assert.match(summaries[0]!.error!.message, /"oops \[REDACTED\] leaked"$/);
+});
+
+Deno.test("anthropicEventStream ignores data of spaces only", async () => {
+  const { events } = await run(
+    delta({ content: "a" }) + "data:   \n\n" + delta({}, "stop") + frame("[DONE]"),
+  );
   assertAnthropicGrammar(events);
-  assert.equal(reassembleAnthropic(events).text, "ab");
+  assert.equal(reassembleAnthropic(events).text, "a");
 });
 
 Deno.test("anthropicEventStream fails when unparsable data is followed by EOF without [DONE]", async () => {
   const { events } = await run(delta({ content: "a" }, "stop") + frame("{truncat"));
   assertAnthropicGrammar(events, { error: true });
   const last = events.at(-1);
-  assert.match(
-    last?.type === "error" ? last.error.message : "",
-    /ended before the response was complete/,
-  );
+  assert.match(last?.type === "error" ? last.error.message : "", /not a JSON object: "\{truncat"/);
 });
 
 Deno.test("anthropicEventStream keeps multi-byte characters split across reads intact", async () => {

@@ -714,3 +714,36 @@ Deno.test("StreamTranslator reports an in-stream context overflow in Anthropic's
   };
   assert.deepEqual(limited.fail(rate), [{ type: "error", error: rate }]);
 });
+
+Deno.test("StreamTranslator ends the text at a stop sequence split across chunks, and sends nothing after it", () => {
+  const events = translate([
+    chunk({ content: "<block>no</bl" }),
+    chunk({ content: "ock> The command" }),
+    chunk({ content: " is harmless." }),
+    chunk(tool({ index: 0, id: "call_1", function: { name: "Bash", arguments: "{}" } })),
+    finishChunk("stop"),
+  ], { stopSequences: ["</block>"] });
+  const { text, tools } = reassembleAnthropic(events);
+  assert.equal(text, "<block>no");
+  assert.deepEqual(tools, []);
+  assert.deepEqual(messageDelta(events).delta, {
+    stop_reason: "stop_sequence",
+    stop_sequence: "</block>",
+  });
+});
+
+Deno.test("StreamTranslator sends text held for a stop sequence that never came, in order before a tool call", () => {
+  const events = translate([
+    chunk({ content: "Running it </" }),
+    chunk(tool({ index: 0, id: "call_1", function: { name: "Bash", arguments: '{"a":1}' } })),
+    finishChunk("tool_calls"),
+  ], { stopSequences: ["</block>"] });
+  assert.deepEqual(blockStarts(events).map((b) => b.type), ["text", "tool_use"]);
+  assert.equal(reassembleAnthropic(events).text, "Running it </");
+  assert.deepEqual(messageDelta(events).delta, { stop_reason: "tool_use", stop_sequence: null });
+  const end = translate([chunk({ content: "almost </bl" }), finishChunk("stop")], {
+    stopSequences: ["</block>"],
+  });
+  assert.equal(reassembleAnthropic(end).text, "almost </bl");
+  assert.equal(messageDelta(end).delta.stop_reason, "end_turn");
+});

@@ -251,6 +251,21 @@ Deno.test("a Responses stream cut before response.completed ends with an error",
   assertAnthropicGrammar(events, { error: true });
 });
 
+Deno.test("a Responses stream with an event that is not JSON ends with an error quoting it", async () => {
+  const sse = readFixture("stream-text.sse");
+  const at = sse.indexOf("event: response.completed");
+  const broken = sse.slice(0, at) + 'event: response.output_text.delta\ndata: {"delta": oops\n\n' +
+    sse.slice(at);
+  const events = parseAnthropicSse(await translate([new TextEncoder().encode(broken)]));
+  assertAnthropicGrammar(events, { error: true });
+  const last = events.at(-1);
+  assert.equal(last?.type, "error");
+  assert.match(
+    last.type === "error" ? last.error.message : "",
+    /not a JSON object: "\{\\"delta\\": oops"/,
+  );
+});
+
 // ---------------------------------------------------------------------------------------------
 // Mapping of constructed events
 

@@ -1,10 +1,10 @@
 // Renders a resolved config for people: routes, providers (key present or not, never the key), origins. Pure.
 import { findRule, resolveRoute } from "../routing/route.ts";
-import { keyPath } from "./layers.ts";
-import type { Config, ProviderConfig, WebSearchConfig } from "./schema.ts";
+import { keyPath } from "../config/key_path.ts";
+import type { Config, ProviderConfig, WebSearchConfig } from "../config/schema.ts";
 
 /** Model names Claude Code sends, to show where each family goes (opus as with 1M context). */
-export const SAMPLE_CLAUDE_MODELS: readonly string[] = [
+const SAMPLE_CLAUDE_MODELS: readonly string[] = [
   "claude-opus-5-5[1m]",
   "claude-sonnet-5-5",
   "claude-haiku-5-5",
@@ -18,6 +18,9 @@ export function keyStatus(provider: ProviderConfig, origin: string | undefined):
 } {
   if (provider.apiKeyFrom === "client") {
     return { ok: true, text: `the client's own key (api_key_from = "client")` };
+  }
+  if (provider.keyPool) {
+    return { ok: true, text: `a pool of ${provider.keyPool.length} keys (${origin ?? "config"})` };
   }
   if (provider.apiKey !== undefined) return { ok: true, text: `present (${origin ?? "config"})` };
   if (!provider.apiKeyEnv) return { ok: true, text: "none needed" };
@@ -75,7 +78,9 @@ export function describeConfig(config: Config): string {
   if (options.length > 0) {
     lines.push("", "Model options:");
     for (const [model, value] of options) {
-      const parts = Object.entries(value).map(([k, v]) => `${snake(k)} = ${JSON.stringify(v)}`);
+      // Fallback lists are shown with the other fallback chains (see `check`).
+      const parts = Object.entries(value).filter(([k]) => k !== "fallback")
+        .map(([k, v]) => `${snake(k)} = ${JSON.stringify(v)}`);
       lines.push(`  ${model}: ${parts.join(", ") || "(none)"}`);
     }
   }

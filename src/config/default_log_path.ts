@@ -10,7 +10,7 @@ export interface DefaultLogPathOptions {
 }
 
 /** The log file's name inside the per-user directory. */
-export const LOG_FILE_NAME = "requests.jsonl";
+const LOG_FILE_NAME = "requests.jsonl";
 
 /**
  * The default request-log path: `$XDG_STATE_HOME/claude-proxy/requests.jsonl` (or

@@ -1,6 +1,6 @@
 // Tests for the default request-log location on each platform.
 import assert from "node:assert/strict";
-import { defaultLogPath } from "../../src/log/default_path.ts";
+import { defaultLogPath } from "../../src/config/default_log_path.ts";
 
 Deno.test("defaultLogPath uses XDG_STATE_HOME on Linux", () => {
   assert.equal(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeConfig, keyStatus, webSearchLine } from "../../src/config/describe.ts";
+import { describeConfig, keyStatus, webSearchLine } from "../../src/commands/describe_config.ts";
 import { resolveConfig } from "../../src/config/resolve.ts";
 
 const SECRET = "sk-describe-secret-0123456789";
