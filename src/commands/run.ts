@@ -82,7 +82,8 @@ async function runWithConfig(cli: CliOptions, options: RunCommandOptions): Promi
     const started = await startProxy(config, cli, options);
     url = started.url;
     stop = started.stop;
-    options.write(`claude-proxy: started at ${url} for this session (dashboard: ${url}/ui)`);
+    options.write(`claude-proxy: started at ${url} for this session`);
+    options.write(`claude-proxy: dashboard at ${url}/ui`);
   }
   try {
     const env = claudeEnv(options.env, config, url);

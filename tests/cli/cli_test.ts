@@ -90,7 +90,7 @@ Deno.test("parseCli reads the logs options", () => {
 Deno.test("parseCli refuses unknown commands, stray arguments and options of other commands", () => {
   assert.equal(
     usageError(["start"]),
-    `Unknown command "start" (commands: serve, run, env, init, check, logs)`,
+    `Unknown command "start" (commands: serve, run, env, init, check, logs, statusline)`,
   );
   assert.equal(usageError(["check", "extra"]), `Unexpected argument "extra" for "check"`);
   assert.equal(usageError(["serve", "--", "x"]), `Unexpected argument "x" for "serve"`);
@@ -101,7 +101,7 @@ Deno.test("parseCli refuses unknown commands, stray arguments and options of oth
 Deno.test("parseCli suggests the command or option meant by a typo", () => {
   assert.equal(
     usageError(["chek"]),
-    `Unknown command "chek" (did you mean "check"?) (commands: serve, run, env, init, check, logs)`,
+    `Unknown command "chek" (did you mean "check"?) (commands: serve, run, env, init, check, logs, statusline)`,
   );
   assert.equal(usageError(["--prot", "1"]), `Unknown option "--prot" (did you mean "--port"?)`);
   assert.equal(

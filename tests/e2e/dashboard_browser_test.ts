@@ -121,6 +121,12 @@ Deno.test({
       await mkdir(ARTIFACTS, { recursive: true });
       const overview = join(ARTIFACTS, "dashboard.png");
       await writeFile(overview, await page.screenshot());
+      const dark = join(ARTIFACTS, "dashboard-dark.png");
+      await page.send("Emulation.setEmulatedMedia", {
+        features: [{ name: "prefers-color-scheme", value: "dark" }],
+      });
+      await writeFile(dark, await page.screenshot());
+      await page.send("Emulation.setEmulatedMedia", { features: [] });
       release();
       const streamed = await streaming;
       await streamed.text();
@@ -140,7 +146,7 @@ Deno.test({
       await writeFile(detail, await page.screenshot());
 
       assert.deepEqual(page.problems, [], "the page printed or threw nothing (no CSP refusal)");
-      console.log(`dashboard screenshots: ${overview}, ${detail}`);
+      console.log(`dashboard screenshots: ${overview}, ${dark}, ${detail}`);
       await logger.close();
     } finally {
       release();

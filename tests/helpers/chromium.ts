@@ -117,12 +117,12 @@ export async function launchChromium(executable: string): Promise<Browser> {
 async function devtoolsEndpoint(stderr: ReadableStream<Uint8Array>): Promise<string> {
   const lines = stderr.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    const timer = setTimeout(
+    timer = setTimeout(
       () => reject(new Error(`Chromium did not open DevTools in 30 s:\n${seen.slice(-2000)}`)),
       30_000,
     );
-    Deno.unrefTimer(timer);
   });
   const found = (async () => {
     while (true) {
@@ -139,7 +139,11 @@ async function devtoolsEndpoint(stderr: ReadableStream<Uint8Array>): Promise<str
       }
     }
   })();
-  return await Promise.race([found, timeout]);
+  try {
+    return await Promise.race([found, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One WebSocket to the browser: commands by id, events to listeners. */

@@ -27,6 +27,7 @@ const SHOWN = new Set([
   "retries",
   "user_agent",
   "changes",
+  "routing",
   "cost_usd",
   "session_id",
   "agent_id",
@@ -91,6 +92,14 @@ export function renderDetail(record, bodies, options) {
     ["Stop reason", esc(record.stop_reason ?? "")],
     ["Retries", record.retries ? esc(record.retries) : ""],
   ]));
+  const routing = record.routing ?? [];
+  if (routing.length > 0) {
+    parts.push(
+      `<h3>Routing</h3><ul class="notes-list">${
+        routing.map((r) => `<li>${esc(r)}</li>`).join("")
+      }</ul>`,
+    );
+  }
   const changes = record.changes ?? [];
   parts.push(
     `<h3>Notes</h3>${

@@ -34,6 +34,7 @@ function notesCell(entry) {
     );
   }
   if (entry.agent_id !== undefined) notes.push(`<span class="tag">subagent</span>`);
+  if (entry.routing?.length) notes.push(esc(entry.routing.at(-1)));
   if (entry.retries) notes.push(`${entry.retries} ${entry.retries === 1 ? "retry" : "retries"}`);
   if (entry.stop_reason === "max_tokens") notes.push("hit max_tokens");
   const changes = entry.changes ?? [];
